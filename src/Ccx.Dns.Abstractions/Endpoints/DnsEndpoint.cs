@@ -1,0 +1,277 @@
+using System.Collections.Immutable;
+using System.Diagnostics.CodeAnalysis;
+using System.Text;
+using System.Text.Json.Serialization;
+
+namespace Ccx.Dns.Endpoints;
+
+/// <summary>
+/// One DNS record set, desired or current: a name, a record type, its targets, and the metadata ExternalDNS
+/// keeps with it (set identifier, TTL, ownership labels, provider-specific properties). Immutable.
+/// </summary>
+/// <remarks>
+/// The name is kept in ASCII (internationalised names are mapped to punycode) without a trailing dot; its case
+/// is preserved for display but ignored by comparisons. <see cref="Ttl"/> 0 means "unset, use the provider's
+/// default". Equality compares every field; names case-insensitively, targets in order.
+/// </remarks>
+[JsonConverter(typeof(DnsEndpointJsonConverter))]
+public sealed record DnsEndpoint
+{
+    private static readonly ImmutableSortedDictionary<string, string> EmptyLabels =
+        ImmutableSortedDictionary.Create<string, string>(StringComparer.Ordinal);
+
+    private readonly string _dnsName = string.Empty;
+    private readonly IReadOnlyList<string> _targets = ImmutableArray<string>.Empty;
+    private readonly string _setIdentifier = string.Empty;
+    private readonly ImmutableSortedDictionary<string, string> _labels = EmptyLabels;
+    private readonly IReadOnlyList<ProviderSpecificProperty> _providerSpecific = ImmutableArray<ProviderSpecificProperty>.Empty;
+
+    /// <summary>
+    /// Creates an endpoint. A trailing dot is removed from the name and, except for TXT, NAPTR and SRV (whose
+    /// text or host must keep it), from each target.
+    /// </summary>
+    /// <param name="dnsName">The DNS name.</param>
+    /// <param name="recordType">The record type.</param>
+    /// <param name="targets">The targets (addresses, host names or record data).</param>
+    public DnsEndpoint(string dnsName, RecordType recordType, params IEnumerable<string> targets)
+    {
+        ArgumentNullException.ThrowIfNull(dnsName);
+        ArgumentNullException.ThrowIfNull(targets);
+        DnsName = dnsName;
+        RecordType = recordType;
+        var keepDot = recordType == RecordType.TXT || recordType == RecordType.NAPTR || recordType == RecordType.SRV;
+        var builder = ImmutableArray.CreateBuilder<string>();
+        foreach (var target in targets)
+        {
+            ArgumentNullException.ThrowIfNull(target, nameof(targets));
+            builder.Add(!keepDot && target.Length > 1 && target[^1] == '.' ? target[..^1] : target);
+        }
+
+        _targets = builder.ToImmutable();
+    }
+
+    /// <summary>The DNS name in ASCII, without a trailing dot.</summary>
+    public string DnsName
+    {
+        get => _dnsName;
+        init => _dnsName = DnsNames.ToAscii(value ?? throw new ArgumentNullException(nameof(value)));
+    }
+
+    /// <summary>The record type.</summary>
+    public RecordType RecordType { get; init; }
+
+    /// <summary>The targets: addresses for A/AAAA, host names for CNAME, record data for the others.</summary>
+    public IReadOnlyList<string> Targets
+    {
+        get => _targets;
+        init => _targets = value is ImmutableArray<string> ? value : [.. value ?? throw new ArgumentNullException(nameof(value))];
+    }
+
+    /// <summary>Distinguishes several record sets with the same name and type (weighted, latency, … routing). Empty when none.</summary>
+    public string SetIdentifier
+    {
+        get => _setIdentifier;
+        init => _setIdentifier = value ?? string.Empty;
+    }
+
+    /// <summary>The TTL in seconds; 0 means unset (the provider's default applies).</summary>
+    public long Ttl { get; init; }
+
+    /// <summary>Whether <see cref="Ttl"/> is configured (greater than zero).</summary>
+    [JsonIgnore]
+    public bool IsTtlConfigured => Ttl > 0;
+
+    /// <summary>Ownership and other metadata labels, ordered by key (ordinal). Persisted by registries.</summary>
+    public IReadOnlyDictionary<string, string> Labels
+    {
+        get => _labels;
+        init => _labels = value switch
+        {
+            null => throw new ArgumentNullException(nameof(value)),
+            ImmutableSortedDictionary<string, string> sorted when ReferenceEquals(sorted.KeyComparer, StringComparer.Ordinal) => sorted,
+            _ => value.Count == 0 ? EmptyLabels : value.ToImmutableSortedDictionary(StringComparer.Ordinal),
+        };
+    }
+
+    /// <summary>Provider-specific hints, in order. Not persisted by registries.</summary>
+    public IReadOnlyList<ProviderSpecificProperty> ProviderSpecific
+    {
+        get => _providerSpecific;
+        init => _providerSpecific = value is ImmutableArray<ProviderSpecificProperty> ? value : [.. value ?? throw new ArgumentNullException(nameof(value))];
+    }
+
+    /// <summary>The record-set key: normalised name, type and set identifier.</summary>
+    [JsonIgnore]
+    public EndpointKey Key => new(DnsName, RecordType, SetIdentifier);
+
+    /// <summary>The value of the <c>owner</c> label, or <see langword="null"/> when absent.</summary>
+    [JsonIgnore]
+    public string? Owner => _labels.TryGetValue(EndpointLabels.OwnerKey, out var owner) ? owner : null;
+
+    /// <summary>Whether the <c>owner</c> label is present and equals <paramref name="ownerId"/> (case-sensitive).</summary>
+    /// <param name="ownerId">The owner id.</param>
+    /// <returns><see langword="true"/> when owned by <paramref name="ownerId"/>.</returns>
+    public bool IsOwnedBy(string ownerId) => _labels.TryGetValue(EndpointLabels.OwnerKey, out var owner) && string.Equals(owner, ownerId, StringComparison.Ordinal);
+
+    /// <summary>Returns a copy with the label set.</summary>
+    /// <param name="key">The label key.</param>
+    /// <param name="value">The label value.</param>
+    /// <returns>The copy.</returns>
+    public DnsEndpoint WithLabel(string key, string value)
+    {
+        ArgumentNullException.ThrowIfNull(key);
+        ArgumentNullException.ThrowIfNull(value);
+        return this with { Labels = _labels.SetItem(key, value) };
+    }
+
+    /// <summary>Returns a copy without the label.</summary>
+    /// <param name="key">The label key.</param>
+    /// <returns>The copy, or this instance when the label is absent.</returns>
+    public DnsEndpoint WithoutLabel(string key) =>
+        _labels.ContainsKey(key) ? this with { Labels = _labels.Remove(key) } : this;
+
+    /// <summary>Returns a copy whose labels are replaced.</summary>
+    /// <param name="labels">The labels.</param>
+    /// <returns>The copy.</returns>
+    public DnsEndpoint WithLabels(IReadOnlyDictionary<string, string> labels) => this with { Labels = labels };
+
+    /// <summary>Gets a provider-specific property.</summary>
+    /// <param name="name">The property name.</param>
+    /// <param name="value">Its value when present.</param>
+    /// <returns>Whether the property is present.</returns>
+    public bool TryGetProviderSpecific(string name, [NotNullWhen(true)] out string? value)
+    {
+        foreach (var property in _providerSpecific)
+        {
+            if (string.Equals(property.Name, name, StringComparison.Ordinal))
+            {
+                value = property.Value;
+                return true;
+            }
+        }
+
+        value = null;
+        return false;
+    }
+
+    /// <summary>Returns a copy with the property set, replacing it in place when present, appending otherwise.</summary>
+    /// <param name="name">The property name.</param>
+    /// <param name="value">The property value.</param>
+    /// <returns>The copy.</returns>
+    public DnsEndpoint WithProviderSpecific(string name, string value)
+    {
+        ArgumentNullException.ThrowIfNull(name);
+        ArgumentNullException.ThrowIfNull(value);
+        var list = (ImmutableArray<ProviderSpecificProperty>)_providerSpecific;
+        for (var i = 0; i < list.Length; i++)
+        {
+            if (string.Equals(list[i].Name, name, StringComparison.Ordinal))
+            {
+                return this with { ProviderSpecific = list.SetItem(i, new(name, value)) };
+            }
+        }
+
+        return this with { ProviderSpecific = list.Add(new(name, value)) };
+    }
+
+    /// <summary>Returns a copy without the property.</summary>
+    /// <param name="name">The property name.</param>
+    /// <returns>The copy, or this instance when the property is absent.</returns>
+    public DnsEndpoint WithoutProviderSpecific(string name)
+    {
+        var list = (ImmutableArray<ProviderSpecificProperty>)_providerSpecific;
+        for (var i = 0; i < list.Length; i++)
+        {
+            if (string.Equals(list[i].Name, name, StringComparison.Ordinal))
+            {
+                return this with { ProviderSpecific = list.RemoveAt(i) };
+            }
+        }
+
+        return this;
+    }
+
+    /// <summary>Whether the endpoint is an alias (provider-specific <c>alias</c> = <c>true</c>, <c>A</c> or <c>AAAA</c>).</summary>
+    [JsonIgnore]
+    public bool IsAlias => TryGetProviderSpecific(ProviderSpecificNames.Alias, out var alias)
+        && (alias is "true" or "A" or "AAAA");
+
+    /// <inheritdoc />
+    public bool Equals(DnsEndpoint? other)
+    {
+        if (ReferenceEquals(this, other))
+        {
+            return true;
+        }
+
+        if (other is null
+            || RecordType != other.RecordType
+            || Ttl != other.Ttl
+            || !string.Equals(_setIdentifier, other._setIdentifier, StringComparison.Ordinal)
+            || !DnsNames.AreEqual(_dnsName, other._dnsName)
+            || _targets.Count != other._targets.Count
+            || _labels.Count != other._labels.Count
+            || _providerSpecific.Count != other._providerSpecific.Count)
+        {
+            return false;
+        }
+
+        for (var i = 0; i < _targets.Count; i++)
+        {
+            if (!string.Equals(_targets[i], other._targets[i], StringComparison.Ordinal))
+            {
+                return false;
+            }
+        }
+
+        foreach (var (key, value) in _labels)
+        {
+            if (!other._labels.TryGetValue(key, out var v) || !string.Equals(v, value, StringComparison.Ordinal))
+            {
+                return false;
+            }
+        }
+
+        for (var i = 0; i < _providerSpecific.Count; i++)
+        {
+            if (_providerSpecific[i] != other._providerSpecific[i])
+            {
+                return false;
+            }
+        }
+
+        return true;
+    }
+
+    /// <inheritdoc />
+    public override int GetHashCode() => HashCode.Combine(DnsNames.Normalize(_dnsName), RecordType, _setIdentifier, Ttl, _targets.Count);
+
+    /// <summary>A compact form: <c>name TYPE [targets] ttl=N set=S {labels}</c>.</summary>
+    /// <returns>The text.</returns>
+    public override string ToString()
+    {
+        var sb = new StringBuilder();
+        sb.Append(_dnsName).Append(' ').Append(RecordType.Value).Append(" [").AppendJoin(", ", _targets).Append(']');
+        if (Ttl != 0)
+        {
+            sb.Append(" ttl=").Append(Ttl);
+        }
+
+        if (_setIdentifier.Length > 0)
+        {
+            sb.Append(" set=").Append(_setIdentifier);
+        }
+
+        if (_labels.Count > 0)
+        {
+            sb.Append(" {").AppendJoin(", ", _labels.Select(l => l.Key + "=" + l.Value)).Append('}');
+        }
+
+        if (_providerSpecific.Count > 0)
+        {
+            sb.Append(" ps{").AppendJoin(", ", _providerSpecific.Select(p => p.Name + "=" + p.Value)).Append('}');
+        }
+
+        return sb.ToString();
+    }
+}

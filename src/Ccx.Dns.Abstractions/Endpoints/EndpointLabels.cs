@@ -1,0 +1,144 @@
+using System.Collections.Immutable;
+using System.Diagnostics.CodeAnalysis;
+using System.Text;
+
+namespace Ccx.Dns.Endpoints;
+
+/// <summary>
+/// Ownership label keys and the ExternalDNS label text format
+/// (<c>"heritage=external-dns,external-dns/owner=…,external-dns/resource=…"</c>), serialised and parsed
+/// byte-compatibly with ExternalDNS.
+/// </summary>
+public static class EndpointLabels
+{
+    /// <summary>The owner id that manages the record.</summary>
+    public const string OwnerKey = "owner";
+
+    /// <summary>The resource that claimed the name, for example <c>datastore/7f0c…</c>.</summary>
+    public const string ResourceKey = "resource";
+
+    /// <summary>Put on generated ownership TXT endpoints (in memory only) with the name of the record they describe.</summary>
+    public const string OwnedRecordKey = "ownedRecord";
+
+    /// <summary>Raw owner/resource text carried by the AWS Cloud Map provider.</summary>
+    public const string AwsSdDescriptionKey = "aws-sd-description";
+
+    /// <summary>Internal: the base64 nonce of an encrypted TXT, never serialised into the text.</summary>
+    public const string TxtEncryptionNonceKey = "txt-encryption-nonce";
+
+    /// <summary>The heritage value ExternalDNS writes and requires.</summary>
+    public const string Heritage = "external-dns";
+
+    private const string HeritageToken = "heritage=external-dns";
+    private const string KeyPrefix = "external-dns/";
+
+    /// <summary>
+    /// Serialises labels to the ExternalDNS text: <c>heritage=external-dns</c>, then <c>external-dns/key=value</c>
+    /// for every key in ordinal order except <see cref="TxtEncryptionNonceKey"/>, joined by commas.
+    /// </summary>
+    /// <param name="labels">The labels.</param>
+    /// <param name="withQuotes">Whether to wrap the text in double quotes (the TXT registry always does).</param>
+    /// <returns>The text.</returns>
+    public static string Serialize(IReadOnlyDictionary<string, string> labels, bool withQuotes)
+    {
+        ArgumentNullException.ThrowIfNull(labels);
+        IEnumerable<string> keys = labels.Keys;
+        if (labels is not ImmutableSortedDictionary<string, string> sorted || !ReferenceEquals(sorted.KeyComparer, StringComparer.Ordinal))
+        {
+            keys = labels.Keys.OrderBy(k => k, StringComparer.Ordinal);
+        }
+
+        var sb = new StringBuilder(64);
+        if (withQuotes)
+        {
+            sb.Append('"');
+        }
+
+        sb.Append(HeritageToken);
+        foreach (var key in keys)
+        {
+            if (string.Equals(key, TxtEncryptionNonceKey, StringComparison.Ordinal))
+            {
+                continue;
+            }
+
+            sb.Append(',').Append(KeyPrefix).Append(key).Append('=').Append(labels[key]);
+        }
+
+        if (withQuotes)
+        {
+            sb.Append('"');
+        }
+
+        return sb.ToString();
+    }
+
+    /// <summary>Parses ExternalDNS label text, rejecting foreign or missing heritage.</summary>
+    /// <param name="text">The text, quoted or not.</param>
+    /// <returns>The labels.</returns>
+    /// <exception cref="FormatException">The heritage is missing or is not <c>external-dns</c>.</exception>
+    public static ImmutableSortedDictionary<string, string> Parse(string text)
+    {
+        if (!TryParse(text, out var labels, out var error))
+        {
+            throw new FormatException(error);
+        }
+
+        return labels;
+    }
+
+    /// <summary>Parses ExternalDNS label text.</summary>
+    /// <param name="text">The text, quoted or not.</param>
+    /// <param name="labels">The labels when the text has the <c>external-dns</c> heritage.</param>
+    /// <returns>Whether the text carries ExternalDNS ownership.</returns>
+    public static bool TryParse(string? text, [NotNullWhen(true)] out ImmutableSortedDictionary<string, string>? labels) =>
+        TryParse(text, out labels, out _);
+
+    private static bool TryParse(string? text, [NotNullWhen(true)] out ImmutableSortedDictionary<string, string>? labels, out string error)
+    {
+        labels = null;
+        error = "the text carries no heritage=external-dns token";
+        if (text is null)
+        {
+            return false;
+        }
+
+        var builder = ImmutableSortedDictionary.CreateBuilder<string, string>(StringComparer.Ordinal);
+        var found = false;
+        foreach (var token in text.Trim('"').Split(','))
+        {
+            var eq = token.IndexOf('=', StringComparison.Ordinal);
+            if (eq < 0)
+            {
+                continue;
+            }
+
+            var key = token[..eq];
+            var value = token[(eq + 1)..];
+            if (string.Equals(key, "heritage", StringComparison.Ordinal))
+            {
+                if (!string.Equals(value, Heritage, StringComparison.Ordinal))
+                {
+                    error = $"foreign heritage '{value}' (expected '{Heritage}')";
+                    return false;
+                }
+
+                found = true;
+                continue;
+            }
+
+            if (key.StartsWith(Heritage, StringComparison.Ordinal))
+            {
+                builder[key.StartsWith(KeyPrefix, StringComparison.Ordinal) ? key[KeyPrefix.Length..] : key] = value;
+            }
+        }
+
+        if (!found)
+        {
+            return false;
+        }
+
+        labels = builder.ToImmutable();
+        return true;
+    }
+}

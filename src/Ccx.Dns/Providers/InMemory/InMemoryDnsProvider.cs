@@ -1,0 +1,196 @@
+using System.Collections.Immutable;
+using Ccx.Dns.Endpoints;
+using Ccx.Dns.Planning;
+
+namespace Ccx.Dns.Providers.InMemory;
+
+/// <summary>
+/// A DNS provider that keeps its zones in memory: the embedded default for samples and the reference for the
+/// conformance scenarios. Each <see cref="ApplyChangesAsync"/> call is atomic: it is checked whole (a create of
+/// an existing record set, an update or delete of a missing one, or a name outside every zone fails the call)
+/// and applied whole, or not at all. Like a real DNS server it does not store labels.
+/// </summary>
+public sealed class InMemoryDnsProvider : IDnsProvider
+{
+    private readonly Lock _gate = new();
+    private readonly Dictionary<string, Dictionary<EndpointKey, DnsEndpoint>> _zones = new(StringComparer.Ordinal);
+    private ImmutableArray<DnsEndpoint>? _snapshot;
+    private int _readCount;
+    private int _applyCount;
+
+    /// <summary>Creates a provider serving the given zones.</summary>
+    /// <param name="zones">Zone names, for example <c>example.org</c>.</param>
+    /// <param name="domainFilter">The names this provider serves; defaults to the zones themselves.</param>
+    public InMemoryDnsProvider(IEnumerable<string> zones, DomainFilter? domainFilter = null)
+    {
+        ArgumentNullException.ThrowIfNull(zones);
+        foreach (var zone in zones)
+        {
+            CreateZone(zone);
+        }
+
+        DomainFilter = domainFilter ?? DomainFilter.All;
+    }
+
+    /// <inheritdoc />
+    public DomainFilter DomainFilter { get; }
+
+    /// <summary>The zones served, normalised.</summary>
+    public IReadOnlyCollection<string> Zones
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return [.. _zones.Keys.Order(StringComparer.Ordinal)];
+            }
+        }
+    }
+
+    /// <summary>How many times <see cref="GetRecordsAsync"/> has been called.</summary>
+    public int ReadCount => Volatile.Read(ref _readCount);
+
+    /// <summary>How many times <see cref="ApplyChangesAsync"/> has been called.</summary>
+    public int ApplyCount => Volatile.Read(ref _applyCount);
+
+    /// <summary>Adds a zone (no-op when it exists).</summary>
+    /// <param name="zone">The zone name.</param>
+    public void CreateZone(string zone)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(zone);
+        lock (_gate)
+        {
+            _zones.TryAdd(DnsNames.Normalize(zone), []);
+        }
+    }
+
+    /// <inheritdoc />
+    public Task<IReadOnlyList<DnsEndpoint>> GetRecordsAsync(CancellationToken cancellationToken = default)
+    {
+        cancellationToken.ThrowIfCancellationRequested();
+        Interlocked.Increment(ref _readCount);
+        lock (_gate)
+        {
+            _snapshot ??= [.. _zones.Values.SelectMany(z => z.Values)];
+            return Task.FromResult<IReadOnlyList<DnsEndpoint>>(_snapshot.Value);
+        }
+    }
+
+    /// <summary>The records of one zone, in no particular order.</summary>
+    /// <param name="zone">The zone name.</param>
+    /// <returns>The records.</returns>
+    /// <exception cref="KeyNotFoundException">The zone does not exist.</exception>
+    public IReadOnlyList<DnsEndpoint> GetZoneRecords(string zone)
+    {
+        lock (_gate)
+        {
+            return [.. _zones[DnsNames.Normalize(zone)].Values];
+        }
+    }
+
+    /// <inheritdoc />
+    public Task ApplyChangesAsync(DnsChanges changes, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(changes);
+        cancellationToken.ThrowIfCancellationRequested();
+        Interlocked.Increment(ref _applyCount);
+        if (changes.UpdateOld.Count != changes.UpdateNew.Count)
+        {
+            throw new DnsProviderException(
+                $"update lists differ in length: {changes.UpdateOld.Count} old, {changes.UpdateNew.Count} new; nothing was changed");
+        }
+
+        lock (_gate)
+        {
+            var pending = new Dictionary<EndpointKey, (string Zone, DnsEndpoint? Record)>();
+            foreach (var record in changes.Delete)
+            {
+                Remove(pending, record, "delete");
+            }
+
+            for (var i = 0; i < changes.UpdateOld.Count; i++)
+            {
+                Remove(pending, changes.UpdateOld[i], "update");
+                Set(pending, changes.UpdateNew[i], mustBeAbsent: false);
+            }
+
+            foreach (var record in changes.Create)
+            {
+                Set(pending, record, mustBeAbsent: true);
+            }
+
+            foreach (var (key, (zone, record)) in pending)
+            {
+                if (record is null)
+                {
+                    _zones[zone].Remove(key);
+                }
+                else
+                {
+                    _zones[zone][key] = record;
+                }
+            }
+
+            if (pending.Count > 0)
+            {
+                _snapshot = null;
+            }
+        }
+
+        return Task.CompletedTask;
+    }
+
+    /// <inheritdoc />
+    public IReadOnlyList<DnsEndpoint> AdjustEndpoints(IReadOnlyList<DnsEndpoint> endpoints) => endpoints;
+
+    private void Remove(Dictionary<EndpointKey, (string Zone, DnsEndpoint? Record)> pending, DnsEndpoint record, string operation)
+    {
+        var key = record.Key;
+        var zone = ZoneOf(record);
+        if (Lookup(pending, zone, key) is null)
+        {
+            throw new DnsProviderException(
+                $"cannot {operation} {key.DnsName} {key.RecordType}{SetSuffix(key)}: no such record set in zone {zone}; nothing was changed");
+        }
+
+        pending[key] = (zone, null);
+    }
+
+    private void Set(Dictionary<EndpointKey, (string Zone, DnsEndpoint? Record)> pending, DnsEndpoint record, bool mustBeAbsent)
+    {
+        var key = record.Key;
+        var zone = ZoneOf(record);
+        if (mustBeAbsent && Lookup(pending, zone, key) is not null)
+        {
+            throw new DnsProviderException(
+                $"cannot create {key.DnsName} {key.RecordType}{SetSuffix(key)}: the record set already exists in zone {zone}; nothing was changed");
+        }
+
+        pending[key] = (zone, record.Labels.Count == 0 ? record : record with { Labels = ImmutableSortedDictionary<string, string>.Empty });
+    }
+
+    private DnsEndpoint? Lookup(Dictionary<EndpointKey, (string Zone, DnsEndpoint? Record)> pending, string zone, EndpointKey key) =>
+        pending.TryGetValue(key, out var entry) ? entry.Record : _zones[zone].GetValueOrDefault(key);
+
+    private string ZoneOf(DnsEndpoint record)
+    {
+        var name = DnsNames.Normalize(record.DnsName);
+        for (var candidate = name; ; )
+        {
+            if (_zones.ContainsKey(candidate))
+            {
+                return candidate;
+            }
+
+            var dot = candidate.IndexOf('.', StringComparison.Ordinal);
+            if (dot < 0)
+            {
+                throw new DnsProviderException($"no zone serves {name}; nothing was changed");
+            }
+
+            candidate = candidate[(dot + 1)..];
+        }
+    }
+
+    private static string SetSuffix(EndpointKey key) => key.SetIdentifier.Length == 0 ? string.Empty : $" (set {key.SetIdentifier})";
+}
