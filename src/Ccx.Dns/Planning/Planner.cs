@@ -1,0 +1,447 @@
+using Ccx.Dns.Endpoints;
+
+namespace Ccx.Dns.Planning;
+
+/// <summary>
+/// The planner: ExternalDNS's <c>Plan.Calculate</c>, rule by rule, plus validation of the desired endpoints.
+/// Pure and deterministic: rows are processed in the order their names first appear (current records first,
+/// then desired ones), record types within a row in the order they first appear.
+/// </summary>
+/// <remarks>
+/// <para>Rows are keyed by normalised name and set identifier. Per record type: a current record without a
+/// candidate is deleted; a candidate without a current record is created; otherwise the candidate chosen by the
+/// per-resource conflict resolver replaces the current record when its TTL, targets or provider-specific
+/// properties differ (or an owner migration is under way). Where candidates mix CNAME with other types the CNAME
+/// is discarded (RFC 1034 §3.6.2). Creates at a name are suppressed unless every current record there is ours;
+/// updates and deletes touch only our records.</para>
+/// <para>Two deliberate departures from ExternalDNS, both safer: a desired endpoint that fails validation is
+/// reported with its reason and the current record with the same key is left untouched (rather than deleted as
+/// unwanted); desired endpoints outside the domain filters or of unmanaged types are reported rather than
+/// silently dropped.</para>
+/// </remarks>
+public sealed class Planner : IPlan
+{
+    private const string CnameDiscarded =
+        "a CNAME cannot coexist with other record types at the same name (RFC 1034 §3.6.2); the other types win and the CNAME is discarded";
+
+    /// <summary>A shared instance (the planner holds no state).</summary>
+    public static Planner Instance { get; } = new();
+
+    /// <inheritdoc />
+    public PlanResult Calculate(PlanInput input)
+    {
+        ArgumentNullException.ThrowIfNull(input);
+        var context = new Context(input);
+        var rows = new Dictionary<RowKey, Row>(Math.Max(input.Current.Count, input.Desired.Count));
+        var order = new List<Row>(Math.Max(input.Current.Count, input.Desired.Count));
+
+        foreach (var current in input.Current)
+        {
+            if (current is not null && context.IsManaged(current))
+            {
+                GetRow(rows, order, current).Current.Add(current);
+            }
+        }
+
+        foreach (var desired in input.Desired)
+        {
+            if (desired is null)
+            {
+                continue;
+            }
+
+            var reason = EndpointValidator.Validate(desired);
+            if (reason is not null)
+            {
+                context.Reject(desired, reason, protect: true);
+                continue;
+            }
+
+            if (!context.MatchesDomain(desired.DnsName))
+            {
+                context.Reject(desired, "the name is outside the configured domain filters", protect: false);
+                continue;
+            }
+
+            if (!context.IsManagedType(desired.RecordType))
+            {
+                context.Reject(desired, $"record type {desired.RecordType} is not managed (see ManagedRecordTypes and ExcludedRecordTypes)", protect: false);
+                continue;
+            }
+
+            GetRow(rows, order, desired).Candidates.Add(desired);
+        }
+
+        foreach (var row in order)
+        {
+            context.Process(row);
+        }
+
+        return context.Finish();
+    }
+
+    private static Row GetRow(Dictionary<RowKey, Row> rows, List<Row> order, DnsEndpoint endpoint)
+    {
+        var key = new RowKey(DnsNames.Normalize(endpoint.DnsName), endpoint.SetIdentifier);
+        if (!rows.TryGetValue(key, out var row))
+        {
+            row = new Row();
+            rows.Add(key, row);
+            order.Add(row);
+        }
+
+        return row;
+    }
+
+    private readonly record struct RowKey(string Name, string SetIdentifier);
+
+    /// <summary>A list that holds its first element inline; most rows have one current and one candidate.</summary>
+    private struct SmallList
+    {
+        private DnsEndpoint? _first;
+        private List<DnsEndpoint>? _rest;
+
+        public readonly int Count => _first is null ? 0 : 1 + (_rest?.Count ?? 0);
+
+        public readonly DnsEndpoint this[int index] => index == 0 ? _first! : _rest![index - 1];
+
+        public void Add(DnsEndpoint endpoint)
+        {
+            if (_first is null)
+            {
+                _first = endpoint;
+            }
+            else
+            {
+                (_rest ??= new List<DnsEndpoint>(2)).Add(endpoint);
+            }
+        }
+    }
+
+    private sealed class Row
+    {
+        public SmallList Current;
+        public SmallList Candidates;
+    }
+
+    private sealed class TypeEntry(RecordType type)
+    {
+        public RecordType Type { get; } = type;
+
+        public DnsEndpoint? Current { get; set; }
+
+        public SmallList Candidates;
+    }
+
+    private sealed class Context
+    {
+        private readonly PlanInput _input;
+        private readonly HashSet<RecordType> _managed;
+        private readonly List<DnsEndpoint> _create = [];
+        private readonly List<DnsEndpoint> _updateOld = [];
+        private readonly List<DnsEndpoint> _updateNew = [];
+        private readonly List<DnsEndpoint> _delete = [];
+        private readonly List<RejectedEndpoint> _rejected = [];
+        private readonly List<OwnerMismatch> _mismatches = [];
+        private HashSet<EndpointKey>? _protected;
+
+        public Context(PlanInput input)
+        {
+            _input = input;
+            _managed = [.. input.ManagedRecordTypes];
+            _managed.ExceptWith(input.ExcludedRecordTypes);
+        }
+
+        private bool HasOwner => _input.OwnerId.Length > 0;
+
+        public bool IsManagedType(RecordType type) => _managed.Contains(type);
+
+        public bool MatchesDomain(string name)
+        {
+            foreach (var filter in _input.DomainFilters)
+            {
+                if (filter is not null && !filter.Match(name))
+                {
+                    return false;
+                }
+            }
+
+            return true;
+        }
+
+        public bool IsManaged(DnsEndpoint endpoint) => IsManagedType(endpoint.RecordType) && MatchesDomain(endpoint.DnsName);
+
+        public void Reject(DnsEndpoint endpoint, string reason, bool protect)
+        {
+            _rejected.Add(new RejectedEndpoint(endpoint, reason));
+            if (protect)
+            {
+                (_protected ??= []).Add(endpoint.Key);
+            }
+        }
+
+        public void Process(Row row)
+        {
+            if (row.Current.Count == 0)
+            {
+                foreach (var entry in GroupByType(row))
+                {
+                    if (entry.Candidates.Count > 0)
+                    {
+                        _create.Add(ResolveCreate(entry.Candidates));
+                    }
+                }
+
+                return;
+            }
+
+            if (row.Candidates.Count == 0)
+            {
+                for (var i = 0; i < row.Current.Count; i++)
+                {
+                    _delete.Add(row.Current[i]);
+                }
+
+                return;
+            }
+
+            // Fast path: one current record and one candidate of the same type.
+            if (row.Current.Count == 1 && row.Candidates.Count == 1 && row.Current[0].RecordType == row.Candidates[0].RecordType)
+            {
+                ConsiderUpdate(row.Current[0], row.Candidates[0]);
+                return;
+            }
+
+            List<DnsEndpoint>? creates = null;
+            foreach (var entry in GroupByType(row))
+            {
+                if (entry.Current is not null && entry.Candidates.Count == 0)
+                {
+                    _delete.Add(entry.Current);
+                }
+                else if (entry.Current is null && entry.Candidates.Count > 0)
+                {
+                    (creates ??= []).Add(ResolveCreate(entry.Candidates));
+                }
+                else if (entry.Current is not null)
+                {
+                    ConsiderUpdate(entry.Current, ResolveUpdate(entry.Current, entry.Candidates));
+                }
+            }
+
+            if (creates is null)
+            {
+                return;
+            }
+
+            var allOwned = true;
+            if (HasOwner)
+            {
+                for (var i = 0; i < row.Current.Count; i++)
+                {
+                    var current = row.Current[i];
+                    if (!current.IsOwnedBy(_input.OwnerId))
+                    {
+                        allOwned = false;
+                        _mismatches.Add(new OwnerMismatch(current, current.Owner ?? string.Empty));
+                    }
+                }
+            }
+
+            if (allOwned)
+            {
+                _create.AddRange(creates);
+            }
+        }
+
+        public PlanResult Finish()
+        {
+            var changes = new DnsChanges { Create = _create, UpdateOld = _updateOld, UpdateNew = _updateNew, Delete = _delete };
+            foreach (var policy in _input.Policies)
+            {
+                changes = policy.Apply(changes);
+            }
+
+            if (HasOwner || _protected is not null)
+            {
+                changes = FilterOwnedAndProtected(changes);
+            }
+
+            return new PlanResult { Changes = changes, Rejected = _rejected, OwnerMismatches = _mismatches };
+        }
+
+        private DnsChanges FilterOwnedAndProtected(DnsChanges changes)
+        {
+            var delete = new List<DnsEndpoint>(changes.Delete.Count);
+            var seen = new HashSet<EndpointKey>();
+            foreach (var record in changes.Delete)
+            {
+                if ((!HasOwner || record.IsOwnedBy(_input.OwnerId)) && !IsProtected(record) && seen.Add(record.Key))
+                {
+                    delete.Add(record);
+                }
+            }
+
+            var updateOld = new List<DnsEndpoint>(changes.UpdateOld.Count);
+            var updateNew = new List<DnsEndpoint>(changes.UpdateNew.Count);
+            for (var i = 0; i < changes.UpdateOld.Count; i++)
+            {
+                if (!HasOwner || changes.UpdateOld[i].IsOwnedBy(_input.OwnerId))
+                {
+                    updateOld.Add(changes.UpdateOld[i]);
+                    updateNew.Add(changes.UpdateNew[i]);
+                }
+            }
+
+            return changes with { Delete = delete, UpdateOld = updateOld, UpdateNew = updateNew };
+        }
+
+        private bool IsProtected(DnsEndpoint record) => _protected is not null && _protected.Contains(record.Key);
+
+        private void ConsiderUpdate(DnsEndpoint current, DnsEndpoint chosen)
+        {
+            var migrating = _input.OldOwnerId.Length > 0 && !string.Equals(current.Owner ?? string.Empty, _input.OldOwnerId, StringComparison.Ordinal);
+            if (!ShouldUpdateTtl(chosen, current)
+                && DnsTargets.Same(chosen.Targets, current.Targets)
+                && !ProviderSpecificChanged(chosen, current)
+                && !migrating)
+            {
+                return;
+            }
+
+            var owner = current.Owner;
+            var updated = owner is null ? chosen.WithoutLabel(EndpointLabels.OwnerKey) : chosen.WithLabel(EndpointLabels.OwnerKey, owner);
+            _updateOld.Add(current);
+            _updateNew.Add(updated);
+        }
+
+        private List<TypeEntry> GroupByType(Row row)
+        {
+            var entries = new List<TypeEntry>(2);
+            for (var i = 0; i < row.Current.Count; i++)
+            {
+                var current = row.Current[i];
+                Entry(entries, current.RecordType).Current = current; // a later duplicate overwrites, as ExternalDNS
+            }
+
+            var hasCname = false;
+            var hasOther = false;
+            for (var i = 0; i < row.Candidates.Count; i++)
+            {
+                var candidate = row.Candidates[i];
+                Entry(entries, candidate.RecordType).Candidates.Add(candidate);
+                if (candidate.RecordType == RecordType.CNAME)
+                {
+                    hasCname = true;
+                }
+                else
+                {
+                    hasOther = true;
+                }
+            }
+
+            if (hasCname && hasOther)
+            {
+                foreach (var entry in entries)
+                {
+                    if (entry.Type == RecordType.CNAME)
+                    {
+                        for (var i = 0; i < entry.Candidates.Count; i++)
+                        {
+                            _rejected.Add(new RejectedEndpoint(entry.Candidates[i], CnameDiscarded));
+                        }
+
+                        entry.Candidates = default;
+                    }
+                }
+            }
+
+            return entries;
+        }
+
+        private static TypeEntry Entry(List<TypeEntry> entries, RecordType type)
+        {
+            foreach (var entry in entries)
+            {
+                if (entry.Type == type)
+                {
+                    return entry;
+                }
+            }
+
+            var created = new TypeEntry(type);
+            entries.Add(created);
+            return created;
+        }
+
+        private static DnsEndpoint ResolveCreate(SmallList candidates)
+        {
+            var best = candidates[0];
+            for (var i = 1; i < candidates.Count; i++)
+            {
+                if (DnsTargets.Compare(candidates[i].Targets, best.Targets) < 0)
+                {
+                    best = candidates[i];
+                }
+            }
+
+            return best;
+        }
+
+        private static DnsEndpoint ResolveUpdate(DnsEndpoint current, SmallList candidates)
+        {
+            var resource = Resource(current);
+            DnsEndpoint? best = null;
+            for (var i = 0; i < candidates.Count; i++)
+            {
+                var candidate = candidates[i];
+                if (string.Equals(Resource(candidate), resource, StringComparison.Ordinal)
+                    && (best is null || DnsTargets.Compare(candidate.Targets, best.Targets) < 0))
+                {
+                    best = candidate;
+                }
+            }
+
+            return best ?? ResolveCreate(candidates);
+        }
+
+        private static string Resource(DnsEndpoint endpoint) =>
+            endpoint.Labels.TryGetValue(EndpointLabels.ResourceKey, out var resource) ? resource : string.Empty;
+
+        private static bool ShouldUpdateTtl(DnsEndpoint desired, DnsEndpoint current) =>
+            desired.IsTtlConfigured && desired.Ttl != current.Ttl;
+
+        private static bool ProviderSpecificChanged(DnsEndpoint desired, DnsEndpoint current)
+        {
+            var matched = 0;
+            foreach (var property in current.ProviderSpecific)
+            {
+                if (!desired.TryGetProviderSpecific(property.Name, out var value) || !string.Equals(value, property.Value, StringComparison.Ordinal))
+                {
+                    return true;
+                }
+
+                matched++;
+            }
+
+            return CountDistinctNames(desired) != matched;
+        }
+
+        private static int CountDistinctNames(DnsEndpoint endpoint)
+        {
+            var properties = endpoint.ProviderSpecific;
+            if (properties.Count <= 1)
+            {
+                return properties.Count;
+            }
+
+            var names = new HashSet<string>(StringComparer.Ordinal);
+            foreach (var property in properties)
+            {
+                names.Add(property.Name);
+            }
+
+            return names.Count;
+        }
+    }
+}
