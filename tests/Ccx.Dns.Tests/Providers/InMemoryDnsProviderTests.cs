@@ -1,0 +1,115 @@
+using Ccx.Dns.Endpoints;
+using Ccx.Dns.Planning;
+using Ccx.Dns.Providers;
+using Ccx.Dns.Providers.InMemory;
+
+namespace Ccx.Dns.Tests.Providers;
+
+public sealed class InMemoryDnsProviderTests
+{
+    private static InMemoryDnsProvider Create() => new(["example.org", "sub.example.org"]);
+
+    private static DnsEndpoint A(string name, string ip) => new(name, RecordType.A, ip);
+
+    [Fact]
+    public async Task ApplyChanges_CreateUpdateDelete_RoundTrips()
+    {
+        var provider = Create();
+        await provider.ApplyChangesAsync(new DnsChanges { Create = [A("a.example.org", "1.1.1.1"), A("b.sub.example.org", "2.2.2.2")] });
+
+        await provider.ApplyChangesAsync(new DnsChanges
+        {
+            UpdateOld = [A("a.example.org", "1.1.1.1")],
+            UpdateNew = [A("a.example.org", "9.9.9.9")],
+            Delete = [A("b.sub.example.org", "2.2.2.2")],
+        });
+
+        var records = await provider.GetRecordsAsync();
+        Assert.Equal(["9.9.9.9"], Assert.Single(records).Targets);
+        Assert.Empty(provider.GetZoneRecords("sub.example.org"));
+    }
+
+    [Fact]
+    public async Task ApplyChanges_MostSpecificZoneHoldsTheRecord()
+    {
+        var provider = Create();
+
+        await provider.ApplyChangesAsync(new DnsChanges { Create = [A("x.sub.example.org", "1.1.1.1")] });
+
+        Assert.Single(provider.GetZoneRecords("sub.example.org"));
+        Assert.Empty(provider.GetZoneRecords("example.org"));
+    }
+
+    [Fact]
+    public async Task ApplyChanges_CreateExisting_FailsAndChangesNothing()
+    {
+        var provider = Create();
+        await provider.ApplyChangesAsync(new DnsChanges { Create = [A("a.example.org", "1.1.1.1")] });
+
+        var error = await Assert.ThrowsAsync<DnsProviderException>(() => provider.ApplyChangesAsync(
+            new DnsChanges { Create = [A("new.example.org", "3.3.3.3"), A("A.example.org.", "2.2.2.2")] }));
+
+        Assert.Contains("already exists", error.Message, StringComparison.Ordinal);
+        Assert.False(error.IsTransient);
+        Assert.Equal(["a.example.org"], (await provider.GetRecordsAsync()).Select(r => r.DnsName));
+    }
+
+    [Theory]
+    [InlineData("delete")]
+    [InlineData("update")]
+    public async Task ApplyChanges_MissingRecord_FailsAndChangesNothing(string operation)
+    {
+        var provider = Create();
+        var missing = A("missing.example.org", "1.1.1.1");
+        var changes = operation == "delete"
+            ? new DnsChanges { Create = [A("x.example.org", "1.1.1.1")], Delete = [missing] }
+            : new DnsChanges { Create = [A("x.example.org", "1.1.1.1")], UpdateOld = [missing], UpdateNew = [A("missing.example.org", "2.2.2.2")] };
+
+        var error = await Assert.ThrowsAsync<DnsProviderException>(() => provider.ApplyChangesAsync(changes));
+
+        Assert.Contains($"cannot {operation} missing.example.org", error.Message, StringComparison.Ordinal);
+        Assert.Empty(await provider.GetRecordsAsync());
+    }
+
+    [Fact]
+    public async Task ApplyChanges_NameOutsideZones_Fails()
+    {
+        var error = await Assert.ThrowsAsync<DnsProviderException>(() => Create().ApplyChangesAsync(new DnsChanges { Create = [A("a.example.net", "1.1.1.1")] }));
+
+        Assert.Contains("no zone serves a.example.net", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task ApplyChanges_TypeChangeAtOneName_WorksInOneCall()
+    {
+        var provider = Create();
+        var cname = new DnsEndpoint("x.example.org", RecordType.CNAME, "y.example.net");
+        await provider.ApplyChangesAsync(new DnsChanges { Create = [cname] });
+
+        await provider.ApplyChangesAsync(new DnsChanges { Delete = [cname], Create = [A("x.example.org", "1.1.1.1")] });
+
+        Assert.Equal(RecordType.A, Assert.Single(await provider.GetRecordsAsync()).RecordType);
+    }
+
+    [Fact]
+    public async Task ApplyChanges_LabelsAreNotStored()
+    {
+        var provider = Create();
+
+        await provider.ApplyChangesAsync(new DnsChanges { Create = [A("a.example.org", "1.1.1.1").WithLabel("owner", "me")] });
+
+        Assert.Empty(Assert.Single(await provider.GetRecordsAsync()).Labels);
+    }
+
+    [Fact]
+    public async Task Counters_CountCalls()
+    {
+        var provider = Create();
+        await provider.GetRecordsAsync();
+        await provider.GetRecordsAsync();
+        await provider.ApplyChangesAsync(DnsChanges.Empty);
+
+        Assert.Equal(2, provider.ReadCount);
+        Assert.Equal(1, provider.ApplyCount);
+    }
+}
