@@ -22,6 +22,7 @@ public class PlanBenchmark
     [GlobalSetup]
     public void Setup()
     {
+        var before = GC.GetTotalAllocatedBytes(precise: true);
         _current = new DnsEndpoint[N];
         _desired = new DnsEndpoint[N];
         for (var i = 0; i < N; i++)
@@ -40,6 +41,8 @@ public class PlanBenchmark
         }
 
         _input = new PlanInput { Current = _current, Desired = _desired, OwnerId = "owner" };
+        var inputBytes = GC.GetTotalAllocatedBytes(precise: true) - before;
+        Console.WriteLine($"// PlanBenchmark input size at N={N}: {inputBytes / 1024.0:F0} KB ({inputBytes / (2.0 * N):F0} bytes per endpoint)");
     }
 
     [Benchmark(Baseline = true)]
