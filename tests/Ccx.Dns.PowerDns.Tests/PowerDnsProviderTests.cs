@@ -403,6 +403,9 @@ public sealed class PowerDnsProviderTests(PowerDnsServerFixture server)
         var read = await ReadSingleAsync(provider, zone, RecordType.CNAME);
         Assert.True(read.IsAlias);
         Assert.Equal(["lb.example.net"], read.Targets);
+        var adjusted = provider.AdjustEndpoints([apex])[0];
+        Assert.Equal(read.ProviderSpecific, adjusted.ProviderSpecific);
+        Assert.Equal(read.Targets, adjusted.Targets);
 
         await provider.ApplyChangesAsync(new DnsChanges { Delete = [read] });
         Assert.DoesNotContain(await server.ReadRrSetsAsync(zone), r => r.Type == "ALIAS");

@@ -36,6 +36,7 @@ public sealed class PowerDnsProvider : IDnsProvider, IDisposable
     private readonly PowerDnsApiClient _client;
     private readonly ILogger _logger;
     private readonly long _defaultTtl;
+    private volatile PowerDnsZoneIndex? _lastZones;
 
     /// <summary>Creates a provider with its own pooled HTTP connection handler.</summary>
     /// <param name="options">The settings; checked by <see cref="PowerDnsProviderOptionsValidator"/>.</param>
@@ -101,6 +102,7 @@ public sealed class PowerDnsProvider : IDnsProvider, IDisposable
     public async Task<IReadOnlyList<DnsEndpoint>> GetRecordsAsync(CancellationToken cancellationToken = default)
     {
         var zones = new PowerDnsZoneIndex(await _client.ListZonesAsync(cancellationToken).ConfigureAwait(false));
+        _lastZones = zones;
         var managed = zones.Names.Where(name => PowerDnsZoneIndex.IsManaged(DomainFilter, name)).ToArray();
         var perZone = new List<DnsEndpoint>[managed.Length];
         await Parallel.ForEachAsync(
@@ -147,6 +149,7 @@ public sealed class PowerDnsProvider : IDnsProvider, IDisposable
         }
 
         var zones = new PowerDnsZoneIndex(await _client.ListZonesAsync(cancellationToken).ConfigureAwait(false));
+        _lastZones = zones;
         var plan = new PatchPlan(this, zones);
         foreach (var endpoint in changes.Delete)
         {
@@ -155,6 +158,11 @@ public sealed class PowerDnsProvider : IDnsProvider, IDisposable
 
         for (var i = 0; i < changes.UpdateNew.Count; i++)
         {
+            if (changes.UpdateOld[i].Equals(changes.UpdateNew[i]))
+            {
+                continue; // Not a change (ExternalDNS drops these too).
+            }
+
             plan.Update(changes.UpdateOld[i], changes.UpdateNew[i]);
         }
 
@@ -207,20 +215,40 @@ public sealed class PowerDnsProvider : IDnsProvider, IDisposable
     /// Canonicalises desired endpoints so that they compare equal to what <see cref="GetRecordsAsync"/> returns after
     /// they are written: IP addresses in canonical text, no trailing dot on host names (MX included) except SRV, which
     /// keeps it, TXT targets as quoted character-strings (plain text is quoted, <c>"</c> and <c>\</c> escaped), and
-    /// duplicate targets removed. TTLs are left alone (0 means the provider default).
+    /// duplicate targets removed. Provider-specific properties are reduced to what PowerDNS reads back: <c>alias=true</c>
+    /// on a CNAME that is written as an <c>ALIAS</c> (marked as an alias, or at the apex of a zone seen by the last read
+    /// or apply); every other property is dropped. TTLs are left alone (0 means the provider default).
     /// </summary>
     /// <param name="endpoints">The desired endpoints.</param>
-    /// <returns>The adjusted endpoints, in the same order.</returns>
+    /// <returns>The adjusted endpoints, in the same order; an endpoint already canonical is returned as is.</returns>
     public IReadOnlyList<DnsEndpoint> AdjustEndpoints(IReadOnlyList<DnsEndpoint> endpoints)
     {
         ArgumentNullException.ThrowIfNull(endpoints);
+        var zones = _lastZones;
         var result = new DnsEndpoint[endpoints.Count];
         for (var i = 0; i < result.Length; i++)
         {
             var endpoint = endpoints[i];
-            var type = PowerDnsType(endpoint, atApex: false);
+            var atApex = zones is not null && zones.IsApex(DnsNames.Normalize(endpoint.DnsName));
+            var type = PowerDnsType(endpoint, atApex);
             var targets = CanonicalTargets(endpoint.RecordType, type, endpoint.Targets);
-            result[i] = targets.SequenceEqual(endpoint.Targets, StringComparer.Ordinal) ? endpoint : endpoint with { Targets = targets };
+            var isAlias = type == PowerDnsContent.AliasType;
+            var adjusted = endpoint;
+            if (!targets.SequenceEqual(endpoint.Targets, StringComparer.Ordinal))
+            {
+                adjusted = adjusted with { Targets = targets };
+            }
+
+            var aliasProperty = endpoint.TryGetProviderSpecific(ProviderSpecificNames.Alias, out var alias) ? alias : null;
+            if (endpoint.ProviderSpecific.Count != (isAlias ? 1 : 0) || (isAlias && aliasProperty != "true"))
+            {
+                adjusted = adjusted with
+                {
+                    ProviderSpecific = isAlias ? [new ProviderSpecificProperty(ProviderSpecificNames.Alias, "true")] : [],
+                };
+            }
+
+            result[i] = adjusted;
         }
 
         return result;

@@ -29,6 +29,11 @@ internal sealed class PowerDnsZoneIndex
     /// <returns>The zone.</returns>
     public PowerDnsZone this[string zoneName] => _byName[zoneName];
 
+    /// <summary>Whether a zone of the server has exactly this name.</summary>
+    /// <param name="name">The normalised DNS name.</param>
+    /// <returns><see langword="true"/> at a zone apex.</returns>
+    public bool IsApex(string name) => _byName.ContainsKey(name);
+
     /// <summary>The most specific zone at or above a name (the zone that serves it), or <see langword="null"/>.</summary>
     /// <param name="name">The normalised DNS name.</param>
     /// <returns>The normalised zone name, or <see langword="null"/> when no zone serves the name.</returns>
