@@ -421,4 +421,54 @@ public sealed class PowerDnsProviderTests(PowerDnsServerFixture server)
 
         Assert.Empty(handler.Requests);
     }
+
+    [Fact]
+    public async Task GetRecords_AfterApplyingAdjustedDesiredZone_EveryRecordSetComparesEqual()
+    {
+        var zone = await server.CreateZoneAsync();
+        using var provider = Provider(zone);
+        DnsEndpoint[] desired =
+        [
+            new($"a.{zone}", RecordType.A, "192.0.2.2", "192.0.2.1") { Ttl = 60 },
+            new($"a.{zone}", RecordType.AAAA, "2001:DB8::0:1"),
+            new($"a.{zone}", RecordType.TXT, "plain text; with \"quotes\"", "\"pre-quoted\" \"two strings\""),
+            new($"*.wild.{zone}", RecordType.A, "192.0.2.9"),
+            new($"c.{zone}", RecordType.CNAME, "a." + zone),
+            new(zone, RecordType.MX, $"10 mail.{zone}", $"20 mail2.{zone}"),
+            new($"_ldap._tcp.{zone}", RecordType.SRV, $"0 100 389 ldap.{zone}"),
+            new($"deleg.{zone}", RecordType.NS, "ns1.example.net", "ns2.example.net"),
+            new($"1.{zone}", RecordType.PTR, $"host.{zone}"),
+            new(zone, RecordType.CAA, "0 issue \"letsencrypt.org\""),
+        ];
+        var adjusted = provider.AdjustEndpoints(desired);
+
+        await provider.ApplyChangesAsync(new DnsChanges { Create = adjusted });
+        var current = (await provider.GetRecordsAsync()).ToDictionary(r => r.Key);
+
+        foreach (var want in adjusted)
+        {
+            Assert.True(current.TryGetValue(want.Key, out var have), $"missing {want}");
+            Assert.True(DnsTargets.Same(want.Targets, have.Targets), $"targets differ: want {want}, have {have}");
+            Assert.Equal(want.Ttl == 0 ? 300 : want.Ttl, have.Ttl);
+            Assert.Equal(want.ProviderSpecific, have.ProviderSpecific);
+        }
+
+        Assert.Equal(["192.0.2.9"], await server.Dig.DataAsync($"anything.wild.{zone}", "A"));
+        Assert.Equal(["plain text; with \"quotes\"", "pre-quotedtwo strings"], await server.Dig.TxtAsync($"a.{zone}"));
+        Assert.Equal(["0 issue \"letsencrypt.org\""], await server.Dig.DataAsync(zone, "CAA"));
+        Assert.Equal([$"host.{zone}."], await server.Dig.DataAsync($"1.{zone}", "PTR"));
+    }
+
+    [Fact]
+    public async Task ApplyChanges_UpdateWithIdenticalEndpoints_SendsNoPatch()
+    {
+        var zone = await server.CreateZoneAsync();
+        var handler = new CountingHandler();
+        using var provider = new PowerDnsProvider(server.Options(zone), handler, disposeHandler: true);
+        var a = new DnsEndpoint($"same.{zone}", RecordType.A, "192.0.2.1");
+
+        await provider.ApplyChangesAsync(new DnsChanges { UpdateOld = [a], UpdateNew = [a] });
+
+        Assert.Equal(0, handler.Count(HttpMethod.Patch));
+    }
 }
