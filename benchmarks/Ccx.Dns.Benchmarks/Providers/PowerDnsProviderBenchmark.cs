@@ -11,7 +11,9 @@ namespace Ccx.Dns.Benchmarks.Providers;
 /// JSON, and writing a PATCH body.
 /// </summary>
 [MemoryDiagnoser]
+#pragma warning disable CA1001 // BenchmarkDotNet owns the lifetime: the provider is disposed in [GlobalCleanup].
 public class PowerDnsProviderBenchmark
+#pragma warning restore CA1001
 {
     private const int RecordSets = 10_000;
     private PowerDnsProvider _provider = null!;
