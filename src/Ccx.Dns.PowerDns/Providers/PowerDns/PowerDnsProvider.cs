@@ -1,5 +1,6 @@
 using System.Collections.Immutable;
 using System.Net;
+using System.Runtime.ExceptionServices;
 using Ccx.Dns.Endpoints;
 using Ccx.Dns.Planning;
 using Ccx.Dns.Providers.PowerDns.Internal;
@@ -131,6 +132,11 @@ public sealed class PowerDnsProvider : IDnsProvider, IDisposable
     /// <param name="changes">The changes.</param>
     /// <param name="cancellationToken">Cancels the apply.</param>
     /// <returns>A task that completes when every zone accepted its changes.</returns>
+    /// <remarks>
+    /// After a timeout or a lost connection during a PATCH, PowerDNS may or may not have applied that zone's changes;
+    /// the failure is transient and the next read shows which. Repeating a PATCH is harmless: REPLACE and DELETE are
+    /// idempotent.
+    /// </remarks>
     /// <exception cref="PowerDnsApiException">The only zone to change refused the changes (nothing was applied).</exception>
     /// <exception cref="DnsProviderException">Several zones failed, or some endpoints were refused;
     /// <see cref="DnsProviderException.IsPartial"/> tells whether other zones were changed.</exception>
@@ -205,7 +211,7 @@ public sealed class PowerDnsProvider : IDnsProvider, IDisposable
         if (failures.Count == 1 && plan.Rejected.Count == 0 && applied.Count == 0)
         {
             // One zone, refused as a whole: PowerDNS's own error says it best.
-            throw failures[0].Error;
+            ExceptionDispatchInfo.Throw(failures[0].Error);
         }
 
         throw Aggregate(applied, failures, plan.Rejected);

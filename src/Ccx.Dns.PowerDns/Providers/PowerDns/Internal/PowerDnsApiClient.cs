@@ -41,9 +41,6 @@ internal sealed class PowerDnsApiClient
         _timeProvider = timeProvider;
     }
 
-    /// <summary>The URL of the server resource, ending with a slash.</summary>
-    public Uri ServerUrl => _serverUrl;
-
     /// <summary>Lists the server's zones (without RRsets).</summary>
     /// <param name="cancellationToken">Cancels the call.</param>
     /// <returns>The zones.</returns>
