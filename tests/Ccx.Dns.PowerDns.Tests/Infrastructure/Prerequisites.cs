@@ -8,13 +8,13 @@ internal static class Prerequisites
 
     public const string PdnsSchema = "/usr/share/pdns-backend-sqlite3/schema/schema.sqlite3.sql";
 
-    /// <summary>Throws when a PowerDNS prerequisite is missing.</summary>
-    public static void RequirePowerDns()
+    /// <summary>Throws when a PowerDNS prerequisite is missing; <paramref name="searchPath"/> replaces PATH (and the sbin fallbacks) when given.</summary>
+    public static void RequirePowerDns(string? searchPath = null)
     {
         var missing = new List<string>();
         foreach (var (binary, package) in new[] { ("pdns_server", "pdns-server"), ("sqlite3", "sqlite3"), ("curl", "curl"), ("dig", "bind9-dnsutils") })
         {
-            if (FindOnPath(binary) is null)
+            if (FindOnPath(binary, searchPath) is null)
             {
                 missing.Add($"'{binary}' (package {package})");
             }
@@ -33,10 +33,12 @@ internal static class Prerequisites
     }
 
     /// <summary>The full path of an executable on PATH, or null.</summary>
-    public static string? FindOnPath(string binary)
+    public static string? FindOnPath(string binary, string? searchPath = null)
     {
-        var path = Environment.GetEnvironmentVariable("PATH") ?? "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin";
-        foreach (var dir in path.Split(Path.PathSeparator, StringSplitOptions.RemoveEmptyEntries).Concat(["/usr/sbin", "/sbin"]))
+        var dirs = searchPath is not null
+            ? searchPath.Split(Path.PathSeparator, StringSplitOptions.RemoveEmptyEntries)
+            : (Environment.GetEnvironmentVariable("PATH") ?? "/usr/local/bin:/usr/bin:/bin").Split(Path.PathSeparator, StringSplitOptions.RemoveEmptyEntries).Concat(["/usr/sbin", "/sbin"]);
+        foreach (var dir in dirs)
         {
             var candidate = Path.Combine(dir, binary);
             if (File.Exists(candidate))
