@@ -48,10 +48,11 @@ public static class PowerDnsReconcilerBuilderExtensions
         var services = builder.Services;
         services.AddOptions<PowerDnsProviderOptions>().ValidateOnStart();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<PowerDnsProviderOptions>, PowerDnsProviderOptionsValidator>());
+        services.TryAddSingleton(TimeProvider.System);
         services.TryAddSingleton(sp => new PowerDnsProvider(
             sp.GetRequiredService<IOptions<PowerDnsProviderOptions>>().Value,
             sp.GetService<ILogger<PowerDnsProvider>>(),
-            sp.GetService<TimeProvider>()));
+            sp.GetRequiredService<TimeProvider>()));
         services.TryAddSingleton<IDnsProvider>(sp => sp.GetRequiredService<PowerDnsProvider>());
         return builder;
     }
