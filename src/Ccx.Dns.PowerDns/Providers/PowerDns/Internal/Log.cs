@@ -1,0 +1,22 @@
+using Microsoft.Extensions.Logging;
+
+namespace Ccx.Dns.Providers.PowerDns.Internal;
+
+/// <summary>The package's source-generated log messages. None of them carries the API key.</summary>
+internal static partial class Log
+{
+    [LoggerMessage(EventId = 1, Level = LogLevel.Debug, Message = "Read {RecordCount} PowerDNS record sets from {ZoneCount} zones")]
+    public static partial void RecordsRead(ILogger logger, int recordCount, int zoneCount);
+
+    [LoggerMessage(EventId = 2, Level = LogLevel.Debug, Message = "Patching PowerDNS zone {Zone}: {DeleteCount} deletes, then {ReplaceCount} replaces")]
+    public static partial void PatchingZone(ILogger logger, string zone, int deleteCount, int replaceCount);
+
+    [LoggerMessage(EventId = 3, Level = LogLevel.Information, Message = "Applied changes to PowerDNS zone {Zone}: {DeleteCount} record sets deleted, {ReplaceCount} replaced")]
+    public static partial void ZonePatched(ILogger logger, string zone, int deleteCount, int replaceCount);
+
+    [LoggerMessage(EventId = 4, Level = LogLevel.Warning, Message = "PowerDNS refused the changes to zone {Zone} (transient: {IsTransient}): {Reason}")]
+    public static partial void ZonePatchFailed(ILogger logger, string zone, bool isTransient, string reason);
+
+    [LoggerMessage(EventId = 5, Level = LogLevel.Warning, Message = "Endpoint {Endpoint} not applied: {Reason}")]
+    public static partial void EndpointRejected(ILogger logger, string endpoint, string reason);
+}
