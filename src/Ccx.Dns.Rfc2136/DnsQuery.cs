@@ -62,7 +62,10 @@ public sealed class DnsQuery
         }
     }
 
-    /// <summary>Asks one question and returns the answer records of that name and type (empty for NXDOMAIN or no data).</summary>
+    /// <summary>
+    /// Asks one question and returns the answer records of that name and type (empty for NXDOMAIN or no data).
+    /// For NS at a delegation point, the referral's NS records (authority section) are returned.
+    /// </summary>
     /// <param name="name">The name.</param>
     /// <param name="type">The type.</param>
     /// <param name="cancellationToken">Cancels the query.</param>
@@ -76,7 +79,14 @@ public sealed class DnsQuery
             throw new InvalidOperationException($"{_server} answered {DnsResponseCodes.Name(response.ResponseCode)} for {name} {type}");
         }
 
-        return [.. response.Answers.Where(a => a.Type == type && DnsNameText.AreEqual(a.Name, name))];
+        var answers = response.Answers.Where(a => a.Type == type && DnsNameText.AreEqual(a.Name, name)).ToList();
+        if (answers.Count == 0 && type == DnsRecordType.NS)
+        {
+            // A delegation is answered with a referral: the NS set sits in the authority section.
+            answers.AddRange(response.Authorities.Where(a => a.Type == type && DnsNameText.AreEqual(a.Name, name)));
+        }
+
+        return answers;
     }
 
     /// <summary>
