@@ -68,6 +68,9 @@ public sealed class Rfc2136DnsProvider : IDnsProvider
     /// <inheritdoc />
     public DomainFilter DomainFilter { get; }
 
+    /// <summary>The client that talks to the server (for tests).</summary>
+    internal Rfc2136Client Client => _client;
+
     /// <summary>The configured zones, normalised, most specific first.</summary>
     public IReadOnlyList<string> Zones => _zones;
 
@@ -78,9 +81,10 @@ public sealed class Rfc2136DnsProvider : IDnsProvider
         foreach (var zone in _zones)
         {
             var started = _timeProvider.GetTimestamp();
-            var records = await _client.TransferZoneAsync(zone, cancellationToken).ConfigureAwait(false);
+            var transfer = await _client.TransferZoneAsync(zone, cancellationToken).ConfigureAwait(false);
+            var records = transfer.Records;
             var elapsedMs = (long)_timeProvider.GetElapsedTime(started).TotalMilliseconds;
-            Log.ZoneTransferred(_logger, zone, _client.Server, records.Count, elapsedMs);
+            Log.ZoneTransferred(_logger, zone, _client.Server, records.Count, transfer.MessageCount, transfer.SignedMessageCount, elapsedMs);
 
             endpoints.AddRange(ToEndpoints(zone, records));
         }

@@ -387,6 +387,12 @@ public sealed class Rfc2136DnsProviderTests(BindServerFixture bind)
         Assert.Equal(BindServerFixture.BigZoneRecordCount, hosts.Count);
         Assert.Equal(["10.0.19.135"], hosts.Single(e => e.DnsName == "host4999.big.test").Targets);
         Assert.Equal(["10.0.19.135"], (await bind.Query.GetEndpointAsync("host4999.big.test", RecordType.A))!.Targets);
+
+        // The transfer spans several TCP messages; the first and the last (at least) carry verified signatures.
+        var transfer = await provider.Client.TransferZoneAsync(BindServerFixture.BigZone);
+        Assert.True(transfer.MessageCount > 1, $"{transfer.MessageCount} messages");
+        Assert.InRange(transfer.SignedMessageCount, 2, transfer.MessageCount);
+        Assert.Equal(BindServerFixture.BigZoneRecordCount + 3, transfer.Records.Count); // + SOA, NS, ns1 A
     }
 
     [Fact]

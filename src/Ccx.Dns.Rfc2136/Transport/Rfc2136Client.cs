@@ -37,8 +37,8 @@ internal sealed class Rfc2136Client
     /// <summary>Transfers a zone (AXFR) and returns its records, the leading SOA included and the trailing SOA dropped.</summary>
     /// <param name="zone">The zone apex.</param>
     /// <param name="cancellationToken">Cancels the transfer.</param>
-    /// <returns>The records in transfer order.</returns>
-    public Task<List<DnsResourceRecord>> TransferZoneAsync(string zone, CancellationToken cancellationToken = default) =>
+    /// <returns>The records in transfer order, with message counts.</returns>
+    public Task<ZoneTransfer> TransferZoneAsync(string zone, CancellationToken cancellationToken = default) =>
         RunAsync($"AXFR of zone {zone}", async token =>
         {
             var query = new DnsMessage
@@ -52,8 +52,10 @@ internal sealed class Rfc2136Client
             await connection.SendAsync(bytes, token).ConfigureAwait(false);
             var records = new List<DnsResourceRecord>();
             var soaCount = 0;
+            var messageCount = 0;
             while (soaCount < 2)
             {
+                messageCount++;
                 var raw = await connection.ReceiveAsync(token).ConfigureAwait(false);
                 var message = Check(raw, query.Id, verifier, $"AXFR of zone {zone}");
                 foreach (var record in message.Answers)
@@ -83,7 +85,7 @@ internal sealed class Rfc2136Client
             }
 
             verifier?.EnsureComplete();
-            return records;
+            return new ZoneTransfer(records, messageCount, verifier?.SignedCount ?? 0);
         }, cancellationToken);
 
     /// <summary>Sends one UPDATE message for a zone and checks that the server applied it.</summary>
@@ -213,3 +215,9 @@ internal sealed class Rfc2136Client
         }
     }
 }
+
+/// <summary>The result of a zone transfer.</summary>
+/// <param name="Records">The records in transfer order, the closing SOA dropped.</param>
+/// <param name="MessageCount">How many messages the transfer took.</param>
+/// <param name="SignedMessageCount">How many of them carried a verified TSIG signature.</param>
+internal sealed record ZoneTransfer(List<DnsResourceRecord> Records, int MessageCount, int SignedMessageCount);

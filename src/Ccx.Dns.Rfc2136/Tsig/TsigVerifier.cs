@@ -34,6 +34,9 @@ internal sealed class TsigVerifier
         _timeProvider = timeProvider;
     }
 
+    /// <summary>How many messages carried a verified signature.</summary>
+    public int SignedCount { get; private set; }
+
     /// <summary>Verifies one response message.</summary>
     /// <param name="raw">The message bytes.</param>
     /// <param name="message">The decoded message.</param>
@@ -121,6 +124,7 @@ internal sealed class TsigVerifier
         _previousMac = tsig.Mac.ToArray();
         _pending.Clear();
         _first = false;
+        SignedCount++;
     }
 
     /// <summary>Checks that the stream ended with a signed message.</summary>
