@@ -347,6 +347,12 @@ public sealed class Rfc2136DnsProvider : IDnsProvider
 
     private string? ZoneFor(DnsEndpoint endpoint, List<RejectedEndpoint> rejected)
     {
+        if (endpoint.SetIdentifier.Length > 0)
+        {
+            rejected.Add(new RejectedEndpoint(endpoint, "set identifiers (routing policies) are not supported by RFC 2136 servers"));
+            return null;
+        }
+
         var zone = ZoneOf(endpoint.DnsName);
         if (zone is null)
         {

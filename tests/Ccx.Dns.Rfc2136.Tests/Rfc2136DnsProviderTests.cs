@@ -5,6 +5,8 @@ using Ccx.Dns.Planning;
 using Ccx.Dns.Providers;
 using Ccx.Dns.Rfc2136.Tests.Infrastructure;
 using Ccx.Dns.Rfc2136.Wire;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
 
 namespace Ccx.Dns.Rfc2136.Tests;
 
@@ -437,5 +439,59 @@ public sealed class Rfc2136DnsProviderTests(BindServerFixture bind)
         using var cts = new CancellationTokenSource(TimeSpan.FromMilliseconds(100));
 
         await Assert.ThrowsAnyAsync<OperationCanceledException>(() => provider.ApplyChangesAsync(new DnsChanges { Create = [new DnsEndpoint(Unique(), RecordType.A, "192.0.2.1")] }, cts.Token));
+    }
+
+    [Fact]
+    public async Task Logs_SuccessAndFailure_NeverContainTheSecret()
+    {
+        using var logs = new CapturingLoggerProvider();
+        using var factory = LoggerFactory.Create(b => b.AddProvider(logs).SetMinimumLevel(LogLevel.Trace));
+        var good = bind.CreateOptions();
+        var bad = bind.CreateOptions();
+        var wrongSecret = Convert.ToBase64String(System.Security.Cryptography.RandomNumberGenerator.GetBytes(32));
+        bad.TsigSecret = wrongSecret;
+        var logger = factory.CreateLogger<Rfc2136DnsProvider>();
+        var ok = new Rfc2136DnsProvider(Options.Create(good), null, logger);
+        var failing = new Rfc2136DnsProvider(Options.Create(bad), null, logger);
+
+        await ok.ApplyChangesAsync(new DnsChanges { Create = [new DnsEndpoint(Unique(), RecordType.A, "192.0.2.1"), new DnsEndpoint("out.of.zone.test", RecordType.A, "192.0.2.1")] })
+            .ContinueWith(t => t.Exception, TaskScheduler.Default);
+        await ok.GetRecordsAsync();
+        await Assert.ThrowsAsync<DnsProviderException>(() => failing.ApplyChangesAsync(new DnsChanges { Create = [new DnsEndpoint(Unique(), RecordType.A, "192.0.2.1")] }));
+
+        Assert.Contains(logs.Lines, l => l.Contains("batch 1 of 1 applied", StringComparison.Ordinal));
+        Assert.Contains(logs.Lines, l => l.Contains("AXFR of zone example.org", StringComparison.Ordinal));
+        Assert.Contains(logs.Lines, l => l.Contains("out.of.zone.test", StringComparison.Ordinal));
+        Assert.Contains(logs.Lines, l => l.Contains("BADSIG", StringComparison.Ordinal) && l.Contains(BindServerFixture.KeyName, StringComparison.Ordinal));
+        Assert.All(logs.Lines, l =>
+        {
+            Assert.DoesNotContain(bind.Secret, l, StringComparison.Ordinal);
+            Assert.DoesNotContain(wrongSecret, l, StringComparison.Ordinal);
+        });
+    }
+
+    [Fact]
+    public async Task GetRecords_ZoneNotServed_IsPermanentNamingRcode()
+    {
+        var provider = bind.CreateProvider(o => o.Zones.Add("not-served.test"));
+
+        var e = await Assert.ThrowsAsync<DnsProviderException>(() => provider.GetRecordsAsync());
+
+        Assert.False(e.IsTransient);
+        Assert.Contains("not-served.test", e.Message, StringComparison.Ordinal);
+        Assert.Matches("NOTAUTH|REFUSED", e.Message);
+    }
+
+    [Fact]
+    public async Task ApplyChanges_SetIdentifier_IsRejectedWithReason()
+    {
+        var provider = bind.CreateProvider();
+        var endpoint = new DnsEndpoint(Unique(), RecordType.A, "192.0.2.1") { SetIdentifier = "blue" };
+
+        var e = await Assert.ThrowsAsync<DnsProviderException>(() => provider.ApplyChangesAsync(new DnsChanges { Create = [endpoint] }));
+
+        Assert.Contains("set identifiers", Assert.Single(e.RejectedEndpoints).Reason, StringComparison.Ordinal);
+        Assert.False(e.IsPartial);
+        Assert.Null(await bind.Query.GetEndpointAsync(endpoint.DnsName, RecordType.A));
     }
 }

@@ -211,7 +211,7 @@ internal sealed class Rfc2136Client
         }
         catch (DnsFormatException e)
         {
-            throw new DnsProviderException($"{what}: {Server} sent a malformed message: {e.Message}", isTransient: false, e);
+            throw new DnsProviderException($"{what} with {Server}: malformed DNS message: {e.Message}", isTransient: false, e);
         }
     }
 }
