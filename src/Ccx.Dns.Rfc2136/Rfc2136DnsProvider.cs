@@ -251,7 +251,8 @@ public sealed class Rfc2136DnsProvider : IDnsProvider
         list.Add(change);
     }
 
-    private IEnumerable<DnsEndpoint> ToEndpoints(string zone, List<DnsResourceRecord> records)
+    /// <summary>Groups transferred records of a zone into endpoints (name + type), TTL of the first record.</summary>
+    internal IEnumerable<DnsEndpoint> ToEndpoints(string zone, List<DnsResourceRecord> records)
     {
         // Group by (name, type) in transfer order; TTL of the first RR of each set.
         var sets = new Dictionary<(string Name, DnsRecordType Type), (DnsResourceRecord First, List<string> Targets)>();
