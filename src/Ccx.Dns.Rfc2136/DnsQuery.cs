@@ -15,15 +15,18 @@ public sealed class DnsQuery
 {
     private readonly IPEndPoint _server;
     private readonly TimeSpan _timeout;
+    private readonly TimeProvider _timeProvider;
 
     /// <summary>Creates a client for one server.</summary>
     /// <param name="server">The server's address and port.</param>
-    /// <param name="timeout">The time allowed per exchange; 5 seconds when omitted.</param>
-    public DnsQuery(IPEndPoint server, TimeSpan? timeout = null)
+    /// <param name="timeout">The time allowed per query (UDP and any TCP retry together); 5 seconds when omitted.</param>
+    /// <param name="timeProvider">The clock for the timeout; the system clock when omitted.</param>
+    public DnsQuery(IPEndPoint server, TimeSpan? timeout = null, TimeProvider? timeProvider = null)
     {
         ArgumentNullException.ThrowIfNull(server);
         _server = server;
         _timeout = timeout ?? TimeSpan.FromSeconds(5);
+        _timeProvider = timeProvider ?? TimeProvider.System;
     }
 
     /// <summary>Asks one question and returns the whole response.</summary>
@@ -44,7 +47,7 @@ public sealed class DnsQuery
             Questions = [new DnsQuestion(name, type, DnsClass.IN)],
         };
         var bytes = query.Encode();
-        using var timeout = new CancellationTokenSource(_timeout);
+        using var timeout = new CancellationTokenSource(_timeout, _timeProvider);
         using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, timeout.Token);
         try
         {

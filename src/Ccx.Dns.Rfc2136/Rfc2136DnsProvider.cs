@@ -205,9 +205,10 @@ public sealed class Rfc2136DnsProvider : IDnsProvider
     /// <summary>The zone a name belongs to: the most specific configured zone containing it, by whole labels.</summary>
     /// <param name="name">The name.</param>
     /// <returns>The zone, or <see langword="null"/> when none contains it.</returns>
-    internal string? ZoneOf(string name)
+    internal string? ZoneOf(string name) => ZoneOfNormalized(DnsNames.Normalize(name));
+
+    private string? ZoneOfNormalized(string normalized)
     {
-        var normalized = DnsNames.Normalize(name);
         foreach (var zone in _zones)
         {
             if (DnsNames.IsAtOrBelow(normalized, zone))
@@ -264,12 +265,13 @@ public sealed class Rfc2136DnsProvider : IDnsProvider
                 continue;
             }
 
-            if (!string.Equals(ZoneOf(record.Name), zone, StringComparison.Ordinal))
+            var normalized = DnsNames.Normalize(record.Name);
+            if (!string.Equals(ZoneOfNormalized(normalized), zone, StringComparison.Ordinal))
             {
                 continue; // belongs to a more specific configured zone (or is outside every zone)
             }
 
-            var key = (DnsNames.Normalize(record.Name), record.Type);
+            var key = (normalized, record.Type);
             if (!sets.TryGetValue(key, out var set))
             {
                 sets[key] = set = (record, []);
