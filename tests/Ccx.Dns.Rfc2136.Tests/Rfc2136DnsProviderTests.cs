@@ -362,6 +362,28 @@ public sealed class Rfc2136DnsProviderTests(BindServerFixture bind)
     }
 
     [Theory]
+    [InlineData(0)]
+    [InlineData(1)]
+    public async Task ApplyChanges_Sha512AndSha1Keys_SignAndVerifyAgainstBind(int keyIndex)
+    {
+        var (name, algorithm, secret) = bind.OtherKeys[keyIndex];
+        var provider = bind.CreateProvider(o =>
+        {
+            o.Zones.Clear();
+            o.Zones.Add(BindServerFixture.Zone);
+            o.TsigKeyName = name;
+            o.TsigAlgorithm = algorithm;
+            o.TsigSecret = secret;
+        });
+        var endpoint = new DnsEndpoint(Unique(), RecordType.TXT, algorithm);
+
+        await provider.ApplyChangesAsync(new DnsChanges { Create = [endpoint] });
+
+        Assert.Equal([algorithm], Assert.Single(await provider.GetRecordsAsync(), e => e.Key == endpoint.Key).Targets);
+        Assert.Equal([algorithm], (await bind.Query.GetEndpointAsync(endpoint.DnsName, RecordType.TXT))!.Targets);
+    }
+
+    [Theory]
     [InlineData("hmac-sha512")]
     [InlineData("hmac-sha1")]
     public async Task GetRecords_KeyWithOtherAlgorithmThanServer_IsRejected(string algorithm)

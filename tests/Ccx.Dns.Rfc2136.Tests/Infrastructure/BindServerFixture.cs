@@ -28,6 +28,13 @@ public sealed class BindServerFixture : IAsyncLifetime
 
     public string Secret { get; } = Convert.ToBase64String(RandomNumberGenerator.GetBytes(32));
 
+    /// <summary>Extra keys with other algorithms, allowed to update and transfer the main zone: (name, algorithm, secret).</summary>
+    public IReadOnlyList<(string Name, string Algorithm, string Secret)> OtherKeys { get; } =
+    [
+        ("ccx-sha512-key", "hmac-sha512", Convert.ToBase64String(RandomNumberGenerator.GetBytes(64))),
+        ("ccx-sha1-key", "hmac-sha1", Convert.ToBase64String(RandomNumberGenerator.GetBytes(20))),
+    ];
+
     public string WorkDir { get; } = Path.Combine(Path.GetTempPath(), "ccx-bind-" + Guid.NewGuid().ToString("N")[..12]);
 
     public int Port { get; private set; }
@@ -226,14 +233,20 @@ public sealed class BindServerFixture : IAsyncLifetime
             };
 
             """);
+        foreach (var (name, algorithm, secret) in OtherKeys)
+        {
+            sb.Append(CultureInfo.InvariantCulture, $"key \"{name}\" {{ algorithm {algorithm}; secret \"{secret}\"; }};\n");
+        }
+
         foreach (var zone in new[] { Zone, ChildZone, ReverseZone, BigZone })
         {
+            var keys = zone == Zone ? string.Concat(OtherKeys.Select(k => $" key \"{k.Name}\";")) : string.Empty;
             sb.Append(CultureInfo.InvariantCulture, $$"""
                 zone "{{zone}}" {
                     type primary;
                     file "{{WorkDir}}/{{zone}}.zone";
-                    allow-update { key "{{KeyName}}"; };
-                    allow-transfer { key "{{KeyName}}"; };
+                    allow-update { key "{{KeyName}}";{{keys}} };
+                    allow-transfer { key "{{KeyName}}";{{keys}} };
                 };
 
                 """);
