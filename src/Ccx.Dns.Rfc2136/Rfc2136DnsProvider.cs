@@ -144,15 +144,25 @@ public sealed class Rfc2136DnsProvider : IDnsProvider
                 catch (DnsProviderException e)
                 {
                     Log.BatchFailed(_logger, zone, _client.Server, b + 1, batches.Count, e.IsTransient ? "transient" : "permanent", e.Message);
+
+                    // A timeout or a broken connection after sending leaves this batch's outcome unknown.
+                    var unknown = e.IsTransient && e.InnerException is OperationCanceledException or IOException;
+                    var outcome = (applied, unknown) switch
+                    {
+                        (0, false) => "; nothing was applied",
+                        (0, true) => "; this batch may or may not have been applied, later batches were not sent",
+                        (_, false) => $"; {applied} earlier batch(es) were applied, this and later batches were not",
+                        _ => $"; {applied} earlier batch(es) were applied, this batch may or may not have been, later batches were not sent",
+                    };
                     var message = new StringBuilder()
                         .Append("UPDATE batch ").Append(b + 1).Append(" of ").Append(batches.Count).Append(" for zone ").Append(zone)
                         .Append(" (").Append(batch.Count).Append(" changes: ").AppendJoin(", ", batch.Take(5).Select(c => c.Description))
                         .Append(batch.Count > 5 ? ", …" : string.Empty).Append(") failed: ").Append(e.Message)
-                        .Append(applied > 0 ? $"; {applied} earlier batch(es) were applied, this and later batches were not" : "; nothing was applied")
+                        .Append(outcome)
                         .ToString();
                     throw new DnsProviderException(message, e.IsTransient, e)
                     {
-                        IsPartial = applied > 0,
+                        IsPartial = applied > 0 || unknown,
                         RejectedEndpoints = rejected,
                     };
                 }

@@ -449,7 +449,24 @@ public sealed class Rfc2136DnsProviderTests(BindServerFixture bind)
 
         Assert.True(e.IsTransient);
         Assert.Contains("did not answer", e.Message, StringComparison.Ordinal);
+
+        // The request was sent, so the server may have applied it: callers must re-read.
+        Assert.True(e.IsPartial);
+        Assert.Contains("may or may not have been applied", e.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task ApplyChanges_ConnectionRefused_IsTransientAndNotPartial()
+    {
+        using var socket = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
+        socket.Bind(new IPEndPoint(IPAddress.Loopback, 0));
+        var provider = bind.CreateProvider(o => o.Port = ((IPEndPoint)socket.LocalEndPoint!).Port);
+
+        var e = await Assert.ThrowsAsync<DnsProviderException>(() => provider.ApplyChangesAsync(new DnsChanges { Create = [new DnsEndpoint(Unique(), RecordType.A, "192.0.2.1")] }));
+
+        Assert.True(e.IsTransient);
         Assert.False(e.IsPartial);
+        Assert.Contains("ConnectionRefused", e.Message, StringComparison.Ordinal);
     }
 
     [Fact]
