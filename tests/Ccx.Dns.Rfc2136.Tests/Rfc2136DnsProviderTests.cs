@@ -481,7 +481,7 @@ public sealed class Rfc2136DnsProviderTests(BindServerFixture bind)
     }
 
     [Fact]
-    public async Task Logs_SuccessAndFailure_NeverContainTheSecret()
+    public async Task ApplyChanges_LogsOfSuccessAndFailure_NeverContainTheSecret()
     {
         using var logs = new CapturingLoggerProvider();
         using var factory = LoggerFactory.Create(b => b.AddProvider(logs).SetMinimumLevel(LogLevel.Trace));
@@ -532,5 +532,29 @@ public sealed class Rfc2136DnsProviderTests(BindServerFixture bind)
         Assert.Contains("set identifiers", Assert.Single(e.RejectedEndpoints).Reason, StringComparison.Ordinal);
         Assert.False(e.IsPartial);
         Assert.Null(await bind.Query.GetEndpointAsync(endpoint.DnsName, RecordType.A));
+    }
+
+    [Fact]
+    public async Task UpdateAsync_NameOutsideZone_IsPermanentNotZone()
+    {
+        var client = bind.CreateProvider().Client;
+        var record = new DnsResourceRecord("www.elsewhere.test", DnsRecordType.A, DnsClass.IN, 60, new AddressRecordData(IPAddress.Parse("192.0.2.1")));
+
+        var e = await Assert.ThrowsAsync<DnsProviderException>(() => client.UpdateAsync(BindServerFixture.Zone, [record]));
+
+        Assert.False(e.IsTransient);
+        Assert.Contains("NOTZONE", e.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task UpdateAsync_ZoneNotServed_IsPermanentWithRcodeName()
+    {
+        var client = bind.CreateProvider().Client;
+        var record = new DnsResourceRecord("www.not-served.test", DnsRecordType.A, DnsClass.IN, 60, new AddressRecordData(IPAddress.Parse("192.0.2.1")));
+
+        var e = await Assert.ThrowsAsync<DnsProviderException>(() => client.UpdateAsync("not-served.test", [record]));
+
+        Assert.False(e.IsTransient);
+        Assert.Matches("NOTAUTH|REFUSED", e.Message);
     }
 }

@@ -4,6 +4,10 @@ namespace Ccx.Dns.Rfc2136.Wire;
 /// A DNS message (RFC 1035 §4.1): header, question, answer, authority and additional sections. In an UPDATE
 /// (RFC 2136) the sections are the zone, prerequisite, update and additional sections.
 /// </summary>
+/// <remarks>
+/// Record equality compares the section lists by reference; compare <see cref="Encode"/> output to compare
+/// messages by content.
+/// </remarks>
 public sealed record DnsMessage
 {
     private const int HeaderSize = 12;
