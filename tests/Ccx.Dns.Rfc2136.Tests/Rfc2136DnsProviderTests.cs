@@ -1,0 +1,563 @@
+using System.Net;
+using System.Net.Sockets;
+using Ccx.Dns.Endpoints;
+using Ccx.Dns.Planning;
+using Ccx.Dns.Providers;
+using Ccx.Dns.Rfc2136.Tests.Infrastructure;
+using Ccx.Dns.Rfc2136.Wire;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using Xunit.Abstractions;
+
+namespace Ccx.Dns.Rfc2136.Tests;
+
+[Collection(BindServerGroup.Name)]
+[Trait("Category", "Integration")]
+public sealed class Rfc2136DnsProviderTests(BindServerFixture bind, ITestOutputHelper output)
+{
+    private static int _counter;
+
+    private static string Unique(string zone = BindServerFixture.Zone) =>
+        $"t{Interlocked.Increment(ref _counter)}-{Guid.NewGuid().ToString("N")[..6]}.{zone}";
+
+    public static TheoryData<string, string[]> RecordTypes() => new()
+    {
+        { "A", ["192.0.2.10", "192.0.2.11"] },
+        { "AAAA", ["2001:db8::1", "2001:db8::a:b"] },
+        { "CNAME", ["target.example.net"] },
+        { "TXT", ["hello world"] },
+        { "TXT", ["say \"hi\" and \\ backslash; semi"] },
+        { "TXT", [new string('L', 700)] },
+        { "TXT", ["héllo wörld ✓", "second value"] },
+        // BIND refuses an MX whose in-zone host has no address record (check-mx), so the hosts are out of zone.
+        { "MX", ["10 mail.example.net", "20 mail2.example.net"] },
+        { "SRV", ["10 60 5060 sip.example.org.", "20 0 5061 sip2.example.org."] },
+        { "NS", ["ns1.delegated.example.net", "ns2.delegated.example.net"] },
+        { "CAA", ["0 issue \"letsencrypt.org\"", "128 iodef \"mailto:security@example.org\""] },
+    };
+
+    [Theory]
+    [MemberData(nameof(RecordTypes))]
+    public async Task ApplyChanges_CreateEachRecordType_RoundTripsThroughAxfrAndQuery(string type, string[] targets)
+    {
+        var provider = bind.CreateProvider();
+        var endpoint = new DnsEndpoint(Unique(), new RecordType(type), targets) { Ttl = 120 };
+
+        await provider.ApplyChangesAsync(new DnsChanges { Create = [endpoint] });
+
+        var read = Assert.Single(await provider.GetRecordsAsync(), e => e.Key == endpoint.Key);
+        Assert.True(DnsTargets.Same(endpoint.Targets, read.Targets), $"AXFR: [{string.Join(", ", read.Targets)}]");
+        Assert.Equal(120, read.Ttl);
+        var queried = await bind.Query.GetEndpointAsync(endpoint.DnsName, endpoint.RecordType);
+        Assert.NotNull(queried);
+        Assert.True(DnsTargets.Same(endpoint.Targets, queried.Targets), $"query: [{string.Join(", ", queried.Targets)}]");
+        Assert.Equal(120, queried.Ttl);
+    }
+
+    [Fact]
+    public async Task ApplyChanges_PtrInReverseZone_RoundTrips()
+    {
+        var provider = bind.CreateProvider();
+        var name = $"{Interlocked.Increment(ref _counter) % 250 + 1}.{BindServerFixture.ReverseZone}";
+        var endpoint = new DnsEndpoint(name, RecordType.PTR, "host.example.org") { Ttl = 300 };
+
+        await provider.ApplyChangesAsync(new DnsChanges { Create = [endpoint] });
+
+        Assert.Contains(await provider.GetRecordsAsync(), e => e.Key == endpoint.Key && e.Targets.SequenceEqual(["host.example.org"]));
+        Assert.Equal(["host.example.org"], (await bind.Query.GetEndpointAsync(name, RecordType.PTR))!.Targets);
+        await provider.ApplyChangesAsync(new DnsChanges { Delete = [endpoint] });
+        Assert.Null(await bind.Query.GetEndpointAsync(name, RecordType.PTR));
+    }
+
+    [Fact]
+    public async Task ApplyChanges_LongTxt_IsStoredAsSeveralStringsAndReadAsOneText()
+    {
+        var provider = bind.CreateProvider();
+        var text = string.Concat(Enumerable.Range(0, 70).Select(i => $"chunk{i:D2}-"));
+        var endpoint = new DnsEndpoint(Unique(), RecordType.TXT, text);
+
+        await provider.ApplyChangesAsync(new DnsChanges { Create = [endpoint] });
+
+        var answer = Assert.Single(await bind.Query.GetAnswersAsync(endpoint.DnsName, DnsRecordType.TXT));
+        var txt = Assert.IsType<TxtRecordData>(answer.Data);
+        Assert.Equal(3, txt.Strings.Count);
+        Assert.Equal(text, txt.Text);
+        Assert.Equal([text], Assert.Single(await provider.GetRecordsAsync(), e => e.Key == endpoint.Key).Targets);
+    }
+
+    [Fact]
+    public async Task GetRecords_PreexistingMultiStringTxt_ReturnsConcatenatedText()
+    {
+        var provider = bind.CreateProvider();
+
+        var multi = Assert.Single(await provider.GetRecordsAsync(), e => e.DnsName == "multi.example.org");
+
+        Assert.Equal(["part onepart two"], multi.Targets);
+    }
+
+    [Fact]
+    public async Task ApplyChanges_QuotedRegistryTxt_IsWrittenAsTextAndAdjustEndpointsMatchesRead()
+    {
+        var provider = bind.CreateProvider();
+        var quoted = "\"heritage=external-dns,external-dns/owner=default,external-dns/resource=ingress/default/web\"";
+        var endpoint = new DnsEndpoint(Unique(), RecordType.TXT, quoted) { Ttl = 300 };
+
+        await provider.ApplyChangesAsync(new DnsChanges { Create = [endpoint] });
+
+        var read = Assert.Single(await provider.GetRecordsAsync(), e => e.Key == endpoint.Key);
+        Assert.Equal([quoted[1..^1]], read.Targets);
+        Assert.Equal(read, Assert.Single(provider.AdjustEndpoints([endpoint])));
+        var answer = Assert.Single(await bind.Query.GetAnswersAsync(endpoint.DnsName, DnsRecordType.TXT));
+        Assert.Equal(quoted[1..^1], ((TxtRecordData)answer.Data).Text);
+    }
+
+    [Fact]
+    public async Task GetRecords_FreshZone_ReturnsApexSoaAndNs()
+    {
+        var provider = bind.CreateProvider();
+
+        var records = await provider.GetRecordsAsync();
+
+        Assert.Contains(records, e => e.DnsName == "example.org" && e.RecordType == new RecordType("SOA") && e.Targets[0].StartsWith("ns1.example.org hostmaster.example.org ", StringComparison.Ordinal));
+        Assert.Contains(records, e => e.DnsName == "example.org" && e.RecordType == RecordType.NS && e.Targets.SequenceEqual(["ns1.example.org"]));
+        Assert.Contains(records, e => e.DnsName == "ns1.example.org" && e.RecordType == RecordType.A);
+    }
+
+    [Fact]
+    public async Task ApplyChanges_Update_ReplacesTargetsAndTtl()
+    {
+        var provider = bind.CreateProvider();
+        var old = new DnsEndpoint(Unique(), RecordType.A, "192.0.2.1", "192.0.2.2") { Ttl = 60 };
+        await provider.ApplyChangesAsync(new DnsChanges { Create = [old] });
+        var updated = new DnsEndpoint(old.DnsName, RecordType.A, "192.0.2.2", "192.0.2.3") { Ttl = 600 };
+
+        await provider.ApplyChangesAsync(new DnsChanges { UpdateOld = [old], UpdateNew = [updated] });
+
+        var queried = await bind.Query.GetEndpointAsync(old.DnsName, RecordType.A);
+        Assert.True(DnsTargets.Same(["192.0.2.2", "192.0.2.3"], queried!.Targets), string.Join(",", queried.Targets));
+        Assert.Equal(600, queried.Ttl);
+        var read = Assert.Single(await provider.GetRecordsAsync(), e => e.Key == old.Key);
+        Assert.True(DnsTargets.Same(updated.Targets, read.Targets));
+        Assert.Equal(600, read.Ttl);
+    }
+
+    [Fact]
+    public async Task ApplyChanges_UpdateCnameToNewTarget_Works()
+    {
+        var provider = bind.CreateProvider();
+        var old = new DnsEndpoint(Unique(), RecordType.CNAME, "old.example.net") { Ttl = 60 };
+        await provider.ApplyChangesAsync(new DnsChanges { Create = [old] });
+
+        await provider.ApplyChangesAsync(new DnsChanges { UpdateOld = [old], UpdateNew = [old with { Targets = ["new.example.net"] }] });
+
+        Assert.Equal(["new.example.net"], (await bind.Query.GetEndpointAsync(old.DnsName, RecordType.CNAME))!.Targets);
+    }
+
+    [Fact]
+    public async Task ApplyChanges_Delete_RemovesWholeRRsetIncludingRecordsNotListed()
+    {
+        var provider = bind.CreateProvider();
+        var name = Unique();
+        await provider.ApplyChangesAsync(new DnsChanges { Create = [new DnsEndpoint(name, RecordType.A, "192.0.2.1", "192.0.2.2")] });
+        var other = new DnsEndpoint(name, RecordType.TXT, "keep me");
+        await provider.ApplyChangesAsync(new DnsChanges { Create = [other] });
+
+        await provider.ApplyChangesAsync(new DnsChanges { Delete = [new DnsEndpoint(name, RecordType.A, "192.0.2.1")] });
+
+        Assert.Null(await bind.Query.GetEndpointAsync(name, RecordType.A));
+        Assert.Equal(["keep me"], (await bind.Query.GetEndpointAsync(name, RecordType.TXT))!.Targets);
+        var records = await provider.GetRecordsAsync();
+        Assert.DoesNotContain(records, e => e.DnsName == name && e.RecordType == RecordType.A);
+    }
+
+    [Fact]
+    public async Task ApplyChanges_120Creates_SendsThreeUpdateMessagesAndAllExist()
+    {
+        var provider = bind.CreateProvider();
+        var prefix = Unique();
+        var creates = Enumerable.Range(0, 120)
+            .Select(i => new DnsEndpoint($"r{i}.{prefix}", RecordType.A, $"198.51.100.{i}") { Ttl = 60 })
+            .ToArray();
+        var serial = await bind.GetSerialAsync(BindServerFixture.Zone);
+
+        await provider.ApplyChangesAsync(new DnsChanges { Create = creates });
+
+        // BIND bumps the serial once per UPDATE message: 50 + 50 + 20.
+        Assert.Equal(serial + 3, await bind.GetSerialAsync(BindServerFixture.Zone));
+        var read = (await provider.GetRecordsAsync()).Where(e => e.DnsName.EndsWith(prefix, StringComparison.Ordinal)).ToList();
+        Assert.Equal(120, read.Count);
+        foreach (var i in new[] { 0, 49, 50, 99, 119 })
+        {
+            Assert.Equal([$"198.51.100.{i}"], (await bind.Query.GetEndpointAsync($"r{i}.{prefix}", RecordType.A))!.Targets);
+        }
+
+        await provider.ApplyChangesAsync(new DnsChanges { Delete = creates });
+        Assert.Equal(serial + 6, await bind.GetSerialAsync(BindServerFixture.Zone));
+        Assert.DoesNotContain(await provider.GetRecordsAsync(), e => e.DnsName.EndsWith(prefix, StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task ApplyChanges_BatchSizeOption_SplitsMessagesAccordingly()
+    {
+        var provider = bind.CreateProvider(o => o.BatchSize = 10);
+        var prefix = Unique();
+        var creates = Enumerable.Range(0, 25).Select(i => new DnsEndpoint($"r{i}.{prefix}", RecordType.TXT, $"v{i}")).ToArray();
+        var serial = await bind.GetSerialAsync(BindServerFixture.Zone);
+
+        await provider.ApplyChangesAsync(new DnsChanges { Create = creates });
+
+        Assert.Equal(serial + 3, await bind.GetSerialAsync(BindServerFixture.Zone));
+    }
+
+    [Fact]
+    public async Task ApplyChanges_TtlUnsetAndBelowMinimum_UseDefaultAndMinimumTtl()
+    {
+        var provider = bind.CreateProvider(o =>
+        {
+            o.DefaultTtl = 123;
+            o.MinTtl = 90;
+        });
+        var unset = new DnsEndpoint(Unique(), RecordType.A, "192.0.2.5");
+        var low = new DnsEndpoint(Unique(), RecordType.A, "192.0.2.6") { Ttl = 30 };
+        var high = new DnsEndpoint(Unique(), RecordType.A, "192.0.2.7") { Ttl = 900 };
+
+        await provider.ApplyChangesAsync(new DnsChanges { Create = [unset, low, high] });
+
+        Assert.Equal(123, (await bind.Query.GetEndpointAsync(unset.DnsName, RecordType.A))!.Ttl);
+        Assert.Equal(90, (await bind.Query.GetEndpointAsync(low.DnsName, RecordType.A))!.Ttl);
+        Assert.Equal(900, (await bind.Query.GetEndpointAsync(high.DnsName, RecordType.A))!.Ttl);
+        Assert.Equal(90, provider.AdjustEndpoints([low])[0].Ttl);
+    }
+
+    [Fact]
+    public async Task GetRecords_ParentAndChildZones_NameComesFromMostSpecificZoneOnly()
+    {
+        var provider = bind.CreateProvider();
+
+        var www = (await provider.GetRecordsAsync()).Where(e => e.DnsName == "www.sub.example.org" && e.RecordType == RecordType.A).ToList();
+
+        // The parent zone file also holds www.sub (192.0.2.99); the child zone's record wins.
+        Assert.Equal(["192.0.2.77"], Assert.Single(www).Targets);
+    }
+
+    [Fact]
+    public async Task ApplyChanges_NameUnderChildZone_IsSentToChildZone()
+    {
+        var provider = bind.CreateProvider();
+        var endpoint = new DnsEndpoint(Unique(BindServerFixture.ChildZone), RecordType.A, "192.0.2.44");
+        var parentSerial = await bind.GetSerialAsync(BindServerFixture.Zone);
+        var childSerial = await bind.GetSerialAsync(BindServerFixture.ChildZone);
+
+        await provider.ApplyChangesAsync(new DnsChanges { Create = [endpoint] });
+
+        Assert.Equal(childSerial + 1, await bind.GetSerialAsync(BindServerFixture.ChildZone));
+        Assert.Equal(parentSerial, await bind.GetSerialAsync(BindServerFixture.Zone));
+        Assert.Equal(["192.0.2.44"], (await bind.Query.GetEndpointAsync(endpoint.DnsName, RecordType.A))!.Targets);
+    }
+
+    [Fact]
+    public async Task ApplyChanges_NameOutsideZonesAndBadTarget_RejectedWhileOthersApplied()
+    {
+        var provider = bind.CreateProvider();
+        var good = new DnsEndpoint(Unique(), RecordType.A, "192.0.2.8");
+        var outside = new DnsEndpoint("www.elsewhere.test", RecordType.A, "192.0.2.9");
+        var badTarget = new DnsEndpoint(Unique(), RecordType.A, "not-an-ip");
+        var lookalike = new DnsEndpoint("www.ample.org", RecordType.A, "192.0.2.9");
+
+        var e = await Assert.ThrowsAsync<DnsProviderException>(() => provider.ApplyChangesAsync(new DnsChanges { Create = [good, outside, badTarget, lookalike] }));
+
+        Assert.False(e.IsTransient);
+        Assert.True(e.IsPartial);
+        Assert.Equal([outside, badTarget, lookalike], e.RejectedEndpoints.Select(r => r.Endpoint));
+        Assert.Contains("no configured zone", e.RejectedEndpoints[0].Reason, StringComparison.Ordinal);
+        Assert.Contains("IPv4", e.RejectedEndpoints[1].Reason, StringComparison.Ordinal);
+        Assert.Equal(["192.0.2.8"], (await bind.Query.GetEndpointAsync(good.DnsName, RecordType.A))!.Targets);
+        Assert.Null(await bind.Query.GetEndpointAsync(badTarget.DnsName, RecordType.A));
+    }
+
+    [Fact]
+    public async Task ApplyChanges_SecondBatchRefused_IsPermanentPartialAndFirstBatchApplied()
+    {
+        var provider = bind.CreateProvider(o => o.Zones.Add(BindServerFixture.LockedZone));
+        var applied = new DnsEndpoint(Unique(), RecordType.A, "192.0.2.30");
+        var refused = new DnsEndpoint(Unique(BindServerFixture.LockedZone), RecordType.A, "192.0.2.31");
+
+        var e = await Assert.ThrowsAsync<DnsProviderException>(() => provider.ApplyChangesAsync(new DnsChanges { Create = [refused, applied] }));
+
+        Assert.False(e.IsTransient);
+        Assert.True(e.IsPartial);
+        Assert.Contains("REFUSED", e.Message, StringComparison.Ordinal);
+        Assert.Contains(BindServerFixture.LockedZone, e.Message, StringComparison.Ordinal);
+        Assert.Contains("1 earlier batch", e.Message, StringComparison.Ordinal);
+        Assert.NotNull(await bind.Query.GetEndpointAsync(applied.DnsName, RecordType.A));
+        Assert.Null(await bind.Query.GetEndpointAsync(refused.DnsName, RecordType.A));
+    }
+
+    [Fact]
+    public async Task ApplyChanges_FirstBatchRefused_IsNotPartial()
+    {
+        var provider = bind.CreateProvider(o => o.Zones.Add(BindServerFixture.LockedZone));
+        var refused = new DnsEndpoint(Unique(BindServerFixture.LockedZone), RecordType.A, "192.0.2.31");
+
+        var e = await Assert.ThrowsAsync<DnsProviderException>(() => provider.ApplyChangesAsync(new DnsChanges { Create = [refused] }));
+
+        Assert.False(e.IsPartial);
+        Assert.Contains("nothing was applied", e.Message, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData(BindServerFixture.KeyName, true, "BADSIG")]
+    [InlineData("unknown-key", false, "BADKEY")]
+    public async Task ApplyChanges_WrongKey_IsPermanentNamesKeyHidesSecretAndChangesNothing(string keyName, bool wrongSecret, string error)
+    {
+        var secret = Convert.ToBase64String(System.Security.Cryptography.RandomNumberGenerator.GetBytes(32));
+        var provider = bind.CreateProvider(o =>
+        {
+            o.TsigKeyName = keyName;
+            o.TsigSecret = wrongSecret ? secret : bind.Secret;
+        });
+        var endpoint = new DnsEndpoint(Unique(), RecordType.A, "192.0.2.50");
+        var serial = await bind.GetSerialAsync(BindServerFixture.Zone);
+
+        var apply = await Assert.ThrowsAsync<DnsProviderException>(() => provider.ApplyChangesAsync(new DnsChanges { Create = [endpoint] }));
+        var read = await Assert.ThrowsAsync<DnsProviderException>(() => provider.GetRecordsAsync());
+
+        foreach (var e in new[] { apply, read })
+        {
+            Assert.False(e.IsTransient);
+            Assert.Contains(error, e.Message, StringComparison.Ordinal);
+            Assert.Contains(keyName, e.Message, StringComparison.Ordinal);
+            Assert.DoesNotContain(secret, e.ToString(), StringComparison.Ordinal);
+            Assert.DoesNotContain(bind.Secret, e.ToString(), StringComparison.Ordinal);
+        }
+
+        Assert.False(apply.IsPartial);
+        Assert.Equal(serial, await bind.GetSerialAsync(BindServerFixture.Zone));
+        Assert.Null(await bind.Query.GetEndpointAsync(endpoint.DnsName, RecordType.A));
+    }
+
+    [Fact]
+    public async Task ApplyChanges_ClockOffByAnHour_IsPermanentBadTime()
+    {
+        var provider = bind.CreateProvider(timeProvider: new ShiftedTimeProvider(TimeSpan.FromHours(1)));
+
+        var e = await Assert.ThrowsAsync<DnsProviderException>(() => provider.ApplyChangesAsync(new DnsChanges { Create = [new DnsEndpoint(Unique(), RecordType.A, "192.0.2.1")] }));
+
+        Assert.False(e.IsTransient);
+        Assert.Contains("BADTIME", e.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task ApplyChanges_Unsigned_IsRefusedPermanently()
+    {
+        var provider = bind.CreateProvider(o =>
+        {
+            o.TsigKeyName = null;
+            o.TsigSecret = null;
+        });
+
+        var e = await Assert.ThrowsAsync<DnsProviderException>(() => provider.ApplyChangesAsync(new DnsChanges { Create = [new DnsEndpoint(Unique(), RecordType.A, "192.0.2.1")] }));
+
+        Assert.False(e.IsTransient);
+        Assert.Contains("REFUSED", e.Message, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData(0)]
+    [InlineData(1)]
+    public async Task ApplyChanges_Sha512AndSha1Keys_SignAndVerifyAgainstBind(int keyIndex)
+    {
+        var (name, algorithm, secret) = bind.OtherKeys[keyIndex];
+        var provider = bind.CreateProvider(o =>
+        {
+            o.Zones.Clear();
+            o.Zones.Add(BindServerFixture.Zone);
+            o.TsigKeyName = name;
+            o.TsigAlgorithm = algorithm;
+            o.TsigSecret = secret;
+        });
+        var endpoint = new DnsEndpoint(Unique(), RecordType.TXT, algorithm);
+
+        await provider.ApplyChangesAsync(new DnsChanges { Create = [endpoint] });
+
+        Assert.Equal([algorithm], Assert.Single(await provider.GetRecordsAsync(), e => e.Key == endpoint.Key).Targets);
+        Assert.Equal([algorithm], (await bind.Query.GetEndpointAsync(endpoint.DnsName, RecordType.TXT))!.Targets);
+    }
+
+    [Theory]
+    [InlineData("hmac-sha512")]
+    [InlineData("hmac-sha1")]
+    public async Task GetRecords_KeyWithOtherAlgorithmThanServer_IsRejected(string algorithm)
+    {
+        var provider = bind.CreateProvider(o => o.TsigAlgorithm = algorithm);
+
+        var e = await Assert.ThrowsAsync<DnsProviderException>(() => provider.GetRecordsAsync());
+
+        Assert.False(e.IsTransient);
+        Assert.Contains(BindServerFixture.KeyName, e.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task GetRecords_5000RecordZone_TransfersEveryRecordWithSignedMessages()
+    {
+        var provider = bind.CreateProvider(o =>
+        {
+            o.Zones.Clear();
+            o.Zones.Add(BindServerFixture.BigZone);
+        });
+
+        var records = await provider.GetRecordsAsync();
+
+        var hosts = records.Where(e => e.RecordType == RecordType.A && e.DnsName.StartsWith("host", StringComparison.Ordinal)).ToList();
+        Assert.Equal(BindServerFixture.BigZoneRecordCount, hosts.Count);
+        Assert.Equal(["10.0.19.135"], hosts.Single(e => e.DnsName == "host4999.big.test").Targets);
+        Assert.Equal(["10.0.19.135"], (await bind.Query.GetEndpointAsync("host4999.big.test", RecordType.A))!.Targets);
+
+        // The transfer spans several TCP messages; the first and the last (at least) carry verified signatures.
+        var watch = System.Diagnostics.Stopwatch.StartNew();
+        var transfer = await provider.Client.TransferZoneAsync(BindServerFixture.BigZone);
+        output.WriteLine($"AXFR of {transfer.Records.Count} records: {transfer.MessageCount} messages, {transfer.SignedMessageCount} signed, {watch.ElapsedMilliseconds} ms");
+        Assert.True(transfer.MessageCount > 1, $"{transfer.MessageCount} messages");
+        Assert.InRange(transfer.SignedMessageCount, 2, transfer.MessageCount);
+        Assert.Equal(BindServerFixture.BigZoneRecordCount + 3, transfer.Records.Count); // + SOA, NS, ns1 A
+    }
+
+    [Fact]
+    public async Task GetRecords_NothingListening_IsTransient()
+    {
+        using var socket = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
+        socket.Bind(new IPEndPoint(IPAddress.Loopback, 0));
+        var port = ((IPEndPoint)socket.LocalEndPoint!).Port; // bound but not listening: connections are refused
+        var provider = bind.CreateProvider(o => o.Port = port);
+
+        var e = await Assert.ThrowsAsync<DnsProviderException>(() => provider.GetRecordsAsync());
+
+        Assert.True(e.IsTransient);
+        Assert.Contains($"127.0.0.1:{port}", e.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task ApplyChanges_ServerNeverAnswers_IsTransientTimeout()
+    {
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        var port = ((IPEndPoint)listener.LocalEndpoint).Port;
+        var provider = bind.CreateProvider(o =>
+        {
+            o.Port = port;
+            o.Timeout = TimeSpan.FromMilliseconds(300);
+        });
+
+        var e = await Assert.ThrowsAsync<DnsProviderException>(() => provider.ApplyChangesAsync(new DnsChanges { Create = [new DnsEndpoint(Unique(), RecordType.A, "192.0.2.1")] }));
+
+        Assert.True(e.IsTransient);
+        Assert.Contains("did not answer", e.Message, StringComparison.Ordinal);
+
+        // The request was sent, so the server may have applied it: callers must re-read.
+        Assert.True(e.IsPartial);
+        Assert.Contains("may or may not have been applied", e.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task ApplyChanges_ConnectionRefused_IsTransientAndNotPartial()
+    {
+        using var socket = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
+        socket.Bind(new IPEndPoint(IPAddress.Loopback, 0));
+        var provider = bind.CreateProvider(o => o.Port = ((IPEndPoint)socket.LocalEndPoint!).Port);
+
+        var e = await Assert.ThrowsAsync<DnsProviderException>(() => provider.ApplyChangesAsync(new DnsChanges { Create = [new DnsEndpoint(Unique(), RecordType.A, "192.0.2.1")] }));
+
+        Assert.True(e.IsTransient);
+        Assert.False(e.IsPartial);
+        Assert.Contains("ConnectionRefused", e.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task ApplyChanges_CallerCancels_ThrowsOperationCanceled()
+    {
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        var provider = bind.CreateProvider(o => o.Port = ((IPEndPoint)listener.LocalEndpoint).Port);
+        using var cts = new CancellationTokenSource(TimeSpan.FromMilliseconds(100));
+
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => provider.ApplyChangesAsync(new DnsChanges { Create = [new DnsEndpoint(Unique(), RecordType.A, "192.0.2.1")] }, cts.Token));
+    }
+
+    [Fact]
+    public async Task ApplyChanges_LogsOfSuccessAndFailure_NeverContainTheSecret()
+    {
+        using var logs = new CapturingLoggerProvider();
+        using var factory = LoggerFactory.Create(b => b.AddProvider(logs).SetMinimumLevel(LogLevel.Trace));
+        var good = bind.CreateOptions();
+        var bad = bind.CreateOptions();
+        var wrongSecret = Convert.ToBase64String(System.Security.Cryptography.RandomNumberGenerator.GetBytes(32));
+        bad.TsigSecret = wrongSecret;
+        var logger = factory.CreateLogger<Rfc2136DnsProvider>();
+        var ok = new Rfc2136DnsProvider(Options.Create(good), null, logger);
+        var failing = new Rfc2136DnsProvider(Options.Create(bad), null, logger);
+
+        await ok.ApplyChangesAsync(new DnsChanges { Create = [new DnsEndpoint(Unique(), RecordType.A, "192.0.2.1"), new DnsEndpoint("out.of.zone.test", RecordType.A, "192.0.2.1")] })
+            .ContinueWith(t => t.Exception, TaskScheduler.Default);
+        await ok.GetRecordsAsync();
+        await Assert.ThrowsAsync<DnsProviderException>(() => failing.ApplyChangesAsync(new DnsChanges { Create = [new DnsEndpoint(Unique(), RecordType.A, "192.0.2.1")] }));
+
+        Assert.Contains(logs.Lines, l => l.Contains("batch 1 of 1 applied", StringComparison.Ordinal));
+        Assert.Contains(logs.Lines, l => l.Contains("AXFR of zone example.org", StringComparison.Ordinal));
+        Assert.Contains(logs.Lines, l => l.Contains("out.of.zone.test", StringComparison.Ordinal));
+        Assert.Contains(logs.Lines, l => l.Contains("BADSIG", StringComparison.Ordinal) && l.Contains(BindServerFixture.KeyName, StringComparison.Ordinal));
+        Assert.All(logs.Lines, l =>
+        {
+            Assert.DoesNotContain(bind.Secret, l, StringComparison.Ordinal);
+            Assert.DoesNotContain(wrongSecret, l, StringComparison.Ordinal);
+        });
+    }
+
+    [Fact]
+    public async Task GetRecords_ZoneNotServed_IsPermanentNamingRcode()
+    {
+        var provider = bind.CreateProvider(o => o.Zones.Add("not-served.test"));
+
+        var e = await Assert.ThrowsAsync<DnsProviderException>(() => provider.GetRecordsAsync());
+
+        Assert.False(e.IsTransient);
+        Assert.Contains("not-served.test", e.Message, StringComparison.Ordinal);
+        Assert.Matches("NOTAUTH|REFUSED", e.Message);
+    }
+
+    [Fact]
+    public async Task ApplyChanges_SetIdentifier_IsRejectedWithReason()
+    {
+        var provider = bind.CreateProvider();
+        var endpoint = new DnsEndpoint(Unique(), RecordType.A, "192.0.2.1") { SetIdentifier = "blue" };
+
+        var e = await Assert.ThrowsAsync<DnsProviderException>(() => provider.ApplyChangesAsync(new DnsChanges { Create = [endpoint] }));
+
+        Assert.Contains("set identifiers", Assert.Single(e.RejectedEndpoints).Reason, StringComparison.Ordinal);
+        Assert.False(e.IsPartial);
+        Assert.Null(await bind.Query.GetEndpointAsync(endpoint.DnsName, RecordType.A));
+    }
+
+    [Fact]
+    public async Task UpdateAsync_NameOutsideZone_IsPermanentNotZone()
+    {
+        var client = bind.CreateProvider().Client;
+        var record = new DnsResourceRecord("www.elsewhere.test", DnsRecordType.A, DnsClass.IN, 60, new AddressRecordData(IPAddress.Parse("192.0.2.1")));
+
+        var e = await Assert.ThrowsAsync<DnsProviderException>(() => client.UpdateAsync(BindServerFixture.Zone, [record]));
+
+        Assert.False(e.IsTransient);
+        Assert.Contains("NOTZONE", e.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task UpdateAsync_ZoneNotServed_IsPermanentWithRcodeName()
+    {
+        var client = bind.CreateProvider().Client;
+        var record = new DnsResourceRecord("www.not-served.test", DnsRecordType.A, DnsClass.IN, 60, new AddressRecordData(IPAddress.Parse("192.0.2.1")));
+
+        var e = await Assert.ThrowsAsync<DnsProviderException>(() => client.UpdateAsync("not-served.test", [record]));
+
+        Assert.False(e.IsTransient);
+        Assert.Matches("NOTAUTH|REFUSED", e.Message);
+    }
+}
