@@ -71,7 +71,4 @@ internal static partial class Log
 
     [LoggerMessage(EventId = 1027, Level = LogLevel.Warning, Message = "Renewing the leader lease failed; treating it as not held")]
     public static partial void LeaseRenewFailed(ILogger logger, Exception exception);
-
-    [LoggerMessage(EventId = 1040, Level = LogLevel.Error, Message = "A Changed handler of an endpoint source failed")]
-    public static partial void SourceChangedHandlerFailed(ILogger logger, Exception exception);
 }

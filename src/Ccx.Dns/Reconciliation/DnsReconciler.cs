@@ -90,6 +90,7 @@ public sealed class DnsReconciler : IDisposable
         _telemetry = telemetry ?? new DnsTelemetry();
         _lease = lease;
         _planner = planner ?? Planner.Instance;
+        CreatedAt = timeProvider.GetUtcNow();
         _policy = PlanPolicies.FromName(_options.Policy);
         _domainFilter = string.IsNullOrEmpty(_options.RegexDomainFilter) && string.IsNullOrEmpty(_options.RegexDomainExclusion)
             ? new DomainFilter(_options.IncludeDomains, _options.ExcludeDomains)
@@ -116,6 +117,9 @@ public sealed class DnsReconciler : IDisposable
 
     /// <summary>The options in force.</summary>
     public DnsReconcilerOptions Options => _options;
+
+    /// <summary>When the reconciler was created (the health check's reference before the first sync).</summary>
+    internal DateTimeOffset CreatedAt { get; }
 
     /// <summary>The report of the last reconcile, or <see langword="null"/> before the first.</summary>
     public ReconcileResult? LastResult
