@@ -275,7 +275,7 @@ public sealed class DnsReconcilerTests
         Assert.Equal(3, ex.Failures.Count());
     }
 
-    private sealed class ThrowingSource(Exception exception) : Sources.IEndpointSource
+    private sealed class ThrowingSource(Exception exception) : Ccx.Dns.Sources.IEndpointSource
     {
         public event EventHandler? Changed { add { } remove { } }
 
