@@ -103,7 +103,11 @@ public sealed class DnsReconciler : IDisposable
         _managed.ExceptWith(_excludedList);
     }
 
-    /// <summary>Raised after every reconcile, with its report (on the thread that ran it).</summary>
+    /// <summary>
+    /// Raised after every reconcile, with its report, on the thread that ran it and before the next reconcile may
+    /// start: keep handlers short, and never wait synchronously for <see cref="RunOnceAsync"/> in one. A handler's
+    /// exception is logged and ignored.
+    /// </summary>
     public event EventHandler<ReconcileResult>? Reconciled;
 
     /// <summary>Raised when a reconcile should run soon (a withheld plan was approved).</summary>
@@ -115,7 +119,7 @@ public sealed class DnsReconciler : IDisposable
     /// <summary>The leader lease, when one is registered.</summary>
     public ILeaderLease? Lease => _lease;
 
-    /// <summary>The options in force.</summary>
+    /// <summary>The options in force (read at construction; treat as read-only).</summary>
     public DnsReconcilerOptions Options => _options;
 
     /// <summary>When the reconciler was created (the health check's reference before the first sync).</summary>
@@ -254,7 +258,7 @@ public sealed class DnsReconciler : IDisposable
         IReadOnlyList<DnsEndpoint> current;
         try
         {
-            current = await _registry.GetRecordsAsync(cancellationToken).ConfigureAwait(false);
+            current = await _registry.GetRecordsAsync(cancellationToken).ConfigureAwait(false) ?? [];
         }
         catch (Exception ex) when (!IsCancellation(ex, cancellationToken))
         {
@@ -267,15 +271,17 @@ public sealed class DnsReconciler : IDisposable
         // 3. Provider normalisation and the plan.
         PlanResult plan;
         var ownerId = _registry.OwnerId ?? string.Empty;
+        var registryFilter = DomainFilter.All;
         try
         {
-            var adjusted = _registry.AdjustEndpoints(desired);
+            registryFilter = _registry.DomainFilter ?? DomainFilter.All;
+            var adjusted = _registry.AdjustEndpoints(desired) ?? [];
             plan = _planner.Calculate(new PlanInput
             {
                 Current = current,
                 Desired = adjusted,
                 Policies = [_policy],
-                DomainFilters = [_domainFilter, _registry.DomainFilter],
+                DomainFilters = [_domainFilter, registryFilter],
                 ManagedRecordTypes = _managedList,
                 ExcludedRecordTypes = _excludedList,
                 OwnerId = ownerId,
@@ -305,7 +311,7 @@ public sealed class DnsReconciler : IDisposable
         }
 
         // 4. The safety guard.
-        var verdict = SafetyGuard.Evaluate(_options.Guard, CountOwned(current, ownerId), desired.Count, plan.Changes);
+        var verdict = SafetyGuard.Evaluate(_options.Guard, CountOwned(current, ownerId, registryFilter), desired.Count, plan.Changes);
         if (verdict is not null)
         {
             var fingerprint = SafetyGuard.Fingerprint(plan.Changes);
@@ -445,7 +451,7 @@ public sealed class DnsReconciler : IDisposable
         return string.Join('\n', canonical.Distinct(StringComparer.Ordinal));
     }
 
-    private int CountOwned(IReadOnlyList<DnsEndpoint> current, string ownerId)
+    private int CountOwned(IReadOnlyList<DnsEndpoint> current, string ownerId, DomainFilter registryFilter)
     {
         var count = 0;
         foreach (var record in current)
@@ -454,7 +460,7 @@ public sealed class DnsReconciler : IDisposable
                 && _managed.Contains(record.RecordType)
                 && (ownerId.Length == 0 || record.IsOwnedBy(ownerId))
                 && _domainFilter.Match(record.DnsName)
-                && _registry.DomainFilter.Match(record.DnsName))
+                && registryFilter.Match(record.DnsName))
             {
                 count++;
             }

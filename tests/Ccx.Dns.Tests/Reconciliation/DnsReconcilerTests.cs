@@ -275,6 +275,37 @@ public sealed class DnsReconcilerTests
         Assert.Equal(3, ex.Failures.Count());
     }
 
+    [Fact]
+    public async Task RunOnce_ConcurrentCalls_RunOneAtATime()
+    {
+        var source = new ControlledSource { Endpoints = [A("db1", "10.0.0.1")] };
+        await using var h = new ReconcilerHarness(sources: [source]);
+        var entered = source.HoldNextRead();
+        var first = h.Reconciler.RunOnceAsync();
+        await entered;
+
+        var second = h.Reconciler.RunOnceAsync();
+        Assert.False(second.IsCompleted);
+        Assert.Equal(0, h.Registry.ReadCount);
+        source.Release();
+        var results = await Task.WhenAll(first, second).WaitAsync(TimeSpan.FromSeconds(10));
+
+        Assert.Equal([ReconcileOutcome.Applied, ReconcileOutcome.NoChanges], results.Select(r => r.Outcome));
+    }
+
+    [Fact]
+    public async Task RunOnce_ReconciledHandlerThrows_ResultStillReturnedAndFailureLogged()
+    {
+        await using var h = new ReconcilerHarness();
+        h.Reconciler.Reconciled += (_, _) => throw new InvalidOperationException("handler bug");
+        h.Source.ReplaceAll([A("db1", "10.0.0.1")]);
+
+        var result = await h.RunAsync();
+
+        Assert.Equal(ReconcileOutcome.Applied, result.Outcome);
+        Assert.Contains(h.Logger.Entries, e => e.EventId.Id == 1012);
+    }
+
     private sealed class ThrowingSource(Exception exception) : Ccx.Dns.Sources.IEndpointSource
     {
         public event EventHandler? Changed { add { } remove { } }
