@@ -13,7 +13,8 @@ namespace Ccx.Dns.Hosting;
 /// <remarks>
 /// <para>A transient failure is retried after <see cref="DnsReconcilerOptions.InitialRetryDelay"/>, doubling with
 /// each consecutive transient failure up to <see cref="DnsReconcilerOptions.MaxRetryDelay"/>. A permanent failure
-/// is reported and the next attempt waits for the interval or a change signal. Nothing but stopping the host ends
+/// is reported and the next attempt waits for the interval or a change signal. A change signal during a back-off
+/// waits for the retry, so that a throttled provider is not hit harder while sources keep changing. Nothing but stopping the host ends
 /// the loop. All waiting goes through the injected <see cref="TimeProvider"/>.</para>
 /// <para>With a leader lease registered, the lease is renewed every
 /// <see cref="DnsReconcilerOptions.LeaseRenewInterval"/>; winning it triggers a reconcile so that a new leader
@@ -115,6 +116,11 @@ internal sealed class DnsReconcilerHostedService : BackgroundService
             if (Volatile.Read(ref _eventPending) != 0)
             {
                 var eventDue = lastRunStart is { } last && last + options.MinEventSyncInterval > now ? last + options.MinEventSyncInterval : now;
+                if (retryAt is { } backingOff && backingOff > eventDue)
+                {
+                    eventDue = backingOff; // a throttled or failing provider is not hit harder because sources keep changing
+                }
+
                 if (eventDue < due)
                 {
                     due = eventDue;

@@ -119,6 +119,25 @@ public sealed class DnsReconcilerHostedServiceTests
     }
 
     [Fact]
+    public async Task Execute_SourceChangedDuringBackOff_WaitsForTheRetry()
+    {
+        await using var h = new ReconcilerHarness();
+        h.Registry.FailNextReads(new DnsProviderException("throttled", isTransient: true));
+        await h.StartAsync();
+        Assert.Equal(ReconcileOutcome.Failed, (await h.NextResultAsync()).Outcome);
+        await h.Clock.WaitForTimerAsync(h.Start + TimeSpan.FromSeconds(1));
+        h.Clock.Advance(TimeSpan.FromMilliseconds(600)); // past the debounce window, inside the back-off
+
+        h.Source.Upsert(A("db1", "10.0.0.1"));
+        await h.Clock.WaitForTimerAsync(h.Start + TimeSpan.FromSeconds(1));
+        Assert.False(h.HasPendingResult);
+        h.Clock.Advance(TimeSpan.FromMilliseconds(400));
+        var result = await h.NextResultAsync();
+
+        Assert.Equal((ReconcileOutcome.Applied, h.Start + TimeSpan.FromSeconds(1)), (result.Outcome, result.StartedAt));
+    }
+
+    [Fact]
     public void Backoff_DoublesFromTheInitialDelayUpToTheCap()
     {
         var options = new DnsReconcilerOptions { InitialRetryDelay = TimeSpan.FromSeconds(1), MaxRetryDelay = TimeSpan.FromSeconds(30) };
