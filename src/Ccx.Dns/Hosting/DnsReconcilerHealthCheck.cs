@@ -1,0 +1,68 @@
+using System.Globalization;
+using Ccx.Dns.Reconciliation;
+using Microsoft.Extensions.Diagnostics.HealthChecks;
+
+namespace Ccx.Dns.Hosting;
+
+/// <summary>
+/// Reports the reconciler unhealthy when its last successful sync is older than
+/// <see cref="DnsReconcilerOptions.UnhealthyAfterIntervals"/> × <see cref="DnsReconcilerOptions.Interval"/>
+/// (counted from start-up before the first sync), degraded while the last reconcile failed or was withheld but the
+/// threshold is not yet reached, healthy otherwise. Add it with <c>AddDnsReconcilerCheck()</c>.
+/// </summary>
+public sealed class DnsReconcilerHealthCheck : IHealthCheck
+{
+    private readonly DnsReconciler _reconciler;
+    private readonly TimeProvider _timeProvider;
+
+    /// <summary>Creates the check.</summary>
+    /// <param name="reconciler">The reconciler.</param>
+    /// <param name="timeProvider">The clock.</param>
+    public DnsReconcilerHealthCheck(DnsReconciler reconciler, TimeProvider timeProvider)
+    {
+        ArgumentNullException.ThrowIfNull(reconciler);
+        ArgumentNullException.ThrowIfNull(timeProvider);
+        _reconciler = reconciler;
+        _timeProvider = timeProvider;
+    }
+
+    /// <inheritdoc />
+    public Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        var options = _reconciler.Options;
+        var threshold = options.Interval * options.UnhealthyAfterIntervals;
+        var lastSync = _reconciler.LastSuccessfulSyncAt;
+        var last = _reconciler.LastResult;
+        var age = _timeProvider.GetUtcNow() - (lastSync ?? _reconciler.CreatedAt);
+        var data = new Dictionary<string, object>(StringComparer.Ordinal)
+        {
+            ["lastSuccessfulSync"] = lastSync?.ToString("O", CultureInfo.InvariantCulture) ?? "never",
+            ["lastOutcome"] = last?.Outcome.ToString() ?? "none",
+            ["consecutiveTransientFailures"] = _reconciler.ConsecutiveTransientFailures,
+        };
+        var detail = last switch
+        {
+            null => "no reconcile has run yet",
+            { Error: { } error } => error.ToString(),
+            { WithheldReason: { } reason } => "plan withheld: " + reason,
+            _ => last.Outcome.ToString(),
+        };
+
+        if (age > threshold)
+        {
+            return Task.FromResult(new HealthCheckResult(
+                context.Registration.FailureStatus,
+                string.Create(CultureInfo.InvariantCulture, $"no successful DNS sync for {age.TotalSeconds:0} s (threshold {threshold.TotalSeconds:0} s); last: {detail}"),
+                last?.Error?.Exception,
+                data));
+        }
+
+        if (last is { Outcome: ReconcileOutcome.Failed or ReconcileOutcome.Withheld })
+        {
+            return Task.FromResult(HealthCheckResult.Degraded("the last DNS reconcile did not complete: " + detail, last.Error?.Exception, data));
+        }
+
+        return Task.FromResult(HealthCheckResult.Healthy(lastSync is null ? "starting: " + detail : "DNS in sync: " + detail, data));
+    }
+}

@@ -1,0 +1,220 @@
+using Ccx.Dns.Reconciliation;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+
+namespace Ccx.Dns.Hosting;
+
+/// <summary>
+/// Runs the <see cref="DnsReconciler"/> in the background (ExternalDNS's controller <c>Run</c>): at start, every
+/// <see cref="DnsReconcilerOptions.Interval"/>, and at once when a source raises
+/// <see cref="Sources.IEndpointSource.Changed"/> — but never sooner than
+/// <see cref="DnsReconcilerOptions.MinEventSyncInterval"/> after the previous run started.
+/// </summary>
+/// <remarks>
+/// <para>A transient failure is retried after <see cref="DnsReconcilerOptions.InitialRetryDelay"/>, doubling with
+/// each consecutive transient failure up to <see cref="DnsReconcilerOptions.MaxRetryDelay"/>. A permanent failure
+/// is reported and the next attempt waits for the interval or a change signal. A change signal during a back-off
+/// waits for the retry, so that a throttled provider is not hit harder while sources keep changing. Nothing but stopping the host ends
+/// the loop. All waiting goes through the injected <see cref="TimeProvider"/>.</para>
+/// <para>With a leader lease registered, the lease is renewed every
+/// <see cref="DnsReconcilerOptions.LeaseRenewInterval"/>; winning it triggers a reconcile so that a new leader
+/// converges at once.</para>
+/// </remarks>
+internal sealed class DnsReconcilerHostedService : BackgroundService
+{
+    private readonly DnsReconciler _reconciler;
+    private readonly TimeProvider _timeProvider;
+    private readonly ILogger _logger;
+    private TaskCompletionSource _signal = NewSignal();
+    private int _eventPending;
+    private bool _leaseHeld;
+
+    public DnsReconcilerHostedService(DnsReconciler reconciler, TimeProvider timeProvider, ILogger<DnsReconcilerHostedService> logger)
+    {
+        ArgumentNullException.ThrowIfNull(reconciler);
+        ArgumentNullException.ThrowIfNull(timeProvider);
+        ArgumentNullException.ThrowIfNull(logger);
+        _reconciler = reconciler;
+        _timeProvider = timeProvider;
+        _logger = logger;
+    }
+
+    /// <summary>Computes the delay before retry number <paramref name="attempt"/> (1-based).</summary>
+    internal static TimeSpan Backoff(DnsReconcilerOptions options, int attempt)
+    {
+        var initial = options.InitialRetryDelay;
+        var max = options.MaxRetryDelay;
+        var exponent = Math.Clamp(attempt - 1, 0, 30);
+        var ticks = initial.Ticks * Math.Pow(2, exponent);
+        return ticks >= max.Ticks ? max : TimeSpan.FromTicks((long)ticks);
+    }
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        var options = _reconciler.Options;
+        Log.ReconcilerStarted(_logger, options.Interval, options.MinEventSyncInterval, options.Policy, options.DryRun, _reconciler.Sources.Count);
+        if (_reconciler.Sources.Count == 0)
+        {
+            Log.NoSources(_logger);
+        }
+
+        foreach (var source in _reconciler.Sources)
+        {
+            source.Changed += OnChanged;
+        }
+
+        _reconciler.RunRequested += OnChanged;
+        try
+        {
+            await LoopAsync(options, stoppingToken).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+        {
+            // Stopping.
+        }
+        finally
+        {
+            _reconciler.RunRequested -= OnChanged;
+            foreach (var source in _reconciler.Sources)
+            {
+                source.Changed -= OnChanged;
+            }
+
+            Log.ReconcilerStopped(_logger);
+        }
+    }
+
+    private void OnChanged(object? sender, EventArgs e)
+    {
+        Interlocked.Exchange(ref _eventPending, 1);
+        Volatile.Read(ref _signal).TrySetResult();
+    }
+
+    private async Task LoopAsync(DnsReconcilerOptions options, CancellationToken stoppingToken)
+    {
+        var lease = _reconciler.Lease;
+        var now = _timeProvider.GetUtcNow();
+        var nextPeriodic = now; // the first run is immediate
+        var nextLeaseRenew = now;
+        DateTimeOffset? lastRunStart = null;
+        DateTimeOffset? retryAt = null;
+
+        while (true)
+        {
+            stoppingToken.ThrowIfCancellationRequested();
+            var signal = Volatile.Read(ref _signal);
+            now = _timeProvider.GetUtcNow();
+
+            if (lease is not null && nextLeaseRenew <= now)
+            {
+                await RenewLeaseAsync(stoppingToken).ConfigureAwait(false);
+                nextLeaseRenew = _timeProvider.GetUtcNow() + options.LeaseRenewInterval;
+                continue;
+            }
+
+            var due = retryAt is { } retry && retry < nextPeriodic ? retry : nextPeriodic;
+            if (Volatile.Read(ref _eventPending) != 0)
+            {
+                var eventDue = lastRunStart is { } last && last + options.MinEventSyncInterval > now ? last + options.MinEventSyncInterval : now;
+                if (retryAt is { } backingOff && backingOff > eventDue)
+                {
+                    eventDue = backingOff; // a throttled or failing provider is not hit harder because sources keep changing
+                }
+
+                if (eventDue < due)
+                {
+                    due = eventDue;
+                }
+            }
+
+            if (due > now)
+            {
+                var wake = lease is not null && nextLeaseRenew < due ? nextLeaseRenew : due;
+                await WaitAsync(wake - now, signal, stoppingToken).ConfigureAwait(false);
+                continue;
+            }
+
+            // Clear the flag before reading the sources: a change signalled during the run triggers another run.
+            Interlocked.Exchange(ref _eventPending, 0);
+            lastRunStart = now;
+            ReconcileResult? result = null;
+            try
+            {
+                result = await _reconciler.RunOnceAsync(stoppingToken).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+            {
+                throw;
+            }
+#pragma warning disable CA1031 // the loop must survive anything a reconcile throws (RunOnceAsync already reports failures)
+            catch (Exception ex)
+#pragma warning restore CA1031
+            {
+                Log.LoopFailed(_logger, ex);
+            }
+
+            nextPeriodic = now + options.Interval;
+            if (result?.Error is { IsTransient: true })
+            {
+                var attempt = Math.Max(1, _reconciler.ConsecutiveTransientFailures);
+                var delay = Backoff(options, attempt);
+                retryAt = _timeProvider.GetUtcNow() + delay;
+                Log.RetryScheduled(_logger, delay, attempt);
+            }
+            else
+            {
+                retryAt = null;
+            }
+        }
+    }
+
+    private async Task RenewLeaseAsync(CancellationToken stoppingToken)
+    {
+        bool held;
+        try
+        {
+            held = await _reconciler.Lease!.TryAcquireOrRenewAsync(stoppingToken).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+        {
+            throw;
+        }
+#pragma warning disable CA1031 // a lease store failure means "not held", never the end of the loop
+        catch (Exception ex)
+#pragma warning restore CA1031
+        {
+            Log.LeaseRenewFailed(_logger, ex);
+            held = false;
+        }
+
+        if (held && !_leaseHeld)
+        {
+            Log.LeaseAcquired(_logger);
+            Interlocked.Exchange(ref _eventPending, 1); // a new leader converges at once
+        }
+        else if (!held && _leaseHeld)
+        {
+            Log.LeaseLost(_logger);
+        }
+
+        _leaseHeld = held;
+    }
+
+    private async Task WaitAsync(TimeSpan delay, TaskCompletionSource signal, CancellationToken stoppingToken)
+    {
+        using (var delayCancellation = CancellationTokenSource.CreateLinkedTokenSource(stoppingToken))
+        {
+            var delayTask = Task.Delay(delay, _timeProvider, delayCancellation.Token);
+            await Task.WhenAny(delayTask, signal.Task).ConfigureAwait(false);
+            await delayCancellation.CancelAsync().ConfigureAwait(false); // releases the delay's timer when the signal won
+        }
+
+        stoppingToken.ThrowIfCancellationRequested();
+        if (signal.Task.IsCompleted)
+        {
+            Interlocked.CompareExchange(ref _signal, NewSignal(), signal);
+        }
+    }
+
+    private static TaskCompletionSource NewSignal() => new(TaskCreationOptions.RunContinuationsAsynchronously);
+}

@@ -1,0 +1,74 @@
+using Ccx.Dns.Reconciliation;
+using Microsoft.Extensions.Logging;
+
+namespace Ccx.Dns;
+
+/// <summary>
+/// Source-generated log messages of the assembly (partial: each feature adds its own file). Event ids 1000–1099
+/// belong to the reconciler, hosting and sources.
+/// </summary>
+internal static partial class Log
+{
+    [LoggerMessage(EventId = 1000, Level = LogLevel.Information, Message = "DNS reconcile applied {Created} create(s), {Updated} update(s), {Deleted} delete(s) in {DurationMs:0.#} ms")]
+    public static partial void ChangesApplied(ILogger logger, int created, int updated, int deleted, double durationMs);
+
+    [LoggerMessage(EventId = 1001, Level = LogLevel.Debug, Message = "All DNS records are already up to date ({DurationMs:0.#} ms)")]
+    public static partial void NoChanges(ILogger logger, double durationMs);
+
+    [LoggerMessage(EventId = 1002, Level = LogLevel.Information, Message = "Dry run: the plan has {Created} create(s), {Updated} update(s), {Deleted} delete(s); nothing applied (safety guard: {WithheldReason})")]
+    public static partial void DryRunPlan(ILogger logger, int created, int updated, int deleted, string withheldReason);
+
+    [LoggerMessage(EventId = 1003, Level = LogLevel.Error, Message = "DNS plan withheld by the safety guard ({Created} create(s), {Updated} update(s), {Deleted} delete(s)): {Reason}")]
+    public static partial void PlanWithheld(ILogger logger, int created, int updated, int deleted, string reason);
+
+    [LoggerMessage(EventId = 1004, Level = LogLevel.Warning, Message = "Applying an approved DNS plan the safety guard judged unsafe: {Reason}")]
+    public static partial void ApplyingApprovedPlan(ILogger logger, string reason);
+
+    [LoggerMessage(EventId = 1005, Level = LogLevel.Warning, Message = "The withheld DNS plan was approved; it is applied if the next reconcile calculates the same changes")]
+    public static partial void WithheldPlanApproved(ILogger logger);
+
+    [LoggerMessage(EventId = 1006, Level = LogLevel.Debug, Message = "Not the leader: the plan ({Created} create(s), {Updated} update(s), {Deleted} delete(s)) is left to the instance holding the lease")]
+    public static partial void NotLeader(ILogger logger, int created, int updated, int deleted);
+
+    [LoggerMessage(EventId = 1007, Level = LogLevel.Warning, Message = "DNS reconcile failed transiently at {Stage}: {Message}; retrying with back-off")]
+    public static partial void ReconcileFailedTransiently(ILogger logger, ReconcileStage stage, string message, Exception? exception);
+
+    [LoggerMessage(EventId = 1008, Level = LogLevel.Error, Message = "DNS reconcile failed at {Stage}: {Message}; next attempt at the next interval or change signal")]
+    public static partial void ReconcileFailed(ILogger logger, ReconcileStage stage, string message, Exception? exception);
+
+    [LoggerMessage(EventId = 1009, Level = LogLevel.Warning, Message = "Desired endpoint {Name} {RecordType} rejected: {Reason}")]
+    public static partial void EndpointRejected(ILogger logger, string name, string recordType, string reason);
+
+    [LoggerMessage(EventId = 1010, Level = LogLevel.Debug, Message = "Desired endpoint {Name} {RecordType} still rejected: {Reason}")]
+    public static partial void EndpointStillRejected(ILogger logger, string name, string recordType, string reason);
+
+    [LoggerMessage(EventId = 1011, Level = LogLevel.Debug, Message = "Record {Name} {RecordType} is owned by '{ForeignOwner}', not us; creates at that name are suppressed")]
+    public static partial void OwnerMismatch(ILogger logger, string name, string recordType, string foreignOwner);
+
+    [LoggerMessage(EventId = 1012, Level = LogLevel.Error, Message = "A Reconciled event handler failed")]
+    public static partial void SubscriberFailed(ILogger logger, Exception exception);
+
+    [LoggerMessage(EventId = 1020, Level = LogLevel.Information, Message = "DNS reconciler started: interval {Interval}, min event sync interval {MinEventSyncInterval}, policy {Policy}, dry run {DryRun}, {SourceCount} source(s)")]
+    public static partial void ReconcilerStarted(ILogger logger, TimeSpan interval, TimeSpan minEventSyncInterval, string policy, bool dryRun, int sourceCount);
+
+    [LoggerMessage(EventId = 1021, Level = LogLevel.Warning, Message = "No endpoint source is registered (add one with .AddSource<T>() or .AddDatastoreNamingSource()); the sources count as empty and the safety guard withholds deletes")]
+    public static partial void NoSources(ILogger logger);
+
+    [LoggerMessage(EventId = 1022, Level = LogLevel.Information, Message = "Next DNS reconcile attempt in {Delay} (transient failure {Attempt})")]
+    public static partial void RetryScheduled(ILogger logger, TimeSpan delay, int attempt);
+
+    [LoggerMessage(EventId = 1023, Level = LogLevel.Error, Message = "Unexpected failure in the DNS reconcile loop; it continues")]
+    public static partial void LoopFailed(ILogger logger, Exception exception);
+
+    [LoggerMessage(EventId = 1024, Level = LogLevel.Information, Message = "DNS reconciler stopped")]
+    public static partial void ReconcilerStopped(ILogger logger);
+
+    [LoggerMessage(EventId = 1025, Level = LogLevel.Information, Message = "Leader lease acquired; this instance applies DNS changes")]
+    public static partial void LeaseAcquired(ILogger logger);
+
+    [LoggerMessage(EventId = 1026, Level = LogLevel.Warning, Message = "Leader lease lost; this instance stops applying DNS changes")]
+    public static partial void LeaseLost(ILogger logger);
+
+    [LoggerMessage(EventId = 1027, Level = LogLevel.Warning, Message = "Renewing the leader lease failed; treating it as not held")]
+    public static partial void LeaseRenewFailed(ILogger logger, Exception exception);
+}

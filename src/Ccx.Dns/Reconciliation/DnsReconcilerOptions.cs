@@ -1,0 +1,161 @@
+namespace Ccx.Dns.Reconciliation;
+
+/// <summary>
+/// Options of the reconciler (ExternalDNS's controller flags): scheduling, plan policy, managed record types,
+/// domain filter, ownership migration, the safety guard and the health threshold. Bind from configuration with
+/// <c>AddDnsReconciler(configuration.GetSection("Dns"))</c> or configure in code.
+/// </summary>
+public sealed class DnsReconcilerOptions
+{
+    /// <summary>
+    /// The time between periodic reconciles (ExternalDNS <c>--interval</c>).
+    /// <value>The default is one minute.</value>
+    /// </summary>
+    public TimeSpan Interval { get; set; } = TimeSpan.FromMinutes(1);
+
+    /// <summary>
+    /// The least time between the start of one reconcile and a reconcile triggered by a source's change signal
+    /// (ExternalDNS <c>--min-event-sync-interval</c>). A change signal starts a reconcile at once unless the
+    /// last one started less than this long ago; bursts of signals within the window collapse into one run.
+    /// <value>The default is 500 ms.</value>
+    /// </summary>
+    /// <remarks>
+    /// ExternalDNS defaults to 5 s, too slow to follow a datastore failover within a second. 500 ms keeps the
+    /// worst case, a failover signalled just after a run started, at 500 ms plus one reconcile (a few
+    /// milliseconds in memory, a few hundred against a cloud API) — under a second — while capping an event
+    /// storm at two reconciles a second, which stays within Route53's five requests a second per account
+    /// (one list and one change batch per reconcile).
+    /// </remarks>
+    public TimeSpan MinEventSyncInterval { get; set; } = TimeSpan.FromMilliseconds(500);
+
+    /// <summary>
+    /// When <see langword="true"/>, plans are calculated and reported but never applied (ExternalDNS
+    /// <c>--dry-run</c>; enforced by the reconciler, not left to providers).
+    /// <value>The default is <see langword="false"/>.</value>
+    /// </summary>
+    public bool DryRun { get; set; }
+
+    /// <summary>
+    /// The plan policy: <c>sync</c> (create, update and delete), <c>upsert-only</c> (never delete) or
+    /// <c>create-only</c> (ExternalDNS <c>--policy</c>).
+    /// <value>The default is <c>sync</c>.</value>
+    /// </summary>
+    public string Policy { get; set; } = "sync";
+
+    /// <summary>
+    /// The record types the reconciler manages (ExternalDNS <c>--managed-record-types</c>). Configuration binding
+    /// appends to a list rather than replacing it, so the default is expressed as an empty list.
+    /// <value>The default is empty, meaning A, AAAA and CNAME.</value>
+    /// </summary>
+    public IList<string> ManagedRecordTypes { get; } = [];
+
+    /// <summary>
+    /// Record types never managed even when listed in <see cref="ManagedRecordTypes"/> (ExternalDNS
+    /// <c>--exclude-record-types</c>).
+    /// <value>The default is empty.</value>
+    /// </summary>
+    public IList<string> ExcludedRecordTypes { get; } = [];
+
+    /// <summary>
+    /// Domain suffixes to manage (ExternalDNS <c>--domain-filter</c>); <c>example.org</c> covers the apex and every
+    /// name below it, <c>.example.org</c> only the names below.
+    /// <value>The default is empty, meaning every name the provider serves.</value>
+    /// </summary>
+    public IList<string> IncludeDomains { get; } = [];
+
+    /// <summary>
+    /// Domain suffixes never to manage (ExternalDNS <c>--exclude-domains</c>).
+    /// <value>The default is empty.</value>
+    /// </summary>
+    public IList<string> ExcludeDomains { get; } = [];
+
+    /// <summary>
+    /// A regular expression a name must match to be managed (ExternalDNS <c>--regex-domain-filter</c>). Cannot be
+    /// combined with <see cref="IncludeDomains"/> or <see cref="ExcludeDomains"/>.
+    /// <value>The default is none.</value>
+    /// </summary>
+    public string? RegexDomainFilter { get; set; }
+
+    /// <summary>
+    /// A regular expression that excludes a name (ExternalDNS <c>--regex-domain-exclusion</c>). Cannot be combined
+    /// with <see cref="IncludeDomains"/> or <see cref="ExcludeDomains"/>.
+    /// <value>The default is none.</value>
+    /// </summary>
+    public string? RegexDomainExclusion { get; set; }
+
+    /// <summary>
+    /// A previous owner id whose records are taken over and re-written with the registry's owner id (ExternalDNS
+    /// <c>--migrate-from-txt-owner</c>).
+    /// <value>The default is empty (no migration).</value>
+    /// </summary>
+    public string OldOwnerId { get; set; } = string.Empty;
+
+    /// <summary>The safety guard that withholds plans deleting or updating too much.</summary>
+    public SafetyGuardOptions Guard { get; set; } = new();
+
+    /// <summary>
+    /// The health check reports unhealthy once the last successful reconcile is older than this many
+    /// <see cref="Interval"/>s.
+    /// <value>The default is 3.</value>
+    /// </summary>
+    public double UnhealthyAfterIntervals { get; set; } = 3;
+
+    /// <summary>
+    /// The first delay before retrying after a transient failure; it doubles with each consecutive failure up to
+    /// <see cref="MaxRetryDelay"/>.
+    /// <value>The default is one second.</value>
+    /// </summary>
+    public TimeSpan InitialRetryDelay { get; set; } = TimeSpan.FromSeconds(1);
+
+    /// <summary>
+    /// The longest delay between retries after transient failures.
+    /// <value>The default is 30 seconds.</value>
+    /// </summary>
+    public TimeSpan MaxRetryDelay { get; set; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>
+    /// How often the hosted service renews the leader lease between reconciles, when an
+    /// <see cref="Coordination.ILeaderLease"/> is registered. Keep it well below the lease's duration.
+    /// <value>The default is 5 seconds.</value>
+    /// </summary>
+    public TimeSpan LeaseRenewInterval { get; set; } = TimeSpan.FromSeconds(5);
+}
+
+/// <summary>
+/// The safety guard (octoDNS's update/delete thresholds; ExternalDNS has none): a plan that would delete or update
+/// too large a share of the records we own, or delete them because the sources returned nothing, is withheld
+/// until explicitly allowed.
+/// </summary>
+public sealed class SafetyGuardOptions
+{
+    /// <summary>
+    /// The percentage thresholds apply only when at least this many owned records exist.
+    /// <value>The default is 10.</value>
+    /// </summary>
+    public int MinExistingRecords { get; set; } = 10;
+
+    /// <summary>
+    /// A plan deleting more than this percentage of the owned records is withheld.
+    /// <value>The default is 30.</value>
+    /// </summary>
+    public double MaxDeletePercent { get; set; } = 30;
+
+    /// <summary>
+    /// A plan updating more than this percentage of the owned records is withheld.
+    /// <value>The default is 30.</value>
+    /// </summary>
+    public double MaxUpdatePercent { get; set; } = 30;
+
+    /// <summary>
+    /// When <see langword="true"/>, plans over the thresholds are applied (logged as warnings).
+    /// <value>The default is <see langword="false"/>.</value>
+    /// </summary>
+    public bool AllowUnsafePlans { get; set; }
+
+    /// <summary>
+    /// When <see langword="true"/>, deletes are applied even when the sources returned no endpoints at all while
+    /// owned records exist (normally the sign of a broken source, not of an intended wipe).
+    /// <value>The default is <see langword="false"/>.</value>
+    /// </summary>
+    public bool AllowEmptySource { get; set; }
+}

@@ -1,0 +1,301 @@
+using System.Collections.Immutable;
+using System.Globalization;
+using System.Net.Sockets;
+using Ccx.Dns.Endpoints;
+using Microsoft.Extensions.Options;
+
+namespace Ccx.Dns.Sources.Datastore;
+
+/// <summary>
+/// Publishes the names of datastore clusters from a topology the host keeps up to date: for cluster
+/// <c>U</c> under domain <c>D</c>, <c>U.D</c> points at the primary and <c>replica.U.D</c> at the replicas.
+/// Every change that alters a published record raises <see cref="Changed"/> at once, so a failover reaches DNS
+/// in one reconcile. Thread-safe.
+/// </summary>
+/// <remarks>
+/// <para>Record types follow the targets: an IP address gives an A or AAAA record, a host name a CNAME. Replicas
+/// reached by address are published as one A record with every IPv4 address and one AAAA record with every IPv6
+/// address (both when the families are mixed).</para>
+/// <para>A name can hold only one CNAME, and a CNAME cannot share a name with A/AAAA records (RFC 1034 §3.6.2),
+/// so replicas given by host name are handled deterministically: when any replica has an IP address, only the
+/// addressed replicas are published (host-name replicas are left out); when all replicas are host names, the
+/// replica name is a CNAME to the ordinally smallest host name (lower-cased). Publish replicas by address to
+/// spread reads over all of them.</para>
+/// <para>A cluster without a primary (mid-failover) publishes no primary record, so the old one is deleted
+/// rather than left pointing at a failed node; a cluster without replicas publishes no replica record. Every
+/// record carries the TTL from <see cref="DatastoreNamingSourceOptions.RecordTtl"/> and the label
+/// <c>resource=datastore/&lt;uuid&gt;</c>.</para>
+/// </remarks>
+public sealed class DatastoreNamingSource : IEndpointSource
+{
+    private readonly Lock _gate = new();
+    private readonly long _ttl;
+    private readonly string _replicaLabel;
+    private ImmutableSortedDictionary<Guid, Entry> _clusters = ImmutableSortedDictionary<Guid, Entry>.Empty;
+    private IReadOnlyList<DnsEndpoint>? _snapshot;
+
+    /// <summary>Creates a source with default options.</summary>
+    public DatastoreNamingSource()
+        : this(Options.Create(new DatastoreNamingSourceOptions()))
+    {
+    }
+
+    /// <summary>Creates a source.</summary>
+    /// <param name="options">The options.</param>
+    /// <exception cref="OptionsValidationException">The options are invalid.</exception>
+    public DatastoreNamingSource(IOptions<DatastoreNamingSourceOptions> options)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        var value = options.Value;
+        var validation = new DatastoreNamingSourceOptionsValidator().Validate(Options.DefaultName, value);
+        if (validation.Failed)
+        {
+            throw new OptionsValidationException(Options.DefaultName, typeof(DatastoreNamingSourceOptions), validation.Failures);
+        }
+
+        _ttl = (long)value.RecordTtl.TotalSeconds;
+        _replicaLabel = value.ReplicaLabel.ToLowerInvariant();
+    }
+
+    /// <inheritdoc />
+    public event EventHandler? Changed;
+
+    /// <summary>The clusters, ordered by id.</summary>
+    public IReadOnlyList<DatastoreCluster> Clusters
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return [.. _clusters.Values.Select(e => e.Cluster)];
+            }
+        }
+    }
+
+    /// <summary>Adds a cluster or replaces the one with the same id.</summary>
+    /// <param name="cluster">The cluster.</param>
+    /// <returns>Whether a published record changed (and <see cref="Changed"/> was raised).</returns>
+    /// <exception cref="ArgumentException">The cluster is invalid (empty id, invalid domain, several primaries, an empty address).</exception>
+    public bool SetCluster(DatastoreCluster cluster)
+    {
+        var entry = CreateEntry(cluster);
+        bool changed;
+        lock (_gate)
+        {
+            changed = !_clusters.TryGetValue(cluster.Id, out var existing) || !existing.Endpoints.SequenceEqual(entry.Endpoints);
+            _clusters = _clusters.SetItem(cluster.Id, entry);
+            if (changed)
+            {
+                _snapshot = null;
+            }
+        }
+
+        return Raise(changed);
+    }
+
+    /// <summary>Replaces the whole topology.</summary>
+    /// <param name="clusters">The clusters; ids must be distinct.</param>
+    /// <returns>Whether a published record changed (and <see cref="Changed"/> was raised).</returns>
+    /// <exception cref="ArgumentException">A cluster is invalid or two share an id.</exception>
+    public bool SetClusters(IEnumerable<DatastoreCluster> clusters)
+    {
+        ArgumentNullException.ThrowIfNull(clusters);
+        var builder = ImmutableSortedDictionary.CreateBuilder<Guid, Entry>();
+        foreach (var cluster in clusters)
+        {
+            var entry = CreateEntry(cluster);
+            if (!builder.TryAdd(cluster.Id, entry))
+            {
+                throw new ArgumentException($"cluster {cluster.Id} appears more than once", nameof(clusters));
+            }
+        }
+
+        var next = builder.ToImmutable();
+        bool changed;
+        lock (_gate)
+        {
+            changed = next.Count != _clusters.Count
+                || next.Any(kv => !_clusters.TryGetValue(kv.Key, out var existing) || !existing.Endpoints.SequenceEqual(kv.Value.Endpoints));
+            _clusters = next;
+            if (changed)
+            {
+                _snapshot = null;
+            }
+        }
+
+        return Raise(changed);
+    }
+
+    /// <summary>Removes a cluster (its records are then deleted by the next reconcile).</summary>
+    /// <param name="clusterId">The cluster id.</param>
+    /// <returns>Whether the cluster existed (and <see cref="Changed"/> was raised).</returns>
+    public bool RemoveCluster(Guid clusterId)
+    {
+        bool removed;
+        lock (_gate)
+        {
+            var next = _clusters.Remove(clusterId);
+            removed = !ReferenceEquals(next, _clusters);
+            _clusters = next;
+            if (removed)
+            {
+                _snapshot = null;
+            }
+        }
+
+        return Raise(removed);
+    }
+
+    /// <summary>Fails a cluster over: the node at <paramref name="address"/> becomes the primary, the former primary a replica.</summary>
+    /// <param name="clusterId">The cluster id.</param>
+    /// <param name="address">The address of the node to promote.</param>
+    /// <returns>Whether a published record changed (and <see cref="Changed"/> was raised).</returns>
+    /// <exception cref="KeyNotFoundException">No cluster has that id.</exception>
+    /// <exception cref="ArgumentException">The cluster has no node at that address.</exception>
+    public bool Promote(Guid clusterId, string address)
+    {
+        // Read-modify-write under the lock so that concurrent topology updates are not lost.
+        Entry entry;
+        bool changed;
+        lock (_gate)
+        {
+            if (!_clusters.TryGetValue(clusterId, out var existing))
+            {
+                throw new KeyNotFoundException($"no datastore cluster {clusterId}");
+            }
+
+            entry = CreateEntry(existing.Cluster.Promote(address));
+            changed = !existing.Endpoints.SequenceEqual(entry.Endpoints);
+            _clusters = _clusters.SetItem(clusterId, entry);
+            if (changed)
+            {
+                _snapshot = null;
+            }
+        }
+
+        return Raise(changed);
+    }
+
+    /// <inheritdoc />
+    public Task<IReadOnlyList<DnsEndpoint>> GetEndpointsAsync(CancellationToken cancellationToken = default)
+    {
+        cancellationToken.ThrowIfCancellationRequested();
+        lock (_gate)
+        {
+            _snapshot ??= [.. _clusters.Values.SelectMany(e => e.Endpoints)];
+            return Task.FromResult(_snapshot);
+        }
+    }
+
+    /// <summary>The endpoints published for one cluster, in the order primary (A/AAAA/CNAME), replicas (A, AAAA or CNAME).</summary>
+    /// <param name="cluster">The cluster.</param>
+    /// <returns>The endpoints.</returns>
+    /// <exception cref="ArgumentException">The cluster is invalid.</exception>
+    public IReadOnlyList<DnsEndpoint> EndpointsFor(DatastoreCluster cluster) => CreateEntry(cluster).Endpoints;
+
+    private bool Raise(bool changed)
+    {
+        if (changed)
+        {
+            Changed?.Invoke(this, EventArgs.Empty);
+        }
+
+        return changed;
+    }
+
+    private Entry CreateEntry(DatastoreCluster cluster)
+    {
+        ArgumentNullException.ThrowIfNull(cluster);
+        if (cluster.Id == Guid.Empty)
+        {
+            throw new ArgumentException("the cluster id must not be empty", nameof(cluster));
+        }
+
+        ArgumentNullException.ThrowIfNull(cluster.Nodes, nameof(cluster));
+        var domain = DnsNames.Normalize(cluster.UserDomain ?? string.Empty);
+        var primaryName = cluster.Id.ToString("D", CultureInfo.InvariantCulture) + "." + domain;
+        var reason = domain.Length == 0 ? "the user domain is empty" : EndpointValidator.ValidateName(_replicaLabel + "." + primaryName, allowWildcard: false, what: "name");
+        if (reason is not null)
+        {
+            throw new ArgumentException($"cluster {cluster.Id}: user domain '{cluster.UserDomain}' gives invalid names: {reason}", nameof(cluster));
+        }
+
+        string? primary = null;
+        var replicas = new List<string>();
+        foreach (var node in cluster.Nodes)
+        {
+            if (node is null || string.IsNullOrWhiteSpace(node.Address))
+            {
+                throw new ArgumentException($"cluster {cluster.Id} has a node without an address", nameof(cluster));
+            }
+
+            var address = node.Address.Trim();
+            if (node.Role == DatastoreNodeRole.Primary)
+            {
+                if (primary is not null)
+                {
+                    throw new ArgumentException($"cluster {cluster.Id} has more than one primary ({primary}, {address})", nameof(cluster));
+                }
+
+                primary = address;
+            }
+            else
+            {
+                replicas.Add(address);
+            }
+        }
+
+        var resource = "datastore/" + cluster.Id.ToString("D", CultureInfo.InvariantCulture);
+        var endpoints = new List<DnsEndpoint>(3);
+        if (primary is not null)
+        {
+            AddEndpoints(endpoints, primaryName, [primary], resource);
+        }
+
+        AddEndpoints(endpoints, _replicaLabel + "." + primaryName, replicas, resource);
+        return new Entry(cluster, [.. endpoints]);
+    }
+
+    private void AddEndpoints(List<DnsEndpoint> endpoints, string name, List<string> addresses, string resource)
+    {
+        if (addresses.Count == 0)
+        {
+            return;
+        }
+
+        var v4 = new SortedSet<string>(StringComparer.Ordinal);
+        var v6 = new SortedSet<string>(StringComparer.Ordinal);
+        var hosts = new SortedSet<string>(StringComparer.Ordinal);
+        foreach (var address in addresses)
+        {
+            if (DnsTargets.TryParseIp(address, out var ip))
+            {
+                (ip.AddressFamily == AddressFamily.InterNetwork ? v4 : v6).Add(ip.ToString());
+            }
+            else
+            {
+                hosts.Add(DnsNames.Normalize(address));
+            }
+        }
+
+        if (v4.Count > 0)
+        {
+            endpoints.Add(Endpoint(name, RecordType.A, v4, resource));
+        }
+
+        if (v6.Count > 0)
+        {
+            endpoints.Add(Endpoint(name, RecordType.AAAA, v6, resource));
+        }
+
+        if (v4.Count == 0 && v6.Count == 0)
+        {
+            endpoints.Add(Endpoint(name, RecordType.CNAME, [hosts.Min!], resource));
+        }
+    }
+
+    private DnsEndpoint Endpoint(string name, RecordType type, IEnumerable<string> targets, string resource) =>
+        new DnsEndpoint(name, type, targets) { Ttl = _ttl }.WithLabel(EndpointLabels.ResourceKey, resource);
+
+    private sealed record Entry(DatastoreCluster Cluster, DnsEndpoint[] Endpoints);
+}

@@ -1,0 +1,185 @@
+using Ccx.Dns.Endpoints;
+using Ccx.Dns.Planning;
+using Ccx.Dns.Reconciliation;
+using Ccx.Dns.Tests.TestSupport;
+using static Ccx.Dns.Tests.TestSupport.ReconcilerHarness;
+
+namespace Ccx.Dns.Tests.Reconciliation;
+
+public sealed class SafetyGuardTests
+{
+    private static DnsEndpoint[] Owned(int count) => [.. Enumerable.Range(0, count).Select(i => A($"db{i}", $"10.0.0.{i + 1}"))];
+
+    private static async Task<ReconcilerHarness> SeededAsync(int owned, Action<DnsReconcilerOptions>? configure = null)
+    {
+        var h = new ReconcilerHarness(configure);
+        await h.Registry.SeedAsync("test-owner", Owned(owned));
+        return h;
+    }
+
+    [Theory]
+    [InlineData(3, ReconcileOutcome.Applied)] // 30% of 10: at the limit
+    [InlineData(4, ReconcileOutcome.Withheld)] // 40%: over it
+    public async Task RunOnce_DeleteShareAroundMaxDeletePercent_WithheldOnlyAbove(int deletes, ReconcileOutcome expected)
+    {
+        await using var h = await SeededAsync(10);
+        h.Source.ReplaceAll(Owned(10).Skip(deletes));
+
+        var result = await h.RunAsync();
+
+        Assert.Equal(expected, result.Outcome);
+        Assert.Equal(deletes, result.Changes.Delete.Count);
+        Assert.Equal(expected == ReconcileOutcome.Applied ? 10 - deletes : 10, (await h.Provider.GetRecordsAsync()).Count);
+    }
+
+    [Theory]
+    [InlineData(3, ReconcileOutcome.Applied)]
+    [InlineData(4, ReconcileOutcome.Withheld)]
+    public async Task RunOnce_UpdateShareAroundMaxUpdatePercent_WithheldOnlyAbove(int updates, ReconcileOutcome expected)
+    {
+        await using var h = await SeededAsync(10);
+        h.Source.ReplaceAll(Owned(10).Select((e, i) => i < updates ? e with { Targets = [$"10.1.0.{i + 1}"] } : e));
+
+        var result = await h.RunAsync();
+
+        Assert.Equal(expected, result.Outcome);
+        Assert.Equal(updates, result.Changes.UpdateNew.Count);
+        if (expected == ReconcileOutcome.Withheld)
+        {
+            Assert.Contains("MaxUpdatePercent", result.WithheldReason);
+            Assert.Equal(0, h.Registry.ApplyCount);
+        }
+    }
+
+    [Theory]
+    [InlineData(9, ReconcileOutcome.Applied)] // below MinExistingRecords: thresholds do not apply
+    [InlineData(10, ReconcileOutcome.Withheld)]
+    public async Task RunOnce_OwnedCountAroundMinExistingRecords_ThresholdsApplyFromTheMinimum(int owned, ReconcileOutcome expected)
+    {
+        await using var h = await SeededAsync(owned);
+        h.Source.ReplaceAll(Owned(owned).Take(1)); // delete all but one: far over 30%
+
+        var result = await h.RunAsync();
+
+        Assert.Equal(expected, result.Outcome);
+    }
+
+    [Fact]
+    public async Task RunOnce_WithheldPlan_ExplainsAndCountsAndLogs()
+    {
+        await using var h = await SeededAsync(10);
+        h.Source.ReplaceAll(Owned(10).Take(5));
+
+        var result = await h.RunAsync();
+
+        Assert.Equal(ReconcileOutcome.Withheld, result.Outcome);
+        Assert.Contains("deletes 5 of 10 owned records", result.WithheldReason);
+        Assert.Contains("AllowUnsafePlans", result.WithheldReason);
+        Assert.Contains(h.Logger.Entries, e => e.Level == Microsoft.Extensions.Logging.LogLevel.Error && e.Message.Contains("withheld"));
+        Assert.Null(h.Reconciler.LastSuccessfulSyncAt);
+        Assert.Equal(0, h.Provider.ApplyCount - 1); // only the seeding apply
+    }
+
+    [Fact]
+    public async Task RunOnce_AllowUnsafePlans_AppliesOverThresholds()
+    {
+        await using var h = await SeededAsync(10, o => o.Guard.AllowUnsafePlans = true);
+        h.Source.ReplaceAll(Owned(10).Take(2));
+
+        var result = await h.RunAsync();
+
+        Assert.Equal(ReconcileOutcome.Applied, result.Outcome);
+        Assert.Equal(2, (await h.Provider.GetRecordsAsync()).Count);
+    }
+
+    [Fact]
+    public async Task RunOnce_EmptySourceWhileOwnedRecordsExist_WithholdsDeletes()
+    {
+        await using var h = await SeededAsync(1);
+
+        var result = await h.RunAsync();
+
+        Assert.Equal(ReconcileOutcome.Withheld, result.Outcome);
+        Assert.Contains("AllowEmptySource", result.WithheldReason);
+        Assert.Single(await h.Provider.GetRecordsAsync());
+    }
+
+    [Fact]
+    public async Task RunOnce_EmptySourceAllowed_DeletesOwnedRecords()
+    {
+        await using var h = await SeededAsync(1, o => o.Guard.AllowEmptySource = true);
+
+        var result = await h.RunAsync();
+
+        Assert.Equal(ReconcileOutcome.Applied, result.Outcome);
+        Assert.Empty(await h.Provider.GetRecordsAsync());
+    }
+
+    [Fact]
+    public async Task ApproveWithheldPlan_SamePlanNextRun_AppliesItOnce()
+    {
+        await using var h = await SeededAsync(10);
+        Assert.False(h.Reconciler.ApproveWithheldPlan()); // nothing withheld yet
+        h.Source.ReplaceAll(Owned(10).Take(5));
+        Assert.Equal(ReconcileOutcome.Withheld, (await h.RunAsync()).Outcome);
+
+        Assert.True(h.Reconciler.ApproveWithheldPlan());
+        var result = await h.RunAsync();
+
+        Assert.Equal(ReconcileOutcome.Applied, result.Outcome);
+        Assert.Equal(5, (await h.Provider.GetRecordsAsync()).Count);
+    }
+
+    [Fact]
+    public async Task ApproveWithheldPlan_PlanChangedSinceApproval_IsWithheldAgain()
+    {
+        await using var h = await SeededAsync(10);
+        h.Source.ReplaceAll(Owned(10).Take(5));
+        await h.RunAsync();
+        Assert.True(h.Reconciler.ApproveWithheldPlan());
+
+        h.Source.ReplaceAll(Owned(10).Take(4)); // a bigger plan than the one approved
+        var result = await h.RunAsync();
+
+        Assert.Equal(ReconcileOutcome.Withheld, result.Outcome);
+        Assert.Equal(10, (await h.Provider.GetRecordsAsync()).Count);
+    }
+
+    [Fact]
+    public async Task RunOnce_DryRunOverThresholds_ReportsTheGuardVerdictWithoutApplying()
+    {
+        await using var h = await SeededAsync(10, o => o.DryRun = true);
+        h.Source.ReplaceAll(Owned(10).Take(5));
+
+        var result = await h.RunAsync();
+
+        Assert.Equal(ReconcileOutcome.DryRun, result.Outcome);
+        Assert.NotNull(result.WithheldReason);
+        Assert.Equal(1, h.Provider.ApplyCount); // the seeding apply only
+    }
+
+    [Fact]
+    public void Evaluate_BelowMinimumOrEmptySource_JudgedByTheMatchingRule()
+    {
+        var options = new SafetyGuardOptions();
+        var changes = new DnsChanges { Delete = [A("x", "10.0.0.1"), A("y", "10.0.0.2")] };
+
+        Assert.Null(SafetyGuard.Evaluate(options, ownedCount: 9, desiredCount: 5, changes));
+        Assert.NotNull(SafetyGuard.Evaluate(options, ownedCount: 6, desiredCount: 0, changes));
+        Assert.Null(SafetyGuard.Evaluate(options, ownedCount: 0, desiredCount: 0, DnsChanges.Empty));
+    }
+
+    [Fact]
+    public async Task RunOnce_ForeignRecordsInTheZone_DoNotCountAsOwned()
+    {
+        await using var h = new ReconcilerHarness();
+        await h.Registry.SeedAsync("someone-else", [.. Enumerable.Range(0, 20).Select(i => A($"foreign{i}", "10.9.0.1"))]);
+        await h.Registry.SeedAsync("test-owner", Owned(10));
+        h.Source.ReplaceAll(Owned(10).Skip(4)); // 4 of 10 owned = 40%, though only 4 of 30 records in the zone
+
+        var result = await h.RunAsync();
+
+        Assert.Equal(ReconcileOutcome.Withheld, result.Outcome);
+        Assert.Contains("of 10 owned", result.WithheldReason);
+    }
+}

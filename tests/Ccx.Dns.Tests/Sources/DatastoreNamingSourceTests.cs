@@ -1,0 +1,174 @@
+using Ccx.Dns.Endpoints;
+using Ccx.Dns.Reconciliation;
+using Ccx.Dns.Sources.Datastore;
+using Ccx.Dns.Tests.TestSupport;
+using Microsoft.Extensions.Options;
+
+namespace Ccx.Dns.Tests.Sources;
+
+public sealed class DatastoreNamingSourceTests
+{
+    private const string Domain = "db.example.org";
+    private static readonly Guid Id = Guid.Parse("7f0c2a1e-1111-4e2b-9a0d-3c4b5d6e7f80");
+
+    private static DatastoreCluster Cluster(params (string Address, DatastoreNodeRole Role)[] nodes) =>
+        new(Id, Domain, [.. nodes.Select(n => new DatastoreNode(n.Address, n.Role))]);
+
+    private static string Describe(DnsEndpoint e) => $"{e.DnsName} {e.RecordType} {string.Join(",", e.Targets)}";
+
+    [Fact]
+    public void EndpointsFor_PrimaryAndReplicaAddresses_PublishesPrimaryAndReplicaNames()
+    {
+        var source = new DatastoreNamingSource();
+
+        var endpoints = source.EndpointsFor(Cluster(
+            ("10.0.0.1", DatastoreNodeRole.Primary), ("10.0.0.3", DatastoreNodeRole.Replica), ("10.0.0.2", DatastoreNodeRole.Replica)));
+
+        Assert.Equal(
+            [$"{Id}.{Domain} A 10.0.0.1", $"replica.{Id}.{Domain} A 10.0.0.2,10.0.0.3"],
+            endpoints.Select(Describe));
+        Assert.All(endpoints, e => Assert.Equal(30, e.Ttl));
+        Assert.All(endpoints, e => Assert.Equal($"datastore/{Id}", e.Labels[EndpointLabels.ResourceKey]));
+    }
+
+    [Fact]
+    public void EndpointsFor_MixedAddressFamilies_PublishesAAndAaaa()
+    {
+        var source = new DatastoreNamingSource();
+
+        var endpoints = source.EndpointsFor(Cluster(
+            ("2001:db8::1", DatastoreNodeRole.Primary),
+            ("10.0.0.2", DatastoreNodeRole.Replica),
+            ("2001:DB8:0::2", DatastoreNodeRole.Replica)));
+
+        Assert.Equal(
+            [$"{Id}.{Domain} AAAA 2001:db8::1", $"replica.{Id}.{Domain} A 10.0.0.2", $"replica.{Id}.{Domain} AAAA 2001:db8::2"],
+            endpoints.Select(Describe));
+    }
+
+    [Fact]
+    public void EndpointsFor_HostNames_PublishesCnamesAndTheSmallestReplicaHostDeterministically()
+    {
+        var source = new DatastoreNamingSource();
+
+        var endpoints = source.EndpointsFor(Cluster(
+            ("Node-A.internal.example.net.", DatastoreNodeRole.Primary),
+            ("node-c.internal.example.net", DatastoreNodeRole.Replica),
+            ("node-b.internal.example.net", DatastoreNodeRole.Replica)));
+        var reordered = source.EndpointsFor(Cluster(
+            ("Node-A.internal.example.net.", DatastoreNodeRole.Primary),
+            ("node-b.internal.example.net", DatastoreNodeRole.Replica),
+            ("node-c.internal.example.net", DatastoreNodeRole.Replica)));
+
+        Assert.Equal(
+            [$"{Id}.{Domain} CNAME node-a.internal.example.net", $"replica.{Id}.{Domain} CNAME node-b.internal.example.net"],
+            endpoints.Select(Describe));
+        Assert.Equal(endpoints, reordered);
+    }
+
+    [Fact]
+    public void EndpointsFor_ReplicasMixingHostsAndAddresses_PublishesOnlyTheAddresses()
+    {
+        var source = new DatastoreNamingSource();
+
+        var endpoints = source.EndpointsFor(Cluster(("node-b.example.net", DatastoreNodeRole.Replica), ("10.0.0.2", DatastoreNodeRole.Replica)));
+
+        Assert.Equal([$"replica.{Id}.{Domain} A 10.0.0.2"], endpoints.Select(Describe));
+    }
+
+    [Fact]
+    public void EndpointsFor_NoPrimaryOrNoReplicas_PublishesOnlyWhatExists()
+    {
+        var source = new DatastoreNamingSource();
+
+        Assert.Equal([$"replica.{Id}.{Domain} A 10.0.0.2"], source.EndpointsFor(Cluster(("10.0.0.2", DatastoreNodeRole.Replica))).Select(Describe));
+        Assert.Equal([$"{Id}.{Domain} A 10.0.0.1"], source.EndpointsFor(Cluster(("10.0.0.1", DatastoreNodeRole.Primary))).Select(Describe));
+        Assert.Empty(source.EndpointsFor(Cluster()));
+    }
+
+    [Fact]
+    public void SetCluster_InvalidTopology_Throws()
+    {
+        var source = new DatastoreNamingSource();
+
+        Assert.Throws<ArgumentException>(() => source.SetCluster(Cluster(("10.0.0.1", DatastoreNodeRole.Primary), ("10.0.0.2", DatastoreNodeRole.Primary))));
+        Assert.Throws<ArgumentException>(() => source.SetCluster(Cluster((" ", DatastoreNodeRole.Replica))));
+        Assert.Throws<ArgumentException>(() => source.SetCluster(new DatastoreCluster(Guid.Empty, Domain, [])));
+        Assert.Throws<ArgumentException>(() => source.SetCluster(new DatastoreCluster(Id, "bad domain!", [])));
+        Assert.Empty(source.Clusters);
+    }
+
+    [Fact]
+    public void Options_CustomTtlAndInvalidValues_AreAppliedOrRejected()
+    {
+        var source = new DatastoreNamingSource(Options.Create(new DatastoreNamingSourceOptions { RecordTtl = TimeSpan.FromSeconds(5) }));
+
+        Assert.Equal(5, Assert.Single(source.EndpointsFor(Cluster(("10.0.0.1", DatastoreNodeRole.Primary)))).Ttl);
+        var ex = Assert.Throws<OptionsValidationException>(() => new DatastoreNamingSource(Options.Create(
+            new DatastoreNamingSourceOptions { RecordTtl = TimeSpan.FromMilliseconds(1500), ReplicaLabel = "a.b" })));
+        Assert.Equal(2, ex.Failures.Count());
+    }
+
+    [Fact]
+    public void Changed_RaisedOnlyWhenAPublishedRecordChanges()
+    {
+        var source = new DatastoreNamingSource();
+        var raised = 0;
+        source.Changed += (_, _) => raised++;
+        var cluster = Cluster(("10.0.0.1", DatastoreNodeRole.Primary), ("10.0.0.2", DatastoreNodeRole.Replica));
+
+        Assert.True(source.SetCluster(cluster));
+        Assert.False(source.SetCluster(cluster with { Nodes = [.. cluster.Nodes.Reverse()] })); // same records
+        Assert.True(source.Promote(Id, "10.0.0.2")); // failover
+        Assert.False(source.RemoveCluster(Guid.NewGuid()));
+        Assert.True(source.RemoveCluster(Id));
+
+        Assert.Equal(3, raised);
+    }
+
+    [Fact]
+    public async Task SetCluster_ConcurrentWriters_KeepEveryCluster()
+    {
+        var source = new DatastoreNamingSource();
+        var ids = Enumerable.Range(0, 200).Select(_ => Guid.NewGuid()).ToArray();
+
+        await Parallel.ForEachAsync(ids, (id, _) =>
+        {
+            source.SetCluster(new DatastoreCluster(id, Domain, [new DatastoreNode("10.0.0.1", DatastoreNodeRole.Primary)]));
+            return ValueTask.CompletedTask;
+        });
+
+        Assert.Equal(200, source.Clusters.Count);
+        Assert.Equal(200, (await source.GetEndpointsAsync()).Count);
+    }
+
+    [Fact]
+    public async Task Reconcile_CreateFailoverRemove_DrivesTheZoneEndToEnd()
+    {
+        var source = new DatastoreNamingSource();
+        await using var h = new ReconcilerHarness(sources: [source]);
+        var second = Guid.NewGuid();
+        source.SetClusters([
+            new DatastoreCluster(Id, ReconcilerHarness.Zone, [new("10.0.0.1", DatastoreNodeRole.Primary), new("10.0.0.2", DatastoreNodeRole.Replica)]),
+            new DatastoreCluster(second, ReconcilerHarness.Zone, [new("10.0.1.1", DatastoreNodeRole.Primary)]),
+        ]);
+
+        var created = await h.RunAsync();
+        source.Promote(Id, "10.0.0.2");
+        var failedOver = await h.RunAsync();
+        source.RemoveCluster(second);
+        var removed = await h.RunAsync();
+
+        Assert.Equal(3, created.AppliedChanges.Create.Count);
+        Assert.Equal(
+            [$"{Id}.{ReconcilerHarness.Zone} A 10.0.0.2", $"replica.{Id}.{ReconcilerHarness.Zone} A 10.0.0.1"],
+            failedOver.AppliedChanges.UpdateNew.Select(Describe).Order());
+        Assert.Equal($"{second}.{ReconcilerHarness.Zone}", Assert.Single(removed.AppliedChanges.Delete).DnsName);
+        Assert.Equal(ReconcileOutcome.Applied, removed.Outcome);
+        var zone = await h.Provider.GetRecordsAsync();
+        Assert.Equal(
+            [$"{Id}.{ReconcilerHarness.Zone} A 10.0.0.2", $"replica.{Id}.{ReconcilerHarness.Zone} A 10.0.0.1"],
+            zone.Select(Describe).Order());
+        Assert.All(zone, r => Assert.Equal(30, r.Ttl));
+    }
+}
