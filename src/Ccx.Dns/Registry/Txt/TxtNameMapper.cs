@@ -35,6 +35,10 @@ public sealed class TxtNameMapper
         RecordType.SRV, RecordType.NAPTR, RecordType.TXT, RecordType.DNAME, RecordType.CAA,
     ];
 
+#pragma warning disable CA1308 // ExternalDNS writes the record type in lower case.
+    private static readonly string[] LowerCaseTypes = [.. SupportedTypes.Select(t => t.Value.ToLowerInvariant())];
+#pragma warning restore CA1308
+
     private readonly bool _typeInAffix;
 
     /// <summary>Creates a mapper.</summary>
@@ -64,6 +68,9 @@ public sealed class TxtNameMapper
     /// <summary>The lower-case suffix; empty when none.</summary>
     public string Suffix { get; }
 
+    /// <summary>Whether the prefix or suffix contains <see cref="RecordTypeTemplate"/>.</summary>
+    public bool HasRecordTypeTemplate => _typeInAffix;
+
     /// <summary>The lower-case wildcard replacement; empty when none.</summary>
     public string WildcardReplacement { get; }
 
@@ -78,24 +85,29 @@ public sealed class TxtNameMapper
     {
         ArgumentNullException.ThrowIfNull(dnsName);
         var name = DnsNames.ToAscii(dnsName);
-#pragma warning disable CA1308 // ExternalDNS writes the record type in lower case.
-        var type = recordType.Value.ToLowerInvariant();
-#pragma warning restore CA1308
+        var type = LowerCase(recordType);
         var dot = name.IndexOf('.', StringComparison.Ordinal);
-        var first = dot < 0 ? name : name[..dot];
-        if (WildcardReplacement.Length > 0 && first == "*")
+        var first = dot < 0 ? name.AsSpan() : name.AsSpan(0, dot);
+        var rest = dot < 0 ? [] : name.AsSpan(dot);
+        if (WildcardReplacement.Length > 0 && first is "*")
         {
             first = WildcardReplacement;
         }
 
         if (!_typeInAffix)
         {
-            first = type + "-" + first;
+            // The common case: no affix, "<type>-<first label><rest>".
+            if (Prefix.Length == 0 && Suffix.Length == 0)
+            {
+                return string.Concat(type, "-", first, rest);
+            }
+
+            return string.Concat(Prefix, type, "-", first) + string.Concat(Suffix, rest);
         }
 
         var prefix = Prefix.Replace(RecordTypeTemplate, type, StringComparison.Ordinal);
         var suffix = Suffix.Replace(RecordTypeTemplate, type, StringComparison.Ordinal);
-        return dot < 0 ? prefix + first + suffix : string.Concat(prefix, first, suffix, name.AsSpan(dot));
+        return string.Concat(prefix, first, suffix, rest);
     }
 
     /// <summary>
@@ -159,6 +171,44 @@ public sealed class TxtNameMapper
     /// <returns>The reason it does not fit, or <see langword="null"/> when it fits.</returns>
     internal static string? CheckLimits(string name)
     {
+        // Names here are ASCII (DnsEndpoint maps IDNs to punycode), so characters are bytes; anything else is
+        // measured in UTF-8 on the slow path.
+        if (!System.Text.Ascii.IsValid(name))
+        {
+            return CheckLimitsUtf8(name);
+        }
+
+        if (name.Length > MaxNameLength)
+        {
+            return string.Create(CultureInfo.InvariantCulture, $"the ownership TXT name {name} is {name.Length} bytes long; DNS allows at most {MaxNameLength}");
+        }
+
+        var start = 0;
+        while (true)
+        {
+            var dot = name.IndexOf('.', start);
+            var end = dot < 0 ? name.Length : dot;
+            if (end - start > MaxLabelLength)
+            {
+                return string.Create(CultureInfo.InvariantCulture, $"the ownership TXT name {name} has a label of {end - start} bytes ('{name[start..end]}'); DNS allows at most {MaxLabelLength}");
+            }
+
+            if (end == start)
+            {
+                return $"the ownership TXT name {name} has an empty label";
+            }
+
+            if (dot < 0)
+            {
+                return null;
+            }
+
+            start = dot + 1;
+        }
+    }
+
+    private static string? CheckLimitsUtf8(string name)
+    {
         var length = Encoding.UTF8.GetByteCount(name);
         if (length > MaxNameLength)
         {
@@ -190,9 +240,7 @@ public sealed class TxtNameMapper
         {
             foreach (var type in SupportedTypes)
             {
-#pragma warning disable CA1308 // ExternalDNS writes the record type in lower case.
-                var lower = type.Value.ToLowerInvariant();
-#pragma warning restore CA1308
+                var lower = LowerCase(type);
                 if (suffix.Length == 0)
                 {
                     var expanded = prefix.Replace(RecordTypeTemplate, lower, StringComparison.Ordinal);
@@ -234,6 +282,21 @@ public sealed class TxtNameMapper
 
         owned = default;
         return false;
+    }
+
+    private static string LowerCase(RecordType type)
+    {
+        for (var i = 0; i < SupportedTypes.Length; i++)
+        {
+            if (SupportedTypes[i] == type)
+            {
+                return LowerCaseTypes[i];
+            }
+        }
+
+#pragma warning disable CA1308 // ExternalDNS writes the record type in lower case.
+        return type.Value.ToLowerInvariant();
+#pragma warning restore CA1308
     }
 
     private static TxtOwnedName ExtractTypeAtDefaultPosition(string name)

@@ -50,6 +50,10 @@ public sealed class TxtRegistry : IRegistry
     private readonly SemaphoreSlim _gate = new(1, 1);
     private TxtOwnershipView? _view;
 
+    // Parsed label text by TXT text, kept from one read to the next: parsing (and decrypting) is a pure function of
+    // the text, and most ownership records do not change between reads. A null value marks a non-ownership text.
+    private Dictionary<string, ImmutableSortedDictionary<string, string>?> _parsedTexts = new(StringComparer.Ordinal);
+
     /// <summary>Creates a TXT registry over a provider.</summary>
     /// <param name="provider">The DNS provider holding the records and their ownership records.</param>
     /// <param name="options">The options; validated with <see cref="TxtRegistryOptionsValidator"/>.</param>
@@ -196,9 +200,11 @@ public sealed class TxtRegistry : IRegistry
         _view = null;
         var records = await _provider.GetRecordsAsync(cancellationToken).ConfigureAwait(false);
         var view = new TxtOwnershipView(_timeProvider.GetUtcNow());
+        var previous = _parsedTexts;
+        _parsedTexts = new Dictionary<string, ImmutableSortedDictionary<string, string>?>(previous.Count, StringComparer.Ordinal);
         foreach (var record in records)
         {
-            Add(view, record);
+            Add(view, record, previous);
         }
 
         Log.ViewRead(_logger, view.Records.Count, view.OwnershipRecords.Count);
@@ -207,7 +213,7 @@ public sealed class TxtRegistry : IRegistry
     }
 
     /// <summary>Adds a record as the provider holds it: ownership records are consumed, the others kept.</summary>
-    private void Add(TxtOwnershipView view, DnsEndpoint record)
+    private void Add(TxtOwnershipView view, DnsEndpoint record, Dictionary<string, ImmutableSortedDictionary<string, string>?> previous)
     {
         if (record.RecordType == RecordType.TXT)
         {
@@ -217,7 +223,7 @@ public sealed class TxtRegistry : IRegistry
                 return;
             }
 
-            if (TryParseOwnership(record, out var ownership))
+            if (TryParseOwnership(record, previous, out var ownership))
             {
                 view.Records.Remove(record.Key);
                 view.AddOwnership(ownership);
@@ -229,18 +235,20 @@ public sealed class TxtRegistry : IRegistry
         view.Records[record.Key] = record;
     }
 
-    private bool TryParseOwnership(DnsEndpoint txt, [System.Diagnostics.CodeAnalysis.NotNullWhen(true)] out OwnershipRecord? ownership)
+    private bool TryParseOwnership(
+        DnsEndpoint txt,
+        Dictionary<string, ImmutableSortedDictionary<string, string>?> previous,
+        [System.Diagnostics.CodeAnalysis.NotNullWhen(true)] out OwnershipRecord? ownership)
     {
         ownership = null;
         var text = txt.Targets[0];
-        ImmutableSortedDictionary<string, string>? labels;
-        if (_encryption is not null
-            && _encryption.TryDecrypt(text, out var plaintext, out var nonce)
-            && EndpointLabels.TryParse(plaintext, out labels))
+        if (!previous.TryGetValue(text, out var labels) && !_parsedTexts.TryGetValue(text, out labels))
         {
-            labels = labels.SetItem(EndpointLabels.TxtEncryptionNonceKey, nonce);
+            labels = ParseLabels(text);
         }
-        else if (!EndpointLabels.TryParse(text, out labels))
+
+        _parsedTexts[text] = labels;
+        if (labels is null)
         {
             return false;
         }
@@ -250,6 +258,18 @@ public sealed class TxtRegistry : IRegistry
             : null;
         ownership = new OwnershipRecord(txt, labels, owned);
         return true;
+    }
+
+    private ImmutableSortedDictionary<string, string>? ParseLabels(string text)
+    {
+        if (_encryption is not null
+            && _encryption.TryDecrypt(text, out var plaintext, out var nonce)
+            && EndpointLabels.TryParse(plaintext, out var decrypted))
+        {
+            return decrypted.SetItem(EndpointLabels.TxtEncryptionNonceKey, nonce);
+        }
+
+        return EndpointLabels.TryParse(text, out var labels) ? labels : null;
     }
 
     /// <summary>Attaches ownership labels to the records of a view.</summary>
@@ -280,7 +300,13 @@ public sealed class TxtRegistry : IRegistry
             }
 
             var labelled = ReferenceEquals(labels, record.Labels) ? record : record with { Labels = labels };
-            if (anyOwnership && NeedsForceUpdate(view, labelled))
+
+            // Without a template, a typed ownership record of the record's own type can only have the name it would be
+            // written to (the mapping is one-to-one): nothing to force, and no name to compute.
+            var typed = !_mapper.HasRecordTypeTemplate
+                && found?.Owned is { } owned
+                && string.Equals(owned.RecordType, record.RecordType.Value, StringComparison.Ordinal);
+            if (anyOwnership && !typed && NeedsForceUpdate(view, labelled))
             {
                 labelled = labelled.WithProviderSpecific(ProviderSpecificNames.TxtForceUpdate, "true");
             }
@@ -554,7 +580,7 @@ public sealed class TxtRegistry : IRegistry
         foreach (var record in applied.UpdateNew.Concat(applied.Create))
         {
             // Providers keep no labels; what they return next time is the record without them.
-            Add(view, record.Labels.Count == 0 ? record : record with { Labels = ImmutableSortedDictionary<string, string>.Empty });
+            Add(view, record.Labels.Count == 0 ? record : record with { Labels = ImmutableSortedDictionary<string, string>.Empty }, _parsedTexts);
         }
 
         view.Labelled = null;
