@@ -251,6 +251,27 @@ public sealed class TxtRegistryTests
         Assert.Null(record.Owner);
     }
 
+    [Fact]
+    public async Task GetRecordsAsync_OwnershipTextChangedBetweenReads_ReturnsTheNewLabels()
+    {
+        var provider = NewProvider();
+        await SeedAsync(provider, A("foo.example.org", "1.2.3.4"), TxtRecord("a-foo.example.org", OwnershipText("owner", "svc/a")));
+        var registry = CreateRegistry(provider);
+        Assert.Equal("svc/a", Assert.Single(await registry.GetRecordsAsync()).Labels[EndpointLabels.ResourceKey]);
+
+        // Another writer (ExternalDNS) changes the ownership record, then hands the name over.
+        var txt = FindInZone(provider, "a-foo.example.org", RecordType.TXT)!;
+        await provider.ApplyChangesAsync(new DnsChanges { UpdateOld = [txt], UpdateNew = [TxtRecord("a-foo.example.org", OwnershipText("owner", "svc/b"))] });
+        Assert.Equal("svc/b", Assert.Single(await registry.GetRecordsAsync()).Labels[EndpointLabels.ResourceKey]);
+        txt = FindInZone(provider, "a-foo.example.org", RecordType.TXT)!;
+        await provider.ApplyChangesAsync(new DnsChanges { UpdateOld = [txt], UpdateNew = [TxtRecord("a-foo.example.org", "\"not ownership\"")] });
+
+        var records = await registry.GetRecordsAsync();
+
+        Assert.Null(Single(records, "foo.example.org", RecordType.A).Owner);
+        Assert.NotNull(Find(records, "a-foo.example.org", RecordType.TXT));
+    }
+
     // ---- ApplyChangesAsync: writing ownership ----
 
     [Fact]
