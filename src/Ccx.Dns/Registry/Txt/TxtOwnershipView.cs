@@ -12,22 +12,28 @@ internal sealed class TxtOwnershipView
 {
     /// <summary>Creates an empty view.</summary>
     /// <param name="readAt">When the provider was read.</param>
-    public TxtOwnershipView(DateTimeOffset readAt)
+    /// <param name="recordCapacity">The expected number of records that are not ownership records.</param>
+    /// <param name="ownershipCapacity">The expected number of ownership records.</param>
+    public TxtOwnershipView(DateTimeOffset readAt, int recordCapacity = 0, int ownershipCapacity = 0)
     {
+        // Sized up front: growing 100k-entry dictionaries reallocates large-object-heap arrays repeatedly.
         ReadAt = readAt;
+        Records = new(recordCapacity);
+        OwnershipRecords = new(ownershipCapacity);
+        ByOwned = new(ownershipCapacity);
     }
 
     /// <summary>When the provider was read; patches keep the time of the read.</summary>
     public DateTimeOffset ReadAt { get; }
 
     /// <summary>Records that are not ownership records, exactly as the provider returned them, by key.</summary>
-    public Dictionary<EndpointKey, DnsEndpoint> Records { get; } = [];
+    public Dictionary<EndpointKey, DnsEndpoint> Records { get; }
 
     /// <summary>Ownership TXT records exactly as read (so deletes and updates reuse their text), by their own key.</summary>
-    public Dictionary<EndpointKey, OwnershipRecord> OwnershipRecords { get; } = [];
+    public Dictionary<EndpointKey, OwnershipRecord> OwnershipRecords { get; }
 
     /// <summary>Ownership records by the record they own (legacy untyped ones under an empty type).</summary>
-    public Dictionary<OwnedKey, OwnershipRecord> ByOwned { get; } = [];
+    public Dictionary<OwnedKey, OwnershipRecord> ByOwned { get; }
 
     /// <summary>The records with ownership labels attached, computed lazily; <see langword="null"/> when stale.</summary>
     public IReadOnlyList<DnsEndpoint>? Labelled { get; set; }

@@ -197,9 +197,14 @@ public sealed class TxtRegistry : IRegistry
 
     private async Task<TxtOwnershipView> ReadViewAsync(CancellationToken cancellationToken)
     {
+        var last = _view;
         _view = null;
         var records = await _provider.GetRecordsAsync(cancellationToken).ConfigureAwait(false);
-        var view = new TxtOwnershipView(_timeProvider.GetUtcNow());
+
+        // Most zones hold about as many ownership records as records; the last view is a better guess.
+        var view = last is null
+            ? new TxtOwnershipView(_timeProvider.GetUtcNow(), records.Count / 2, records.Count / 2)
+            : new TxtOwnershipView(_timeProvider.GetUtcNow(), last.Records.Count, last.OwnershipRecords.Count);
         var previous = _parsedTexts;
         _parsedTexts = new Dictionary<string, ImmutableSortedDictionary<string, string>?>(previous.Count, StringComparer.Ordinal);
         foreach (var record in records)
