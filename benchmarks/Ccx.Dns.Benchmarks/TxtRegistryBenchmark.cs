@@ -28,7 +28,7 @@ public class TxtRegistryBenchmark
     public void Setup()
     {
         _plainZone = Populate(encryption: null);
-        _encryptedZone = Populate(new TxtEncryption(Key));
+        _encryptedZone = Populate(new TxtOwnershipCodec(Key, encrypt: true));
         _plain = new TxtRegistry(_plainZone, PlainOptions);
         _encrypted = new TxtRegistry(_encryptedZone, EncryptedOptions);
     }
@@ -45,7 +45,7 @@ public class TxtRegistryBenchmark
     [Benchmark]
     public async Task<int> GetRecordsEncrypted() => (await _encrypted.GetRecordsAsync()).Count;
 
-    private static InMemoryDnsProvider Populate(TxtEncryption? encryption)
+    private static InMemoryDnsProvider Populate(TxtOwnershipCodec? encryption)
     {
         var provider = new InMemoryDnsProvider(["example.org"]);
         var records = new List<DnsEndpoint>(2 * RecordCount);
@@ -54,7 +54,7 @@ public class TxtRegistryBenchmark
             var name = $"host-{i}.example.org";
             records.Add(new DnsEndpoint(name, RecordType.A, $"10.{(i >> 16) & 255}.{(i >> 8) & 255}.{i & 255}"));
             var labels = $"heritage=external-dns,external-dns/owner=owner,external-dns/resource=service/default/host-{i}";
-            records.Add(new DnsEndpoint("a-" + name, RecordType.TXT, "\"" + (encryption is null ? labels : encryption.Encrypt(labels)) + "\""));
+            records.Add(new DnsEndpoint("a-" + name, RecordType.TXT, encryption is null ? "\"" + labels + "\"" : encryption.Format(EndpointLabels.Parse(labels))));
         }
 
         provider.ApplyChangesAsync(new DnsChanges { Create = records }).GetAwaiter().GetResult();

@@ -41,8 +41,7 @@ public sealed class TxtRegistry : IRegistry
     private readonly TimeProvider _timeProvider;
     private readonly ILogger _logger;
     private readonly TxtNameMapper _mapper;
-    private readonly TxtEncryption? _encryption;
-    private readonly bool _encryptionEnabled;
+    private readonly TxtOwnershipCodec _codec;
     private readonly string _oldOwnerId;
     private readonly TimeSpan _cacheInterval;
     private readonly HashSet<RecordType> _forceUpdateTypes;
@@ -77,8 +76,7 @@ public sealed class TxtRegistry : IRegistry
         _oldOwnerId = options.OldOwnerId;
         _cacheInterval = options.CacheInterval;
         _mapper = new TxtNameMapper(options.Prefix, options.Suffix, options.WildcardReplacement);
-        _encryption = string.IsNullOrEmpty(options.EncryptionAesKey) ? null : new TxtEncryption(options.EncryptionAesKey);
-        _encryptionEnabled = options.EncryptionEnabled;
+        _codec = new TxtOwnershipCodec(options.EncryptionAesKey, options.EncryptionEnabled);
         IEnumerable<RecordType> managed = options.ManagedRecordTypes.Count == 0
             ? RecordType.DefaultManaged
             : options.ManagedRecordTypes.Select(RecordType.Parse);
@@ -265,17 +263,8 @@ public sealed class TxtRegistry : IRegistry
         return true;
     }
 
-    private ImmutableSortedDictionary<string, string>? ParseLabels(string text)
-    {
-        if (_encryption is not null
-            && _encryption.TryDecrypt(text, out var plaintext, out var nonce)
-            && EndpointLabels.TryParse(plaintext, out var decrypted))
-        {
-            return decrypted.SetItem(EndpointLabels.TxtEncryptionNonceKey, nonce);
-        }
-
-        return EndpointLabels.TryParse(text, out var labels) ? labels : null;
-    }
+    private ImmutableSortedDictionary<string, string>? ParseLabels(string text) =>
+        _codec.TryParse(text, out var labels) ? labels : null;
 
     /// <summary>Attaches ownership labels to the records of a view.</summary>
     private List<DnsEndpoint> Label(TxtOwnershipView view)
@@ -297,11 +286,13 @@ public sealed class TxtRegistry : IRegistry
                 labels = labels.Count == 0 ? found.Labels : labels.SetItems(found.Labels);
             }
 
+            var migrated = false;
             if (_oldOwnerId.Length > 0
                 && labels.TryGetValue(EndpointLabels.OwnerKey, out var owner)
                 && string.Equals(owner, _oldOwnerId, StringComparison.Ordinal))
             {
                 labels = labels.SetItem(EndpointLabels.OwnerKey, OwnerId);
+                migrated = true;
             }
 
             var labelled = ReferenceEquals(labels, record.Labels) ? record : record with { Labels = labels };
@@ -311,7 +302,10 @@ public sealed class TxtRegistry : IRegistry
             var typed = !_mapper.HasRecordTypeTemplate
                 && found?.Owned is { } owned
                 && string.Equals(owned.RecordType, record.RecordType.Value, StringComparison.Ordinal);
-            if (anyOwnership && !typed && NeedsForceUpdate(view, labelled))
+
+            // A record whose ownership still names the old owner needs its ownership record rewritten too; the
+            // marker makes the planner's update pair differ even when the desired record equals the current one.
+            if ((migrated && _forceUpdateTypes.Contains(record.RecordType)) || (anyOwnership && !typed && NeedsForceUpdate(view, labelled)))
             {
                 labelled = labelled.WithProviderSpecific(ProviderSpecificNames.TxtForceUpdate, "true");
             }
@@ -509,7 +503,7 @@ public sealed class TxtRegistry : IRegistry
     /// <summary>Whether an existing ownership record already says what <paramref name="owned"/> would write.</summary>
     private bool IsCurrent(OwnershipRecord existing, DnsEndpoint owned)
     {
-        if (existing.IsEncrypted != _encryptionEnabled
+        if (existing.IsEncrypted != _codec.Encrypts
             || !SameLabels(existing.Labels, owned.Labels)
             || !existing.Record.ProviderSpecific.SequenceEqual(OwnershipProviderSpecific(owned)))
         {
@@ -543,10 +537,7 @@ public sealed class TxtRegistry : IRegistry
 
     private DnsEndpoint NewOwnershipRecord(DnsEndpoint owned, string txtName)
     {
-        var text = _encryptionEnabled
-            ? "\"" + _encryption!.Encrypt(EndpointLabels.Serialize(owned.Labels, withQuotes: false)) + "\""
-            : EndpointLabels.Serialize(owned.Labels, withQuotes: true);
-        return new DnsEndpoint(txtName, RecordType.TXT, text)
+        return new DnsEndpoint(txtName, RecordType.TXT, _codec.Format(owned.Labels))
         {
             SetIdentifier = owned.SetIdentifier,
             ProviderSpecific = OwnershipProviderSpecific(owned),

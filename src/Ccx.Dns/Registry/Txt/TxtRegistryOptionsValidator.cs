@@ -51,7 +51,7 @@ public sealed class TxtRegistryOptionsValidator : IValidateOptions<TxtRegistryOp
         {
             errors.Add("TxtRegistryOptions.EncryptionAesKey must be set when EncryptionEnabled is true");
         }
-        else if (!string.IsNullOrEmpty(options.EncryptionAesKey) && !TxtEncryption.TryParseKey(options.EncryptionAesKey, out _))
+        else if (!string.IsNullOrEmpty(options.EncryptionAesKey) && !TxtOwnershipCodec.IsValidKey(options.EncryptionAesKey))
         {
             errors.Add("TxtRegistryOptions.EncryptionAesKey: " + TxtEncryption.InvalidKeyMessage);
         }

@@ -219,9 +219,13 @@ public sealed class TxtRegistryTests
 
         var records = await CreateRegistry(provider, o => o.OldOwnerId = "old-owner").GetRecordsAsync();
 
-        Assert.Equal("owner", Single(records, "foo.example.org", RecordType.A).Owner);
-        Assert.Equal("service/ns/svc", Single(records, "foo.example.org", RecordType.A).Labels[EndpointLabels.ResourceKey]);
-        Assert.Equal("stranger", Single(records, "bar.example.org", RecordType.A).Owner);
+        var foo = Single(records, "foo.example.org", RecordType.A);
+        Assert.Equal("owner", foo.Owner);
+        Assert.Equal("service/ns/svc", foo.Labels[EndpointLabels.ResourceKey]);
+        Assert.True(foo.TryGetProviderSpecific(ProviderSpecificNames.TxtForceUpdate, out _), "the ownership record still names the old owner");
+        var bar = Single(records, "bar.example.org", RecordType.A);
+        Assert.Equal("stranger", bar.Owner);
+        Assert.False(bar.TryGetProviderSpecific(ProviderSpecificNames.TxtForceUpdate, out _));
     }
 
     [Fact]
@@ -611,7 +615,11 @@ public sealed class TxtRegistryTests
         var registry = CreateRegistry(recorder, o => { o.OwnerId = "new-owner"; o.OldOwnerId = "old-owner"; });
         var current = Assert.Single(await registry.GetRecordsAsync());
 
-        await registry.ApplyChangesAsync(new DnsChanges { UpdateOld = [current], UpdateNew = [current] });
+        await registry.ApplyChangesAsync(new DnsChanges
+        {
+            UpdateOld = [current],
+            UpdateNew = [current.WithoutProviderSpecific(ProviderSpecificNames.TxtForceUpdate)],
+        });
 
         Assert.Equal(oldText, Assert.Single(Assert.Single(recorder.Applied).UpdateOld.Single(r => r.RecordType == RecordType.TXT).Targets));
         Assert.Equal(OwnershipText("new-owner", "svc/a"), Assert.Single(FindInZone(provider, "a-foo.example.org", RecordType.TXT)!.Targets));
