@@ -164,7 +164,8 @@ public sealed class CachingDnsProvider : IDnsProvider
             result.Add(record.Labels.Count == 0 ? record : record with { Labels = ImmutableSortedDictionary<string, string>.Empty });
         }
 
-        return result;
+        // Shared by every caller while cached: read-only.
+        return result.AsReadOnly();
     }
 
     private async Task ReadAsync(TaskCompletionSource<IReadOnlyList<DnsEndpoint>> owned, long generation, DateTimeOffset startedAt)

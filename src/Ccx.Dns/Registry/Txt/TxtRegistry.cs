@@ -267,7 +267,7 @@ public sealed class TxtRegistry : IRegistry
         _codec.TryParse(text, out var labels) ? labels : null;
 
     /// <summary>Attaches ownership labels to the records of a view.</summary>
-    private List<DnsEndpoint> Label(TxtOwnershipView view)
+    private System.Collections.ObjectModel.ReadOnlyCollection<DnsEndpoint> Label(TxtOwnershipView view)
     {
         var result = new List<DnsEndpoint>(view.Records.Count);
         var anyOwnership = view.OwnershipRecords.Count > 0;
@@ -313,7 +313,8 @@ public sealed class TxtRegistry : IRegistry
             result.Add(labelled);
         }
 
-        return result;
+        // Shared by every caller while cached: read-only.
+        return result.AsReadOnly();
     }
 
     private OwnershipRecord? FindOwnership(TxtOwnershipView view, DnsEndpoint record)

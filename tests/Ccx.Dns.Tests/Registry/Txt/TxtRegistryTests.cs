@@ -322,6 +322,24 @@ public sealed class TxtRegistryTests
     }
 
     [Fact]
+    public async Task ApplyChangesAsync_CreateAtWildcardAndApex_WritesAffixedOwnershipNames()
+    {
+        var provider = NewProvider();
+        var registry = CreateRegistry(provider, o => { o.Prefix = "%{record_type}-owner."; o.WildcardReplacement = "any"; });
+        await registry.GetRecordsAsync();
+
+        var result = await registry.ApplyChangesAsync(new DnsChanges { Create = [A("example.org", "1.2.3.4"), Cname("*.example.org", "lb.example.net")] });
+
+        Assert.Empty(result.Rejected);
+        Assert.NotNull(FindInZone(provider, "a-owner.example.org", RecordType.TXT));
+        Assert.NotNull(FindInZone(provider, "cname-owner.any.example.org", RecordType.TXT));
+        var records = await CreateRegistry(provider, o => { o.Prefix = "%{record_type}-owner."; o.WildcardReplacement = "any"; }).GetRecordsAsync();
+        Assert.Equal(2, records.Count);
+        Assert.All(records, r => Assert.Equal("owner", r.Owner));
+        Assert.All(records, r => Assert.Empty(r.ProviderSpecific));
+    }
+
+    [Fact]
     public async Task ApplyChangesAsync_CreatedRecord_IsReadBackAsOwnedByAFreshRegistry()
     {
         var provider = NewProvider();
