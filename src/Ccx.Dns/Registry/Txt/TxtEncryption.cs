@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Diagnostics.CodeAnalysis;
 using System.IO.Compression;
 using System.Security.Cryptography;
@@ -20,6 +21,7 @@ internal sealed class TxtEncryption
     internal const int KeySize = 32;
     internal const int NonceSize = 12;
     internal const int TagSize = 16;
+    internal const int MaxPlaintextBytes = 64 * 1024;
     internal const string InvalidKeyMessage = "the AES encryption key must be 32 bytes long, in either plain text or base64-encoded format";
 
     private readonly byte[] _key;
@@ -142,16 +144,40 @@ internal sealed class TxtEncryption
             return false;
         }
 
+        var buffer = ArrayPool<byte>.Shared.Rent(512);
         try
         {
             using var input = new MemoryStream(compressed, writable: false);
             using var gzip = new GZipStream(input, CompressionMode.Decompress);
-            using var reader = new StreamReader(gzip, Encoding.UTF8);
-            plaintext = reader.ReadToEnd();
+            var plainLength = 0;
+            int read;
+            while ((read = gzip.Read(buffer, plainLength, buffer.Length - plainLength)) > 0)
+            {
+                plainLength += read;
+                if (plainLength == buffer.Length)
+                {
+                    // Authenticated, but still bounded: label text is tiny, a gzip bomb is not.
+                    if (buffer.Length >= MaxPlaintextBytes)
+                    {
+                        return false;
+                    }
+
+                    var larger = ArrayPool<byte>.Shared.Rent(buffer.Length * 2);
+                    buffer.AsSpan(0, plainLength).CopyTo(larger);
+                    ArrayPool<byte>.Shared.Return(buffer);
+                    buffer = larger;
+                }
+            }
+
+            plaintext = Encoding.UTF8.GetString(buffer, 0, plainLength);
         }
         catch (InvalidDataException)
         {
             return false;
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(buffer);
         }
 
         nonce = Convert.ToBase64String(blob, 0, NonceSize);

@@ -38,6 +38,26 @@ public sealed class TxtOwnershipCodecTests
     }
 
     [Fact]
+    public void TryParse_EncryptedTextLongerThanTheFirstBuffer_IsRead()
+    {
+        var resource = new string('r', 3000);
+        var text = "\"" + new TxtEncryption(Key).Encrypt("heritage=external-dns,external-dns/owner=o,external-dns/resource=" + resource) + "\"";
+
+        Assert.True(new TxtOwnershipCodec(Key).TryParse(text, out var labels));
+        Assert.Equal(resource, labels["resource"]);
+    }
+
+    [Fact]
+    public void TryParse_EncryptedTextExpandingBeyond64KiB_IsRefused()
+    {
+        var bomb = "heritage=external-dns,external-dns/owner=o,external-dns/resource=" + new string('x', 200_000);
+        var text = new TxtEncryption(Key).Encrypt(bomb);
+        Assert.True(text.Length < 2_000, "compresses well");
+
+        Assert.False(new TxtOwnershipCodec(Key).TryParse(text, out _));
+    }
+
+    [Fact]
     public void Constructor_EncryptWithoutKey_Throws()
     {
         Assert.Throws<ArgumentException>(() => new TxtOwnershipCodec(encrypt: true));
