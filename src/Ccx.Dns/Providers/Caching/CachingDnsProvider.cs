@@ -1,0 +1,202 @@
+using System.Collections.Immutable;
+using Ccx.Dns.Endpoints;
+using Ccx.Dns.Planning;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Options;
+
+namespace Ccx.Dns.Providers.Caching;
+
+/// <summary>
+/// A provider decorator that caches <see cref="GetRecordsAsync"/> for <see cref="CachingDnsProviderOptions.CacheDuration"/>
+/// (ExternalDNS's <c>CachedProvider</c>, improved): concurrent readers share one in-flight read, and a successful
+/// apply patches the cached records with the applied changes instead of dropping them, so the next reconcile reads
+/// nothing from the provider. A failed or partial apply drops the cache. An apply without changes is not forwarded.
+/// </summary>
+/// <remarks>
+/// Patching assumes the provider returns records as they were written, minus labels (as a DNS server would); a
+/// provider that fills in defaults (TTLs, alias properties) must canonicalise desired records accordingly in
+/// <see cref="AdjustEndpoints"/>, which it must do anyway to plan without spurious updates. The shared read is not
+/// cancelled by one caller's token (each caller stops waiting on its own token); providers bound their own reads
+/// with timeouts.
+/// </remarks>
+public sealed class CachingDnsProvider : IDnsProvider
+{
+    private readonly IDnsProvider _inner;
+    private readonly TimeSpan _duration;
+    private readonly TimeProvider _timeProvider;
+    private readonly ILogger _logger;
+    private readonly Lock _gate = new();
+    private IReadOnlyList<DnsEndpoint>? _cached;
+    private DateTimeOffset _readAt;
+    private Task<IReadOnlyList<DnsEndpoint>>? _inflight;
+    private long _generation;
+
+    /// <summary>Creates the decorator.</summary>
+    /// <param name="inner">The provider to cache.</param>
+    /// <param name="options">The options.</param>
+    /// <param name="timeProvider">The clock; <see cref="TimeProvider.System"/> when <see langword="null"/>.</param>
+    /// <param name="logger">The logger; none when <see langword="null"/>.</param>
+    /// <exception cref="OptionsValidationException">The options are invalid.</exception>
+    public CachingDnsProvider(IDnsProvider inner, CachingDnsProviderOptions options, TimeProvider? timeProvider = null, ILogger<CachingDnsProvider>? logger = null)
+    {
+        ArgumentNullException.ThrowIfNull(inner);
+        ArgumentNullException.ThrowIfNull(options);
+        var validation = new CachingDnsProviderOptionsValidator().Validate(Options.DefaultName, options);
+        if (validation.Failed)
+        {
+            throw new OptionsValidationException(Options.DefaultName, typeof(CachingDnsProviderOptions), validation.Failures);
+        }
+
+        _inner = inner;
+        _duration = options.CacheDuration;
+        _timeProvider = timeProvider ?? TimeProvider.System;
+        _logger = logger ?? NullLogger<CachingDnsProvider>.Instance;
+    }
+
+    /// <summary>The decorated provider.</summary>
+    public IDnsProvider Inner => _inner;
+
+    /// <inheritdoc />
+    public DomainFilter DomainFilter => _inner.DomainFilter;
+
+    /// <inheritdoc />
+    public Task<IReadOnlyList<DnsEndpoint>> GetRecordsAsync(CancellationToken cancellationToken = default)
+    {
+        TaskCompletionSource<IReadOnlyList<DnsEndpoint>>? owned = null;
+        Task<IReadOnlyList<DnsEndpoint>> shared;
+        long generation;
+        DateTimeOffset startedAt;
+        lock (_gate)
+        {
+            var now = _timeProvider.GetUtcNow();
+            if (_cached is not null && now - _readAt < _duration)
+            {
+                Log.CacheHit(_logger, _cached.Count, now - _readAt);
+                return Task.FromResult(_cached);
+            }
+
+            if (_inflight is null)
+            {
+                owned = new TaskCompletionSource<IReadOnlyList<DnsEndpoint>>(TaskCreationOptions.RunContinuationsAsynchronously);
+                _inflight = owned.Task;
+            }
+
+            shared = _inflight;
+            generation = _generation;
+            startedAt = now;
+        }
+
+        if (owned is not null)
+        {
+            _ = ReadAsync(owned, generation, startedAt);
+        }
+
+        return shared.WaitAsync(cancellationToken);
+    }
+
+    /// <inheritdoc />
+    public async Task ApplyChangesAsync(DnsChanges changes, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(changes);
+        if (!changes.HasChanges)
+        {
+            Log.NoChanges(_logger);
+            return;
+        }
+
+        lock (_gate)
+        {
+            // A read in flight now may or may not see these changes: it must not fill the cache.
+            _generation++;
+        }
+
+        try
+        {
+            await _inner.ApplyChangesAsync(changes, cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception ex)
+        {
+            Log.Dropped(_logger, ex);
+            lock (_gate)
+            {
+                _generation++;
+                _cached = null;
+            }
+
+            throw;
+        }
+
+        lock (_gate)
+        {
+            _generation++;
+            if (_cached is not null)
+            {
+                _cached = Patch(_cached, changes);
+                Log.Patched(_logger, changes);
+            }
+        }
+    }
+
+    /// <inheritdoc />
+    public IReadOnlyList<DnsEndpoint> AdjustEndpoints(IReadOnlyList<DnsEndpoint> endpoints) => _inner.AdjustEndpoints(endpoints);
+
+    /// <summary>The cached records with the applied changes: deletes and old updates removed by key, creates and new updates added without labels.</summary>
+    internal static IReadOnlyList<DnsEndpoint> Patch(IReadOnlyList<DnsEndpoint> cached, DnsChanges changes)
+    {
+        var replaced = new HashSet<EndpointKey>();
+        foreach (var record in changes.Delete.Concat(changes.UpdateOld).Concat(changes.UpdateNew).Concat(changes.Create))
+        {
+            replaced.Add(record.Key);
+        }
+
+        var result = new List<DnsEndpoint>(cached.Count + changes.Create.Count);
+        foreach (var record in cached)
+        {
+            if (!replaced.Contains(record.Key))
+            {
+                result.Add(record);
+            }
+        }
+
+        foreach (var record in changes.UpdateNew.Concat(changes.Create))
+        {
+            result.Add(record.Labels.Count == 0 ? record : record with { Labels = ImmutableSortedDictionary<string, string>.Empty });
+        }
+
+        // Shared by every caller while cached: read-only.
+        return result.AsReadOnly();
+    }
+
+    private async Task ReadAsync(TaskCompletionSource<IReadOnlyList<DnsEndpoint>> owned, long generation, DateTimeOffset startedAt)
+    {
+        try
+        {
+            Log.Reading(_logger);
+            var records = await _inner.GetRecordsAsync(CancellationToken.None).ConfigureAwait(false);
+            lock (_gate)
+            {
+                _inflight = null;
+                if (_generation == generation)
+                {
+                    _cached = records;
+                    _readAt = startedAt;
+                }
+            }
+
+            owned.SetResult(records);
+        }
+#pragma warning disable CA1031 // The failure is handed to every waiting caller.
+        catch (Exception ex)
+#pragma warning restore CA1031
+        {
+            lock (_gate)
+            {
+                _inflight = null;
+                _cached = null;
+            }
+
+            owned.SetException(ex);
+        }
+    }
+}

@@ -1,0 +1,92 @@
+using System.Collections.Immutable;
+using Ccx.Dns.Endpoints;
+
+namespace Ccx.Dns.Registry.Txt;
+
+/// <summary>
+/// The TXT registry's view of the provider's zones: the records as read (ownership records excluded) and the
+/// ownership records as read, indexed by their own key and by the record they own. Mutable; guarded by the
+/// registry's gate.
+/// </summary>
+internal sealed class TxtOwnershipView
+{
+    /// <summary>Creates an empty view.</summary>
+    /// <param name="readAt">When the provider was read.</param>
+    /// <param name="recordCapacity">The expected number of records that are not ownership records.</param>
+    /// <param name="ownershipCapacity">The expected number of ownership records.</param>
+    public TxtOwnershipView(DateTimeOffset readAt, int recordCapacity = 0, int ownershipCapacity = 0)
+    {
+        // Sized up front: growing 100k-entry dictionaries reallocates large-object-heap arrays repeatedly.
+        ReadAt = readAt;
+        Records = new(recordCapacity);
+        OwnershipRecords = new(ownershipCapacity);
+        ByOwned = new(ownershipCapacity);
+    }
+
+    /// <summary>When the provider was read; patches keep the time of the read.</summary>
+    public DateTimeOffset ReadAt { get; }
+
+    /// <summary>Records that are not ownership records, exactly as the provider returned them, by key.</summary>
+    public Dictionary<EndpointKey, DnsEndpoint> Records { get; }
+
+    /// <summary>Ownership TXT records exactly as read (so deletes and updates reuse their text), by their own key.</summary>
+    public Dictionary<EndpointKey, OwnershipRecord> OwnershipRecords { get; }
+
+    /// <summary>Ownership records by the record they own (legacy untyped ones under an empty type).</summary>
+    public Dictionary<OwnedKey, OwnershipRecord> ByOwned { get; }
+
+    /// <summary>The records with ownership labels attached, computed lazily; <see langword="null"/> when stale.</summary>
+    public IReadOnlyList<DnsEndpoint>? Labelled { get; set; }
+
+    /// <summary>Adds or replaces an ownership record.</summary>
+    /// <param name="ownership">The ownership record.</param>
+    public void AddOwnership(OwnershipRecord ownership)
+    {
+        RemoveOwnership(ownership.Record.Key);
+        OwnershipRecords[ownership.Record.Key] = ownership;
+        if (ownership.Owned is { } owned)
+        {
+            // As in ExternalDNS, a later ownership record for the same owned key wins.
+            ByOwned[owned] = ownership;
+        }
+    }
+
+    /// <summary>Removes an ownership record by its key.</summary>
+    /// <param name="key">The TXT record's key.</param>
+    /// <returns>Whether it was present.</returns>
+    public bool RemoveOwnership(EndpointKey key)
+    {
+        if (!OwnershipRecords.Remove(key, out var removed))
+        {
+            return false;
+        }
+
+        // When two ownership records map to the same owned key (rare: differently spelt names), the other one
+        // becomes visible again at the next full read.
+        if (removed.Owned is { } owned && ByOwned.TryGetValue(owned, out var current) && ReferenceEquals(current, removed))
+        {
+            ByOwned.Remove(owned);
+        }
+
+        return true;
+    }
+}
+
+/// <summary>An ownership TXT record as read, with its parsed labels.</summary>
+/// <param name="Record">The TXT record exactly as the provider returned it (or as written).</param>
+/// <param name="Labels">The labels it carries (with the encryption nonce label when it was encrypted).</param>
+/// <param name="Owned">The record it owns; <see langword="null"/> when the name does not fit the configured affix.</param>
+internal sealed record OwnershipRecord(DnsEndpoint Record, ImmutableSortedDictionary<string, string> Labels, OwnedKey? Owned)
+{
+    /// <summary>The owner label, or <see langword="null"/>.</summary>
+    public string? Owner => Labels.TryGetValue(EndpointLabels.OwnerKey, out var owner) ? owner : null;
+
+    /// <summary>Whether the text was encrypted.</summary>
+    public bool IsEncrypted => Labels.ContainsKey(EndpointLabels.TxtEncryptionNonceKey);
+}
+
+/// <summary>The record an ownership record owns: normalised name, type (empty for the legacy format), set identifier.</summary>
+/// <param name="DnsName">The normalised name, with a leading wildcard already replaced as configured.</param>
+/// <param name="RecordType">The type mnemonic, empty for the legacy untyped format.</param>
+/// <param name="SetIdentifier">The set identifier.</param>
+internal readonly record struct OwnedKey(string DnsName, string RecordType, string SetIdentifier);

@@ -1,0 +1,608 @@
+using System.Collections.Immutable;
+using Ccx.Dns.Endpoints;
+using Ccx.Dns.Planning;
+using Ccx.Dns.Providers;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Options;
+
+namespace Ccx.Dns.Registry.Txt;
+
+/// <summary>
+/// ExternalDNS's TXT registry: ownership is kept in a TXT record beside every owned record
+/// (<c>a-foo.example.com TXT "heritage=external-dns,external-dns/owner=…,external-dns/resource=…"</c>), so that this
+/// library and ExternalDNS can share a zone and read each other's ownership.
+/// </summary>
+/// <remarks>
+/// <para>
+/// <see cref="GetRecordsAsync"/> reads the provider, consumes every ownership TXT record (typed and legacy
+/// untyped names, plain or AES-GCM encrypted), attaches their labels to the records they own and returns the
+/// other records. Records owned by <see cref="TxtRegistryOptions.OldOwnerId"/> are reported as owned by
+/// <see cref="OwnerId"/>; owned records of a managed type that lack a typed ownership record carry
+/// <see cref="ProviderSpecificNames.TxtForceUpdate"/> so that the planner rewrites them.
+/// </para>
+/// <para>
+/// <see cref="ApplyChangesAsync"/> refuses updates and deletes of records not owned by <see cref="OwnerId"/>,
+/// claims created records, and sends the record changes together with their ownership TXT changes to the
+/// provider in one call. Ownership records are deleted and updated with the exact text that was read (gzip output
+/// of Go and .NET differs, so encrypted text cannot be regenerated); creates whose ownership name would exceed DNS
+/// limits, or whose ownership name is held by another owner or by a foreign TXT record, are refused with a reason.
+/// </para>
+/// <para>
+/// The registry keeps its view of the zones between calls. With <see cref="TxtRegistryOptions.CacheInterval"/>
+/// above zero, <see cref="GetRecordsAsync"/> serves that view for the interval; successful applies patch it, a
+/// failed apply drops it. Calls are serialised.
+/// </para>
+/// </remarks>
+[System.Diagnostics.CodeAnalysis.SuppressMessage("Design", "CA1001", Justification = "The semaphore never creates a wait handle, so it holds nothing to dispose.")]
+public sealed class TxtRegistry : IRegistry
+{
+    private readonly IDnsProvider _provider;
+    private readonly TimeProvider _timeProvider;
+    private readonly ILogger _logger;
+    private readonly TxtNameMapper _mapper;
+    private readonly TxtOwnershipCodec _codec;
+    private readonly string _oldOwnerId;
+    private readonly TimeSpan _cacheInterval;
+    private readonly HashSet<RecordType> _forceUpdateTypes;
+    private readonly HashSet<EndpointKey> _legacyAliasWarned = [];
+    private readonly SemaphoreSlim _gate = new(1, 1);
+    private TxtOwnershipView? _view;
+
+    // Parsed label text by TXT text, kept from one read to the next: parsing (and decrypting) is a pure function of
+    // the text, and most ownership records do not change between reads. A null value marks a non-ownership text.
+    private Dictionary<string, ImmutableSortedDictionary<string, string>?> _parsedTexts = new(StringComparer.Ordinal);
+
+    /// <summary>Creates a TXT registry over a provider.</summary>
+    /// <param name="provider">The DNS provider holding the records and their ownership records.</param>
+    /// <param name="options">The options; validated with <see cref="TxtRegistryOptionsValidator"/>.</param>
+    /// <param name="timeProvider">The clock for the cache; <see cref="TimeProvider.System"/> when <see langword="null"/>.</param>
+    /// <param name="logger">The logger; none when <see langword="null"/>.</param>
+    /// <exception cref="OptionsValidationException">The options are invalid.</exception>
+    public TxtRegistry(IDnsProvider provider, TxtRegistryOptions options, TimeProvider? timeProvider = null, ILogger<TxtRegistry>? logger = null)
+    {
+        ArgumentNullException.ThrowIfNull(provider);
+        ArgumentNullException.ThrowIfNull(options);
+        var validation = new TxtRegistryOptionsValidator().Validate(Options.DefaultName, options);
+        if (validation.Failed)
+        {
+            throw new OptionsValidationException(Options.DefaultName, typeof(TxtRegistryOptions), validation.Failures);
+        }
+
+        _provider = provider;
+        _timeProvider = timeProvider ?? TimeProvider.System;
+        _logger = logger ?? NullLogger<TxtRegistry>.Instance;
+        OwnerId = options.OwnerId;
+        _oldOwnerId = options.OldOwnerId;
+        _cacheInterval = options.CacheInterval;
+        _mapper = new TxtNameMapper(options.Prefix, options.Suffix, options.WildcardReplacement);
+        _codec = new TxtOwnershipCodec(options.EncryptionAesKey, options.EncryptionEnabled);
+        IEnumerable<RecordType> managed = options.ManagedRecordTypes.Count == 0
+            ? RecordType.DefaultManaged
+            : options.ManagedRecordTypes.Select(RecordType.Parse);
+        _forceUpdateTypes = [.. managed];
+        _forceUpdateTypes.ExceptWith(options.ExcludedRecordTypes.Select(RecordType.Parse));
+    }
+
+    /// <inheritdoc />
+    public string OwnerId { get; }
+
+    /// <inheritdoc />
+    public DomainFilter DomainFilter => _provider.DomainFilter;
+
+    /// <summary>The name mapper used for ownership record names.</summary>
+    public TxtNameMapper NameMapper => _mapper;
+
+    /// <inheritdoc />
+    public async Task<IReadOnlyList<DnsEndpoint>> GetRecordsAsync(CancellationToken cancellationToken = default)
+    {
+        await _gate.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            var view = _view;
+            var now = _timeProvider.GetUtcNow();
+            if (view is not null && _cacheInterval > TimeSpan.Zero && now - view.ReadAt < _cacheInterval)
+            {
+                var cached = view.Labelled ??= Label(view);
+                Log.CacheHit(_logger, cached.Count, now - view.ReadAt);
+                return cached;
+            }
+
+            view = await ReadViewAsync(cancellationToken).ConfigureAwait(false);
+            return view.Labelled ??= Label(view);
+        }
+        finally
+        {
+            _gate.Release();
+        }
+    }
+
+    /// <inheritdoc />
+    public async Task<RegistryApplyResult> ApplyChangesAsync(DnsChanges changes, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(changes);
+        if (changes.UpdateOld.Count != changes.UpdateNew.Count)
+        {
+            throw new ArgumentException(
+                $"update lists differ in length: {changes.UpdateOld.Count} old, {changes.UpdateNew.Count} new",
+                nameof(changes));
+        }
+
+        await _gate.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            var view = _view ?? await ReadViewAsync(cancellationToken).ConfigureAwait(false);
+            var batch = new ApplyBatch();
+            foreach (var record in changes.Delete)
+            {
+                PlanDelete(view, batch, record);
+            }
+
+            for (var i = 0; i < changes.UpdateOld.Count; i++)
+            {
+                PlanUpdate(view, batch, changes.UpdateOld[i], changes.UpdateNew[i]);
+            }
+
+            foreach (var record in changes.Create)
+            {
+                PlanCreate(view, batch, record);
+            }
+
+            var applied = new DnsChanges
+            {
+                Create = batch.Create,
+                UpdateOld = batch.UpdateOld,
+                UpdateNew = batch.UpdateNew,
+                Delete = batch.Delete,
+            };
+            var providerChanges = new DnsChanges
+            {
+                Create = [.. batch.Create, .. batch.TxtCreate],
+                UpdateOld = [.. batch.UpdateOld, .. batch.TxtUpdateOld],
+                UpdateNew = [.. batch.UpdateNew, .. batch.TxtUpdateNew],
+                Delete = [.. batch.Delete, .. batch.TxtDelete],
+            };
+            if (providerChanges.Count == 0)
+            {
+                Log.NothingToApply(_logger);
+                return new RegistryApplyResult(applied, batch.Rejected);
+            }
+
+            Log.Applying(_logger, applied, batch.TxtCreate.Count, batch.TxtUpdateNew.Count, batch.TxtDelete.Count);
+            try
+            {
+                await _provider.ApplyChangesAsync(providerChanges, cancellationToken).ConfigureAwait(false);
+            }
+            catch (Exception ex)
+            {
+                // Nothing is known about what was applied: read everything again next time.
+                Log.ApplyFailed(_logger, ex);
+                _view = null;
+                throw;
+            }
+
+            Patch(view, providerChanges);
+            return new RegistryApplyResult(applied, batch.Rejected);
+        }
+        finally
+        {
+            _gate.Release();
+        }
+    }
+
+    /// <inheritdoc />
+    public IReadOnlyList<DnsEndpoint> AdjustEndpoints(IReadOnlyList<DnsEndpoint> endpoints) => _provider.AdjustEndpoints(endpoints);
+
+    private async Task<TxtOwnershipView> ReadViewAsync(CancellationToken cancellationToken)
+    {
+        var last = _view;
+        _view = null;
+        var records = await _provider.GetRecordsAsync(cancellationToken).ConfigureAwait(false);
+
+        // Most zones hold about as many ownership records as records; the last view is a better guess.
+        var view = last is null
+            ? new TxtOwnershipView(_timeProvider.GetUtcNow(), records.Count / 2, records.Count / 2)
+            : new TxtOwnershipView(_timeProvider.GetUtcNow(), last.Records.Count, last.OwnershipRecords.Count);
+        var previous = _parsedTexts;
+        _parsedTexts = new Dictionary<string, ImmutableSortedDictionary<string, string>?>(previous.Count, StringComparer.Ordinal);
+        foreach (var record in records)
+        {
+            Add(view, record, previous);
+        }
+
+        Log.ViewRead(_logger, view.Records.Count, view.OwnershipRecords.Count);
+        _view = view;
+        return view;
+    }
+
+    /// <summary>Adds a record as the provider holds it: ownership records are consumed, the others kept.</summary>
+    private void Add(TxtOwnershipView view, DnsEndpoint record, Dictionary<string, ImmutableSortedDictionary<string, string>?> previous)
+    {
+        if (record.RecordType == RecordType.TXT)
+        {
+            if (record.Targets.Count == 0)
+            {
+                Log.TxtWithoutTargets(_logger, record.DnsName);
+                return;
+            }
+
+            if (TryParseOwnership(record, previous, out var ownership))
+            {
+                view.Records.Remove(record.Key);
+                view.AddOwnership(ownership);
+                return;
+            }
+        }
+
+        view.RemoveOwnership(record.Key);
+        view.Records[record.Key] = record;
+    }
+
+    private bool TryParseOwnership(
+        DnsEndpoint txt,
+        Dictionary<string, ImmutableSortedDictionary<string, string>?> previous,
+        [System.Diagnostics.CodeAnalysis.NotNullWhen(true)] out OwnershipRecord? ownership)
+    {
+        ownership = null;
+        var text = txt.Targets[0];
+        if (!previous.TryGetValue(text, out var labels) && !_parsedTexts.TryGetValue(text, out labels))
+        {
+            labels = ParseLabels(text);
+        }
+
+        _parsedTexts[text] = labels;
+        if (labels is null)
+        {
+            return false;
+        }
+
+        OwnedKey? owned = _mapper.TryParseTxtName(txt.DnsName, out var name)
+            ? new OwnedKey(name.DnsName, name.RecordType?.Value ?? string.Empty, txt.SetIdentifier)
+            : null;
+        ownership = new OwnershipRecord(txt, labels, owned);
+        return true;
+    }
+
+    private ImmutableSortedDictionary<string, string>? ParseLabels(string text) =>
+        _codec.TryParse(text, out var labels) ? labels : null;
+
+    /// <summary>Attaches ownership labels to the records of a view.</summary>
+    private System.Collections.ObjectModel.ReadOnlyCollection<DnsEndpoint> Label(TxtOwnershipView view)
+    {
+        var result = new List<DnsEndpoint>(view.Records.Count);
+        var anyOwnership = view.OwnershipRecords.Count > 0;
+        foreach (var record in view.Records.Values)
+        {
+            var found = FindOwnership(view, record);
+            if (found is null && !anyOwnership)
+            {
+                result.Add(record);
+                continue;
+            }
+
+            var labels = (ImmutableSortedDictionary<string, string>)record.Labels;
+            if (found is not null)
+            {
+                labels = labels.Count == 0 ? found.Labels : labels.SetItems(found.Labels);
+            }
+
+            var migrated = false;
+            if (_oldOwnerId.Length > 0
+                && labels.TryGetValue(EndpointLabels.OwnerKey, out var owner)
+                && string.Equals(owner, _oldOwnerId, StringComparison.Ordinal))
+            {
+                labels = labels.SetItem(EndpointLabels.OwnerKey, OwnerId);
+                migrated = true;
+            }
+
+            var labelled = ReferenceEquals(labels, record.Labels) ? record : record with { Labels = labels };
+
+            // Without a template, a typed ownership record of the record's own type can only have the name it would be
+            // written to (the mapping is one-to-one): nothing to force, and no name to compute.
+            var typed = !_mapper.HasRecordTypeTemplate
+                && found?.Owned is { } owned
+                && string.Equals(owned.RecordType, record.RecordType.Value, StringComparison.Ordinal);
+
+            // A record whose ownership still names the old owner needs its ownership record rewritten too; the
+            // marker makes the planner's update pair differ even when the desired record equals the current one.
+            if ((migrated && _forceUpdateTypes.Contains(record.RecordType)) || (anyOwnership && !typed && NeedsForceUpdate(view, labelled)))
+            {
+                labelled = labelled.WithProviderSpecific(ProviderSpecificNames.TxtForceUpdate, "true");
+            }
+
+            result.Add(labelled);
+        }
+
+        // Shared by every caller while cached: read-only.
+        return result.AsReadOnly();
+    }
+
+    private OwnershipRecord? FindOwnership(TxtOwnershipView view, DnsEndpoint record)
+    {
+        var name = DnsNames.Normalize(record.DnsName);
+        if (_mapper.WildcardReplacement.Length > 0 && name.StartsWith("*.", StringComparison.Ordinal))
+        {
+            name = _mapper.WildcardReplacement + name[1..];
+        }
+        else if (_mapper.WildcardReplacement.Length > 0 && name == "*")
+        {
+            name = _mapper.WildcardReplacement;
+        }
+
+        var type = record.RecordType;
+        if (view.ByOwned.TryGetValue(new OwnedKey(name, type.Value, record.SetIdentifier), out var found))
+        {
+            return found;
+        }
+
+        if (type == RecordType.A && IsAAlias(record)
+            && view.ByOwned.TryGetValue(new OwnedKey(name, RecordType.CNAME.Value, record.SetIdentifier), out found))
+        {
+            if (_legacyAliasWarned.Add(record.Key))
+            {
+                Log.LegacyAliasOwnership(
+                    _logger,
+                    record.DnsName,
+                    found.Record.DnsName,
+                    _mapper.ToTxtName(record.DnsName, RecordType.A));
+            }
+
+            return found;
+        }
+
+        // AAAA ownership is per type only (dual-stack records in clusters sharing a zone); the others fall back to
+        // the legacy untyped ownership record.
+        if (type != RecordType.AAAA
+            && view.ByOwned.TryGetValue(new OwnedKey(name, string.Empty, record.SetIdentifier), out found))
+        {
+            return found;
+        }
+
+        return null;
+    }
+
+    private bool NeedsForceUpdate(TxtOwnershipView view, DnsEndpoint record)
+    {
+        if (!record.IsOwnedBy(OwnerId) || !_forceUpdateTypes.Contains(record.RecordType))
+        {
+            return false;
+        }
+
+        // Too long a name has no ownership record to write, hence nothing to force.
+        return _mapper.TryGetTxtName(record.DnsName, record.RecordType, out var txtName, out _)
+            && !view.OwnershipRecords.ContainsKey(new EndpointKey(txtName, RecordType.TXT, record.SetIdentifier));
+    }
+
+    private static bool IsAAlias(DnsEndpoint record) =>
+        record.TryGetProviderSpecific(ProviderSpecificNames.Alias, out var alias) && alias is "true" or "A";
+
+    private bool IsOurs(string? owner) =>
+        owner is not null
+        && (string.Equals(owner, OwnerId, StringComparison.Ordinal)
+            || (_oldOwnerId.Length > 0 && string.Equals(owner, _oldOwnerId, StringComparison.Ordinal)));
+
+    private void PlanDelete(TxtOwnershipView view, ApplyBatch batch, DnsEndpoint record)
+    {
+        if (!record.IsOwnedBy(OwnerId))
+        {
+            Refuse(batch, record, NotOwnedReason(record));
+            return;
+        }
+
+        batch.Delete.Add(record);
+        if (FindOwnOwnershipRecord(view, record) is { } ownership && batch.TouchedTxt.Add(ownership.Record.Key))
+        {
+            batch.TxtDelete.Add(AsWritten(ownership.Record, record));
+        }
+    }
+
+    private void PlanUpdate(TxtOwnershipView view, ApplyBatch batch, DnsEndpoint old, DnsEndpoint updated)
+    {
+        if (!old.IsOwnedBy(OwnerId))
+        {
+            Refuse(batch, updated, NotOwnedReason(old));
+            return;
+        }
+
+        if (updated.Owner is { } newOwner && !IsOurs(newOwner))
+        {
+            Refuse(batch, updated, $"the update would hand the record to owner '{newOwner}'; the registry only writes records owned by '{OwnerId}'");
+            return;
+        }
+
+        var claimed = updated.WithLabel(EndpointLabels.OwnerKey, OwnerId);
+        batch.UpdateOld.Add(old);
+        batch.UpdateNew.Add(claimed);
+        var oldOwnership = FindOwnOwnershipRecord(view, old);
+        if (!_mapper.TryGetTxtName(claimed.DnsName, claimed.RecordType, out var txtName, out var reason))
+        {
+            Log.OwnershipNotWritten(_logger, claimed, reason);
+            return;
+        }
+
+        var txtKey = new EndpointKey(txtName, RecordType.TXT, claimed.SetIdentifier);
+        if (oldOwnership is not null && oldOwnership.Record.Key != txtKey && batch.TouchedTxt.Add(oldOwnership.Record.Key))
+        {
+            // The record changed type or set identifier: its old ownership record goes with it.
+            batch.TxtDelete.Add(AsWritten(oldOwnership.Record, old));
+        }
+
+        if (WriteOwnership(view, batch, claimed, txtName, txtKey) is { } blocked)
+        {
+            Log.OwnershipNotWritten(_logger, claimed, blocked);
+        }
+    }
+
+    private void PlanCreate(TxtOwnershipView view, ApplyBatch batch, DnsEndpoint record)
+    {
+        var claimed = record.WithLabel(EndpointLabels.OwnerKey, OwnerId);
+        if (!_mapper.TryGetTxtName(claimed.DnsName, claimed.RecordType, out var txtName, out var reason))
+        {
+            Refuse(batch, record, reason + "; the record was not created");
+            return;
+        }
+
+        var txtKey = new EndpointKey(txtName, RecordType.TXT, claimed.SetIdentifier);
+        if (WriteOwnership(view, batch, claimed, txtName, txtKey) is { } blocked)
+        {
+            Refuse(batch, record, blocked + "; the record was not created");
+            return;
+        }
+
+        batch.Create.Add(claimed);
+    }
+
+    /// <summary>
+    /// Plans writing the ownership record of <paramref name="owned"/>: a create when none exists, an update (of the
+    /// text as read) when ours differs, nothing when ours is current.
+    /// </summary>
+    /// <returns>Why it cannot be written, or <see langword="null"/>.</returns>
+    private string? WriteOwnership(TxtOwnershipView view, ApplyBatch batch, DnsEndpoint owned, string txtName, EndpointKey txtKey)
+    {
+        if (view.OwnershipRecords.TryGetValue(txtKey, out var existing))
+        {
+            if (!IsOurs(existing.Owner))
+            {
+                return $"the ownership record {existing.Record.DnsName} belongs to owner '{existing.Owner ?? string.Empty}'";
+            }
+
+            if (IsCurrent(existing, owned) || !batch.TouchedTxt.Add(txtKey))
+            {
+                return null;
+            }
+
+            batch.TxtUpdateOld.Add(AsWritten(existing.Record, owned));
+            batch.TxtUpdateNew.Add(NewOwnershipRecord(owned, txtName));
+            return null;
+        }
+
+        if (view.Records.ContainsKey(txtKey))
+        {
+            return $"a TXT record that is not an ownership record exists at {txtName}";
+        }
+
+        if (batch.TouchedTxt.Add(txtKey))
+        {
+            batch.TxtCreate.Add(NewOwnershipRecord(owned, txtName));
+        }
+
+        return null;
+    }
+
+    /// <summary>Our typed ownership record of a record (the one it would be written to), if present.</summary>
+    private OwnershipRecord? FindOwnOwnershipRecord(TxtOwnershipView view, DnsEndpoint record)
+    {
+        if (!_mapper.TryGetTxtName(record.DnsName, record.RecordType, out var txtName, out _)
+            || !view.OwnershipRecords.TryGetValue(new EndpointKey(txtName, RecordType.TXT, record.SetIdentifier), out var ownership))
+        {
+            return null;
+        }
+
+        return IsOurs(ownership.Owner) ? ownership : null;
+    }
+
+    /// <summary>Whether an existing ownership record already says what <paramref name="owned"/> would write.</summary>
+    private bool IsCurrent(OwnershipRecord existing, DnsEndpoint owned)
+    {
+        if (existing.IsEncrypted != _codec.Encrypts
+            || !SameLabels(existing.Labels, owned.Labels)
+            || !existing.Record.ProviderSpecific.SequenceEqual(OwnershipProviderSpecific(owned)))
+        {
+            return false;
+        }
+
+        return true;
+    }
+
+    private static bool SameLabels(IReadOnlyDictionary<string, string> left, IReadOnlyDictionary<string, string> right)
+    {
+        static int Count(IReadOnlyDictionary<string, string> labels) =>
+            labels.Count - (labels.ContainsKey(EndpointLabels.TxtEncryptionNonceKey) ? 1 : 0);
+
+        if (Count(left) != Count(right))
+        {
+            return false;
+        }
+
+        foreach (var (key, value) in left)
+        {
+            if (!string.Equals(key, EndpointLabels.TxtEncryptionNonceKey, StringComparison.Ordinal)
+                && (!right.TryGetValue(key, out var other) || !string.Equals(value, other, StringComparison.Ordinal)))
+            {
+                return false;
+            }
+        }
+
+        return true;
+    }
+
+    private DnsEndpoint NewOwnershipRecord(DnsEndpoint owned, string txtName)
+    {
+        return new DnsEndpoint(txtName, RecordType.TXT, _codec.Format(owned.Labels))
+        {
+            SetIdentifier = owned.SetIdentifier,
+            ProviderSpecific = OwnershipProviderSpecific(owned),
+            Labels = ImmutableSortedDictionary<string, string>.Empty.Add(EndpointLabels.OwnedRecordKey, owned.DnsName),
+        };
+    }
+
+    /// <summary>The ownership record as read, tagged with the record it owns (providers group changes by it).</summary>
+    private static DnsEndpoint AsWritten(DnsEndpoint txt, DnsEndpoint owned) =>
+        txt.WithLabel(EndpointLabels.OwnedRecordKey, owned.DnsName);
+
+    /// <summary>The owned record's provider-specific properties travel with its ownership record, minus registry markers.</summary>
+    private static IReadOnlyList<ProviderSpecificProperty> OwnershipProviderSpecific(DnsEndpoint owned) =>
+        owned.WithoutProviderSpecific(ProviderSpecificNames.TxtForceUpdate).ProviderSpecific;
+
+    private string NotOwnedReason(DnsEndpoint record) =>
+        $"the record is not owned by '{OwnerId}' (owner '{record.Owner ?? "none"}'); the registry does not change it";
+
+    private void Refuse(ApplyBatch batch, DnsEndpoint record, string reason)
+    {
+        Log.Refused(_logger, record, reason);
+        batch.Rejected.Add(new RejectedEndpoint(record, reason));
+    }
+
+    /// <summary>Brings the view up to date with changes the provider applied.</summary>
+    private void Patch(TxtOwnershipView view, DnsChanges applied)
+    {
+        foreach (var record in applied.Delete.Concat(applied.UpdateOld))
+        {
+            if (!view.RemoveOwnership(record.Key))
+            {
+                view.Records.Remove(record.Key);
+            }
+        }
+
+        foreach (var record in applied.UpdateNew.Concat(applied.Create))
+        {
+            // Providers keep no labels; what they return next time is the record without them.
+            Add(view, record.Labels.Count == 0 ? record : record with { Labels = ImmutableSortedDictionary<string, string>.Empty }, _parsedTexts);
+        }
+
+        view.Labelled = null;
+    }
+
+    private sealed class ApplyBatch
+    {
+        public List<DnsEndpoint> Create { get; } = [];
+
+        public List<DnsEndpoint> UpdateOld { get; } = [];
+
+        public List<DnsEndpoint> UpdateNew { get; } = [];
+
+        public List<DnsEndpoint> Delete { get; } = [];
+
+        public List<DnsEndpoint> TxtCreate { get; } = [];
+
+        public List<DnsEndpoint> TxtUpdateOld { get; } = [];
+
+        public List<DnsEndpoint> TxtUpdateNew { get; } = [];
+
+        public List<DnsEndpoint> TxtDelete { get; } = [];
+
+        public HashSet<EndpointKey> TouchedTxt { get; } = [];
+
+        public List<RejectedEndpoint> Rejected { get; } = [];
+    }
+}

@@ -1,0 +1,11 @@
+namespace Ccx.Dns.Tests.TestDoubles;
+
+/// <summary>A clock that only moves when told to.</summary>
+internal sealed class ManualTimeProvider : TimeProvider
+{
+    private DateTimeOffset _now = new(2026, 11, 21, 12, 0, 0, TimeSpan.Zero);
+
+    public override DateTimeOffset GetUtcNow() => _now;
+
+    public void Advance(TimeSpan by) => _now += by;
+}
