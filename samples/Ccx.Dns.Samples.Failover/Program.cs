@@ -4,11 +4,8 @@
 using System.Diagnostics;
 using System.Threading.Channels;
 using Ccx.Dns;
-using Ccx.Dns.Providers;
 using Ccx.Dns.Providers.InMemory;
 using Ccx.Dns.Reconciliation;
-using Ccx.Dns.Registry;
-using Ccx.Dns.Samples.Failover;
 using Ccx.Dns.Sources.Datastore;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
@@ -20,9 +17,9 @@ var builder = Host.CreateApplicationBuilder(args);
 builder.Logging.ClearProviders().AddSimpleConsole(o => o.SingleLine = true).AddFilter("Microsoft", LogLevel.Warning);
 builder.Services.AddDnsReconciler(builder.Configuration.GetSection("Dns"))
     .AddInMemoryProvider(o => o.Zones.Add(Zone))
-    .AddDatastoreNamingSource(o => o.RecordTtl = TimeSpan.FromSeconds(30));
-// Ownership: after the registry package lands this line becomes .AddTxtRegistry(o => o.OwnerId = "failover-sample").
-builder.Services.AddSingleton<IRegistry>(sp => new InMemoryOwnershipRegistry(sp.GetRequiredService<IDnsProvider>(), "failover-sample"));
+    .AddDatastoreNamingSource(o => o.RecordTtl = TimeSpan.FromSeconds(30))
+    .AddTxtRegistry(o => o.OwnerId = "failover-sample")
+    .AddCaching(o => o.CacheDuration = TimeSpan.FromMinutes(5));
 
 using var host = builder.Build();
 var topology = host.Services.GetRequiredService<DatastoreNamingSource>();
