@@ -1,0 +1,83 @@
+using System.Collections.Concurrent;
+using System.Net;
+using System.Text;
+
+namespace Ccx.Dns.Route53.Tests.Infrastructure;
+
+/// <summary>
+/// Counts requests by operation and injects faults moto cannot produce (throttling, PriorRequestNotComplete,
+/// 5xx, network errors): queued faults answer the next matching requests instead of the server.
+/// </summary>
+public sealed class CountingFaultHandler : DelegatingHandler
+{
+    private readonly ConcurrentQueue<(Func<HttpRequestMessage, bool> Match, Func<HttpResponseMessage> Respond)> _faults = new();
+    private readonly ConcurrentDictionary<string, int> _counts = new(StringComparer.Ordinal);
+    private int _total;
+
+    public CountingFaultHandler(HttpMessageHandler? inner = null) => InnerHandler = inner ?? new SocketsHttpHandler();
+
+    public int Total => Volatile.Read(ref _total);
+
+    public ConcurrentQueue<string> RequestLog { get; } = new();
+
+    public int Count(string operation) => _counts.GetValueOrDefault(operation);
+
+    public void Reset()
+    {
+        _counts.Clear();
+        Interlocked.Exchange(ref _total, 0);
+        RequestLog.Clear();
+    }
+
+    public void InjectError(HttpStatusCode status, string code, int times = 1, Func<HttpRequestMessage, bool>? match = null)
+    {
+        for (var i = 0; i < times; i++)
+        {
+            _faults.Enqueue((match ?? (_ => true), () => ErrorResponse(status, code)));
+        }
+    }
+
+    public void InjectNetworkFailure(int times = 1)
+    {
+        for (var i = 0; i < times; i++)
+        {
+            _faults.Enqueue((_ => true, () => throw new HttpRequestException(HttpRequestError.ConnectionError, "connection refused (injected)")));
+        }
+    }
+
+    public static HttpResponseMessage ErrorResponse(HttpStatusCode status, string code) => new(status)
+    {
+        Content = new StringContent(
+            $"<?xml version=\"1.0\"?><ErrorResponse xmlns=\"https://route53.amazonaws.com/doc/2013-04-01/\"><Error><Type>Sender</Type><Code>{code}</Code><Message>{code} (injected)</Message></Error><RequestId>r-1</RequestId></ErrorResponse>",
+            Encoding.UTF8,
+            "text/xml"),
+    };
+
+    public static string OperationOf(HttpRequestMessage request)
+    {
+        var path = request.RequestUri!.AbsolutePath;
+        return (request.Method.Method, path) switch
+        {
+            ("GET", _) when path.EndsWith("/hostedzone", StringComparison.Ordinal) => "ListHostedZones",
+            ("GET", _) when path.EndsWith("/rrset", StringComparison.Ordinal) => "ListResourceRecordSets",
+            ("POST", _) when path.EndsWith("/rrset/", StringComparison.Ordinal) => "ChangeResourceRecordSets",
+            ("POST", _) when path.Contains("/tags/", StringComparison.Ordinal) => "ListTagsForResources",
+            ("GET", _) when path.Contains("/change/", StringComparison.Ordinal) => "GetChange",
+            _ => request.Method.Method + " " + path,
+        };
+    }
+
+    protected override async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
+    {
+        var operation = OperationOf(request);
+        _counts.AddOrUpdate(operation, 1, (_, n) => n + 1);
+        Interlocked.Increment(ref _total);
+        RequestLog.Enqueue(operation + " " + request.RequestUri!.PathAndQuery);
+        if (_faults.TryPeek(out var fault) && fault.Match(request) && _faults.TryDequeue(out fault))
+        {
+            return fault.Respond();
+        }
+
+        return await base.SendAsync(request, cancellationToken);
+    }
+}
