@@ -12,6 +12,7 @@ public sealed class CountingFaultHandler : DelegatingHandler
 {
     private readonly ConcurrentQueue<(Func<HttpRequestMessage, bool> Match, Func<HttpResponseMessage> Respond)> _faults = new();
     private readonly ConcurrentDictionary<string, int> _counts = new(StringComparer.Ordinal);
+    private readonly ConcurrentBag<(Func<HttpRequestMessage, string, bool> Match, Func<HttpResponseMessage> Respond)> _rules = [];
     private int _total;
 
     public CountingFaultHandler(HttpMessageHandler? inner = null) => InnerHandler = inner ?? new SocketsHttpHandler();
@@ -36,6 +37,9 @@ public sealed class CountingFaultHandler : DelegatingHandler
             _faults.Enqueue((match ?? (_ => true), () => ErrorResponse(status, code)));
         }
     }
+
+    /// <summary>Answers every request whose body matches with the response, for as long as the handler lives.</summary>
+    public void AddRule(Func<HttpRequestMessage, string, bool> match, Func<HttpResponseMessage> respond) => _rules.Add((match, respond));
 
     public void InjectNetworkFailure(int times = 1)
     {
@@ -73,6 +77,15 @@ public sealed class CountingFaultHandler : DelegatingHandler
         _counts.AddOrUpdate(operation, 1, (_, n) => n + 1);
         Interlocked.Increment(ref _total);
         RequestLog.Enqueue(operation + " " + request.RequestUri!.PathAndQuery);
+        var body = request.Content is null ? string.Empty : await request.Content.ReadAsStringAsync(cancellationToken);
+        foreach (var rule in _rules)
+        {
+            if (rule.Match(request, body))
+            {
+                return rule.Respond();
+            }
+        }
+
         if (_faults.TryPeek(out var fault) && fault.Match(request) && _faults.TryDequeue(out fault))
         {
             return fault.Respond();
