@@ -1,3 +1,4 @@
+using System.Collections.Immutable;
 using System.Globalization;
 using Ccx.Dns.Endpoints;
 using Microsoft.Extensions.Logging;
@@ -116,7 +117,8 @@ internal sealed class Route53RecordMapper
         }
 
         ps.Sort(static (a, b) => string.CompareOrdinal(a.Name, b.Name));
-        return endpoint with { SetIdentifier = rs.SetIdentifier ?? string.Empty, ProviderSpecific = ps };
+        // ImmutableArray on purpose: DnsEndpoint.WithProviderSpecific casts the stored list to ImmutableArray.
+        return endpoint with { SetIdentifier = rs.SetIdentifier ?? string.Empty, ProviderSpecific = ps.ToImmutableArray() };
     }
 
     /// <summary>Whether the endpoint is written as an alias record set (A/AAAA/CNAME with <c>alias=true</c>; never TXT).</summary>
@@ -307,7 +309,7 @@ internal sealed class Route53RecordMapper
             endpoint = endpoint.WithoutProviderSpecific(Names.GeolocationCountryCode).WithoutProviderSpecific(Names.GeolocationSubdivisionCode);
         }
 
-        var sorted = endpoint.ProviderSpecific.OrderBy(p => p.Name, StringComparer.Ordinal).ToArray();
+        var sorted = endpoint.ProviderSpecific.OrderBy(p => p.Name, StringComparer.Ordinal).ToImmutableArray();
         return endpoint with { ProviderSpecific = sorted };
     }
 
