@@ -98,7 +98,7 @@ public sealed class Route53ProviderApplyTests(MotoServerFixture moto) : MotoTest
         var provider = Providers.Create(o => o.MaxChangesPerBatch = 1);
         var record = A("big.example.com", "192.0.2.1");
 
-        var error = await Assert.ThrowsAsync<DnsProviderException>(() => provider.ApplyChangesAsync(new DnsChanges { Create = [record, OwnershipTxt(record), A("small.example.com", "192.0.2.2")] }));
+        var error = await Assert.ThrowsAnyAsync<DnsProviderException>(() => provider.ApplyChangesAsync(new DnsChanges { Create = [record, OwnershipTxt(record), A("small.example.com", "192.0.2.2")] }));
 
         Assert.False(error.IsTransient);
         Assert.True(error.IsPartial);
@@ -117,7 +117,7 @@ public sealed class Route53ProviderApplyTests(MotoServerFixture moto) : MotoTest
         Providers.Counter.Reset();
         var good = Enumerable.Range(0, 50).Select(i => A($"g{i:D2}.example.com", "192.0.2.1")).ToList();
 
-        var error = await Assert.ThrowsAsync<DnsProviderException>(() => provider.ApplyChangesAsync(new DnsChanges { Create = [.. good.Take(25), existing, .. good.Skip(25)] }));
+        var error = await Assert.ThrowsAnyAsync<DnsProviderException>(() => provider.ApplyChangesAsync(new DnsChanges { Create = [.. good.Take(25), existing, .. good.Skip(25)] }));
 
         Assert.False(error.IsTransient);
         Assert.True(error.IsPartial);
@@ -148,7 +148,7 @@ public sealed class Route53ProviderApplyTests(MotoServerFixture moto) : MotoTest
         var good = Enumerable.Range(0, 15).Select(i => A($"g{i:D2}.example.com", "192.0.2.1")).ToList();
         var bad = A("bad.example.com", "192.0.2.2");
 
-        var error = await Assert.ThrowsAsync<DnsProviderException>(() => provider.ApplyChangesAsync(new DnsChanges { Create = [.. good, bad] }));
+        var error = await Assert.ThrowsAnyAsync<DnsProviderException>(() => provider.ApplyChangesAsync(new DnsChanges { Create = [.. good, bad] }));
 
         Assert.Same(bad, Assert.Single(error.RejectedEndpoints).Endpoint);
         Assert.Contains("FATAL problem", error.RejectedEndpoints[0].Reason, StringComparison.Ordinal);
@@ -165,7 +165,7 @@ public sealed class Route53ProviderApplyTests(MotoServerFixture moto) : MotoTest
         var existing = A("dup.example.com", "192.0.2.99");
         await provider.ApplyChangesAsync(new DnsChanges { Create = [existing] });
 
-        var error = await Assert.ThrowsAsync<DnsProviderException>(() => provider.ApplyChangesAsync(new DnsChanges { Create = [existing] }));
+        var error = await Assert.ThrowsAnyAsync<DnsProviderException>(() => provider.ApplyChangesAsync(new DnsChanges { Create = [existing] }));
 
         Assert.False(error.IsPartial);
         Assert.Single(error.RejectedEndpoints);

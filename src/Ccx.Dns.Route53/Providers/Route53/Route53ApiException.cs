@@ -1,15 +1,16 @@
 using System.Net;
 
-namespace Ccx.Dns.Providers.Route53.Internal;
+namespace Ccx.Dns.Providers.Route53;
 
 /// <summary>
 /// A Route 53 API error: the error code and messages from either error layout (<c>ErrorResponse/Error</c> or the
 /// <c>InvalidChangeBatch/Messages</c> root), or the HTTP status when the body is not XML. Never carries request
-/// headers, so credentials cannot leak through it.
+/// headers, so credentials cannot leak through it. Throttling, <c>PriorRequestNotComplete</c>, 5xx, 429 and
+/// network failures are transient; everything else is permanent.
 /// </summary>
-internal sealed class Route53ApiException : DnsProviderException
+public sealed class Route53ApiException : DnsProviderException
 {
-    public Route53ApiException(string operation, HttpStatusCode? statusCode, string errorCode, IReadOnlyList<string> messages, Exception? innerException = null)
+    internal Route53ApiException(string operation, HttpStatusCode? statusCode, string errorCode, IReadOnlyList<string> messages, Exception? innerException = null)
         : base(Describe(operation, statusCode, errorCode, messages), IsRetryableError(statusCode, errorCode), innerException)
     {
         Operation = operation;
@@ -18,20 +19,23 @@ internal sealed class Route53ApiException : DnsProviderException
         Messages = messages;
     }
 
+    /// <summary>The API operation, for example <c>ChangeResourceRecordSets</c>.</summary>
     public string Operation { get; }
 
-    /// <summary>The HTTP status, or null when no response arrived (network failure, timeout).</summary>
+    /// <summary>The HTTP status, or <see langword="null"/> when no response arrived (network failure, timeout).</summary>
     public HttpStatusCode? StatusCode { get; }
 
+    /// <summary>The Route 53 error code, for example <c>InvalidChangeBatch</c> or <c>Throttling</c>.</summary>
     public string ErrorCode { get; }
 
+    /// <summary>The error messages (several for <c>InvalidChangeBatch</c>).</summary>
     public IReadOnlyList<string> Messages { get; }
 
     /// <summary>Whether the error is about the content of a change batch, so that splitting the batch can isolate it.</summary>
-    public bool IsBatchContentError => ErrorCode is Route53ErrorCodes.InvalidChangeBatch or Route53ErrorCodes.InvalidInput or Route53ErrorCodes.NoSuchHealthCheck;
+    internal bool IsBatchContentError => ErrorCode is Route53ErrorCodes.InvalidChangeBatch or Route53ErrorCodes.InvalidInput or Route53ErrorCodes.NoSuchHealthCheck;
 
     /// <summary>Throttling, PriorRequestNotComplete, 5xx, 429 and network failures are retried; everything else is permanent.</summary>
-    public static bool IsRetryableError(HttpStatusCode? statusCode, string errorCode) =>
+    internal static bool IsRetryableError(HttpStatusCode? statusCode, string errorCode) =>
         statusCode is null
         || (int)statusCode.Value >= 500
         || statusCode.Value == HttpStatusCode.TooManyRequests
