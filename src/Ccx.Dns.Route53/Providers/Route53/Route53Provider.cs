@@ -118,10 +118,22 @@ public sealed partial class Route53Provider : IDnsProvider, IDisposable
         }
 
         var zones = await GetZonesAsync(cancellationToken).ConfigureAwait(false);
+        var zonesByName = new Dictionary<string, List<HostedZone>>(StringComparer.Ordinal);
+        foreach (var zone in zones)
+        {
+            var key = DnsNames.Normalize(zone.Name);
+            if (!zonesByName.TryGetValue(key, out var sameName))
+            {
+                zonesByName[key] = sameName = [];
+            }
+
+            sameName.Add(zone);
+        }
+
         var byZone = new Dictionary<HostedZone, List<PendingChange>>();
         void Add(ChangeAction action, DnsEndpoint endpoint)
         {
-            foreach (var zone in ZonesFor(endpoint, zones))
+            foreach (var zone in ZonesFor(endpoint, zonesByName))
             {
                 if (!byZone.TryGetValue(zone, out var list))
                 {
@@ -311,27 +323,40 @@ public sealed partial class Route53Provider : IDnsProvider, IDisposable
     }
 
     /// <summary>
-    /// The zones a name is written to: the one pinned by <c>aws/hosted-zone-id</c> if managed; otherwise the most
-    /// specific managed zone containing the name (every zone of that name, for public/private twins).
+    /// The zones a name is written to: the one pinned by <c>aws/hosted-zone-id</c> if it is managed and contains the
+    /// name; otherwise the most specific managed zone containing the name (every zone of that name, for
+    /// public/private twins). Walks the name's labels upwards through an index of zone names.
     /// </summary>
-    private List<HostedZone> ZonesFor(DnsEndpoint endpoint, IReadOnlyList<HostedZone> zones)
+    private List<HostedZone> ZonesFor(DnsEndpoint endpoint, Dictionary<string, List<HostedZone>> zonesByName)
     {
         var name = DnsNames.Normalize(endpoint.DnsName);
-        var candidates = zones.Where(z => DnsNames.IsAtOrBelow(name, DnsNames.Normalize(z.Name))).ToList();
-        if (endpoint.TryGetProviderSpecific(Route53ProviderSpecificNames.HostedZoneId, out var pinned) && pinned.Length > 0)
+        string? pinned = endpoint.TryGetProviderSpecific(Route53ProviderSpecificNames.HostedZoneId, out var pin) && pin.Length > 0
+            ? Route53Xml.BareId(pin)
+            : null;
+        for (var candidate = name; ;)
         {
-            var bare = Route53Xml.BareId(pinned);
-            candidates = [.. candidates.Where(z => string.Equals(z.Id, bare, StringComparison.Ordinal))];
-        }
+            if (zonesByName.TryGetValue(candidate, out var zones))
+            {
+                if (pinned is null)
+                {
+                    return zones;
+                }
 
-        if (candidates.Count == 0)
-        {
-            Log.NoZoneForName(_logger, endpoint.DnsName);
-            return candidates;
-        }
+                if (zones.Find(z => string.Equals(z.Id, pinned, StringComparison.Ordinal)) is { } zone)
+                {
+                    return [zone];
+                }
+            }
 
-        var longest = candidates.Max(z => DnsNames.Normalize(z.Name).Length);
-        return [.. candidates.Where(z => DnsNames.Normalize(z.Name).Length == longest)];
+            var dot = candidate.IndexOf('.', StringComparison.Ordinal);
+            if (dot < 0)
+            {
+                Log.NoZoneForName(_logger, endpoint.DnsName);
+                return [];
+            }
+
+            candidate = candidate[(dot + 1)..];
+        }
     }
 
     private async Task SubmitAsync(HostedZone zone, List<ChangeGroup> groups, ApplyState state, CancellationToken cancellationToken)
