@@ -142,6 +142,26 @@ public sealed class Route53ProviderZonesTests(MotoServerFixture moto) : MotoTest
     }
 
     [Fact]
+    public async Task ApplyChangesAsync_PublicAndPrivateTwins_WritesToBothUnlessPinned()
+    {
+        var publicZone = await Moto.CreateZoneAsync("example.com");
+        var privateZone = await Moto.CreateZoneAsync("example.com", isPrivate: true);
+        var provider = Providers.Create();
+
+        await provider.ApplyChangesAsync(new DnsChanges
+        {
+            Create = [A("both.example.com", "192.0.2.1"), A("private.example.com", "10.0.0.1").WithProviderSpecific(Route53ProviderSpecificNames.HostedZoneId, privateZone)],
+        });
+
+        var publicRecords = await Moto.SendAsync(HttpMethod.Get, $"/2013-04-01/hostedzone/{publicZone}/rrset");
+        var privateRecords = await Moto.SendAsync(HttpMethod.Get, $"/2013-04-01/hostedzone/{privateZone}/rrset");
+        Assert.Contains("<Name>both.example.com.</Name>", publicRecords, StringComparison.Ordinal);
+        Assert.Contains("<Name>both.example.com.</Name>", privateRecords, StringComparison.Ordinal);
+        Assert.Contains("<Name>private.example.com.</Name>", privateRecords, StringComparison.Ordinal);
+        Assert.DoesNotContain("private.example.com", publicRecords, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task ApplyChangesAsync_HostedZoneIdProperty_PinsTheZone()
     {
         var parent = await Moto.CreateZoneAsync("example.com");
