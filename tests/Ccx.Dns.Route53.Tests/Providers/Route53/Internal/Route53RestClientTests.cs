@@ -26,20 +26,6 @@ public sealed class Route53RestClientTests
         Assert.Equal(TimeSpan.FromMilliseconds(expectedMs), Client(() => random).Backoff(attempt));
 
     [Fact]
-    public async Task SendAsync_UnknownProfile_FailsPermanentlyNamingTheProfile()
-    {
-        using var handler = new CountingFaultHandler();
-        var options = new Route53ProviderOptions { Profile = "no-such-profile-ccx", Endpoint = new Uri("http://127.0.0.1:9") };
-        var client = new Route53RestClient(new HttpClient(handler), new Route53RequestSigner(options, TimeProvider.System), new Route53AccountRateLimiters(), options, TimeProvider.System, NullLogger.Instance);
-
-        var error = await Assert.ThrowsAnyAsync<DnsProviderException>(() => client.ListHostedZonesAsync(null));
-
-        Assert.False(error.IsTransient);
-        Assert.Contains("no-such-profile-ccx", error.Message, StringComparison.Ordinal);
-        Assert.Equal(0, handler.Total);
-    }
-
-    [Fact]
     public async Task ListTagsForHostedZonesAsync_MoreThanTenIds_IsRefused()
     {
         var client = Client(() => 0.5, new Route53ProviderOptions { Credentials = new BasicAWSCredentials("a", "b") });
