@@ -14,6 +14,7 @@ public sealed class CountingFaultHandler : DelegatingHandler
     private readonly ConcurrentDictionary<string, int> _counts = new(StringComparer.Ordinal);
     private readonly ConcurrentBag<(Func<HttpRequestMessage, string, bool> Match, Func<HttpResponseMessage> Respond)> _rules = [];
     private int _total;
+    private int _stalls;
 
     public CountingFaultHandler(HttpMessageHandler? inner = null) => InnerHandler = inner ?? new SocketsHttpHandler();
 
@@ -40,6 +41,9 @@ public sealed class CountingFaultHandler : DelegatingHandler
 
     /// <summary>Answers every request whose body matches with the response, for as long as the handler lives.</summary>
     public void AddRule(Func<HttpRequestMessage, string, bool> match, Func<HttpResponseMessage> respond) => _rules.Add((match, respond));
+
+    /// <summary>The next requests never get an answer (until the caller's timeout or cancellation fires).</summary>
+    public void InjectStall(int times = 1) => Interlocked.Add(ref _stalls, times);
 
     public void InjectNetworkFailure(int times = 1)
     {
@@ -77,6 +81,12 @@ public sealed class CountingFaultHandler : DelegatingHandler
         _counts.AddOrUpdate(operation, 1, (_, n) => n + 1);
         Interlocked.Increment(ref _total);
         RequestLog.Enqueue(operation + " " + request.RequestUri!.PathAndQuery);
+        if (Interlocked.Decrement(ref _stalls) >= 0)
+        {
+            await Task.Delay(Timeout.Infinite, cancellationToken);
+        }
+
+        Interlocked.CompareExchange(ref _stalls, 0, -1);
         var body = request.Content is null ? string.Empty : await request.Content.ReadAsStringAsync(cancellationToken);
         foreach (var rule in _rules)
         {

@@ -56,6 +56,20 @@ public sealed class Route53ProviderResilienceTests(MotoServerFixture moto) : Mot
     }
 
     [Fact]
+    public async Task GetRecordsAsync_RequestTimesOut_IsRetried()
+    {
+        await Moto.CreateZoneAsync("example.com");
+        var provider = Providers.Create(o => o.RequestTimeout = TimeSpan.FromMilliseconds(300));
+        Providers.Counter.InjectStall();
+
+        var records = await Providers.Time.RunAsync(provider.GetRecordsAsync());
+
+        Assert.NotEmpty(records);
+        Assert.Equal(2, Providers.Counter.Count("ListHostedZones"));
+        Assert.Contains(Providers.Logs.Lines, l => l.Contains("failed with Timeout (attempt 1)", StringComparison.Ordinal));
+    }
+
+    [Fact]
     public async Task GetRecordsAsync_ThrottledBeyondMaxAttempts_ThrowsTransient()
     {
         var provider = Providers.Create(o => o.MaxAttempts = 3);

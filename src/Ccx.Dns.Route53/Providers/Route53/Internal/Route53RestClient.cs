@@ -152,7 +152,8 @@ internal sealed class Route53RestClient : IRoute53Client
                 }
 
                 await _signer.SignAsync(request, body, cancellationToken).ConfigureAwait(false);
-                using var response = await _http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, cancellationToken).ConfigureAwait(false);
+                // ResponseContentRead: HttpClient.Timeout then covers the whole body (pages are at most a few hundred KB).
+                using var response = await _http.SendAsync(request, HttpCompletionOption.ResponseContentRead, cancellationToken).ConfigureAwait(false);
                 if (response.IsSuccessStatusCode)
                 {
                     var stream = await response.Content.ReadAsStreamAsync(cancellationToken).ConfigureAwait(false);
