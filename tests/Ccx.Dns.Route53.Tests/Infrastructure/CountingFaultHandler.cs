@@ -12,7 +12,7 @@ public sealed class CountingFaultHandler : DelegatingHandler
 {
     private readonly ConcurrentQueue<(Func<HttpRequestMessage, bool> Match, Func<HttpResponseMessage> Respond)> _faults = new();
     private readonly ConcurrentDictionary<string, int> _counts = new(StringComparer.Ordinal);
-    private readonly ConcurrentBag<(Func<HttpRequestMessage, string, bool> Match, Func<HttpResponseMessage> Respond)> _rules = [];
+    private readonly ConcurrentQueue<(Func<HttpRequestMessage, string, bool> Match, Func<HttpResponseMessage> Respond)> _rules = new();
     private int _total;
     private int _stalls;
 
@@ -39,8 +39,8 @@ public sealed class CountingFaultHandler : DelegatingHandler
         }
     }
 
-    /// <summary>Answers every request whose body matches with the response, for as long as the handler lives.</summary>
-    public void AddRule(Func<HttpRequestMessage, string, bool> match, Func<HttpResponseMessage> respond) => _rules.Add((match, respond));
+    /// <summary>Answers every matching request with the response, for as long as the handler lives; rules are tried in the order added.</summary>
+    public void AddRule(Func<HttpRequestMessage, string, bool> match, Func<HttpResponseMessage> respond) => _rules.Enqueue((match, respond));
 
     /// <summary>The next requests never get an answer (until the caller's timeout or cancellation fires).</summary>
     public void InjectStall(int times = 1) => Interlocked.Add(ref _stalls, times);
