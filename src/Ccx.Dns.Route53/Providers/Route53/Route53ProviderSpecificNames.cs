@@ -33,6 +33,18 @@ public static class Route53ProviderSpecificNames
     /// <summary><c>aws/geolocation-subdivision-code</c>: geolocation routing by subdivision, with a country code.</summary>
     public const string GeolocationSubdivisionCode = "aws/geolocation-subdivision-code";
 
+    /// <summary><c>aws/geoproximity-region</c>: geoproximity routing around an AWS region.</summary>
+    public const string GeoProximityRegion = "aws/geoproximity-region";
+
+    /// <summary><c>aws/geoproximity-local-zone-group</c>: geoproximity routing around an AWS Local Zone group.</summary>
+    public const string GeoProximityLocalZoneGroup = "aws/geoproximity-local-zone-group";
+
+    /// <summary><c>aws/geoproximity-coordinates</c>: geoproximity routing around <c>latitude,longitude</c> (−90..90, −180..180).</summary>
+    public const string GeoProximityCoordinates = "aws/geoproximity-coordinates";
+
+    /// <summary><c>aws/geoproximity-bias</c>: −99..99, expanding or shrinking the region; 0 when a location is set without it.</summary>
+    public const string GeoProximityBias = "aws/geoproximity-bias";
+
     /// <summary><c>aws/multi-value-answer</c>: multivalue answer routing; presence counts, the canonical value is empty.</summary>
     public const string MultiValueAnswer = "aws/multi-value-answer";
 

@@ -25,6 +25,9 @@ internal sealed record AliasTarget(string HostedZoneId, string DnsName, bool Eva
 /// <summary>A geolocation routing location.</summary>
 internal sealed record GeoLocation(string? ContinentCode, string? CountryCode, string? SubdivisionCode);
 
+/// <summary>A geoproximity routing location: an AWS region, a Local Zone group or coordinates (text as on the wire), with a bias.</summary>
+internal sealed record GeoProximityLocation(string? AwsRegion, string? LocalZoneGroup, string? Latitude, string? Longitude, long? Bias);
+
 /// <summary>
 /// A resource record set. <see cref="Name"/> is decoded (octal escapes resolved) and has no trailing dot; the
 /// client escapes it on the way out.
@@ -54,6 +57,8 @@ internal sealed record ResourceRecordSet
     public AliasTarget? AliasTarget { get; init; }
 
     public string? HealthCheckId { get; init; }
+
+    public GeoProximityLocation? GeoProximityLocation { get; init; }
 }
 
 /// <summary>A change action; the wire text is the upper-case name.</summary>

@@ -26,7 +26,8 @@ internal sealed class Route53RecordMapper
     private static readonly string[] RoutingProperties =
     [
         Names.Weight, Names.Region, Names.Failover, Names.GeolocationContinentCode, Names.GeolocationCountryCode,
-        Names.GeolocationSubdivisionCode, Names.MultiValueAnswer,
+        Names.GeolocationSubdivisionCode, Names.MultiValueAnswer, Names.GeoProximityRegion, Names.GeoProximityLocalZoneGroup,
+        Names.GeoProximityCoordinates,
     ];
 
     private readonly Route53ProviderOptions _options;
@@ -111,6 +112,26 @@ internal sealed class Route53RecordMapper
             ps.Add(new(Names.MultiValueAnswer, string.Empty));
         }
 
+        if (rs.GeoProximityLocation is { } proximity)
+        {
+            if (proximity.AwsRegion is not null)
+            {
+                ps.Add(new(Names.GeoProximityRegion, proximity.AwsRegion));
+            }
+
+            if (proximity.LocalZoneGroup is not null)
+            {
+                ps.Add(new(Names.GeoProximityLocalZoneGroup, proximity.LocalZoneGroup));
+            }
+
+            if (proximity.Latitude is not null && proximity.Longitude is not null)
+            {
+                ps.Add(new(Names.GeoProximityCoordinates, proximity.Latitude + "," + proximity.Longitude));
+            }
+
+            ps.Add(new(Names.GeoProximityBias, (proximity.Bias ?? 0).ToString(CultureInfo.InvariantCulture)));
+        }
+
         if (rs.HealthCheckId is not null)
         {
             ps.Add(new(Names.HealthCheckId, rs.HealthCheckId));
@@ -186,7 +207,64 @@ internal sealed class Route53RecordMapper
             Values = alias is not null ? [] : endpoint.RecordType == RecordType.TXT ? [.. endpoint.Targets.Select(Route53TxtValues.Canonicalize)] : endpoint.Targets,
             AliasTarget = alias,
             HealthCheckId = string.IsNullOrEmpty(healthCheck) ? null : healthCheck,
+            GeoProximityLocation = GeoProximity(endpoint),
         };
+    }
+
+    /// <summary>Parses <c>latitude,longitude</c> within −90..90 and −180..180; the canonical text has no spaces.</summary>
+    public static bool TryParseCoordinates(string text, out string latitude, out string longitude)
+    {
+        ArgumentNullException.ThrowIfNull(text);
+        latitude = longitude = string.Empty;
+        var parts = text.Split(',');
+        if (parts.Length != 2
+            || !double.TryParse(parts[0].Trim(), NumberStyles.Float, CultureInfo.InvariantCulture, out var lat) || lat is < -90 or > 90
+            || !double.TryParse(parts[1].Trim(), NumberStyles.Float, CultureInfo.InvariantCulture, out var lon) || lon is < -180 or > 180)
+        {
+            return false;
+        }
+
+        latitude = parts[0].Trim();
+        longitude = parts[1].Trim();
+        return true;
+    }
+
+    private GeoProximityLocation? GeoProximity(DnsEndpoint endpoint)
+    {
+        endpoint.TryGetProviderSpecific(Names.GeoProximityRegion, out var region);
+        endpoint.TryGetProviderSpecific(Names.GeoProximityLocalZoneGroup, out var localZoneGroup);
+        string? latitude = null, longitude = null;
+        if (endpoint.TryGetProviderSpecific(Names.GeoProximityCoordinates, out var coordinates))
+        {
+            if (TryParseCoordinates(coordinates, out var lat, out var lon))
+            {
+                (latitude, longitude) = (lat, lon);
+            }
+            else
+            {
+                Log.InvalidProperty(_logger, endpoint.DnsName, Names.GeoProximityCoordinates, coordinates, "the coordinates are ignored");
+            }
+        }
+
+        if (string.IsNullOrEmpty(region) && string.IsNullOrEmpty(localZoneGroup) && latitude is null)
+        {
+            return null;
+        }
+
+        long bias = 0;
+        if (endpoint.TryGetProviderSpecific(Names.GeoProximityBias, out var biasText)
+            && !long.TryParse(biasText, NumberStyles.Integer, CultureInfo.InvariantCulture, out bias))
+        {
+            Log.InvalidProperty(_logger, endpoint.DnsName, Names.GeoProximityBias, biasText, "bias 0 is used");
+            bias = 0;
+        }
+
+        return new GeoProximityLocation(
+            string.IsNullOrEmpty(region) ? null : region,
+            string.IsNullOrEmpty(localZoneGroup) ? null : localZoneGroup,
+            latitude,
+            longitude,
+            bias);
     }
 
     /// <summary>
@@ -307,6 +385,23 @@ internal sealed class Route53RecordMapper
         {
             // Route 53 holds either a continent or a country (+ subdivision); the continent wins, as on write.
             endpoint = endpoint.WithoutProviderSpecific(Names.GeolocationCountryCode).WithoutProviderSpecific(Names.GeolocationSubdivisionCode);
+        }
+
+        var hasProximity = false;
+        foreach (var name in (string[])[Names.GeoProximityRegion, Names.GeoProximityLocalZoneGroup, Names.GeoProximityCoordinates])
+        {
+            hasProximity |= endpoint.TryGetProviderSpecific(name, out var v) && v.Length > 0;
+        }
+
+        if (endpoint.TryGetProviderSpecific(Names.GeoProximityCoordinates, out var coordinates) && TryParseCoordinates(coordinates, out var lat, out var lon))
+        {
+            endpoint = endpoint.WithProviderSpecific(Names.GeoProximityCoordinates, lat + "," + lon);
+        }
+
+        if (hasProximity)
+        {
+            var bias = endpoint.TryGetProviderSpecific(Names.GeoProximityBias, out var b) && long.TryParse(b, NumberStyles.Integer, CultureInfo.InvariantCulture, out var n) ? n : 0;
+            endpoint = endpoint.WithProviderSpecific(Names.GeoProximityBias, bias.ToString(CultureInfo.InvariantCulture));
         }
 
         var sorted = endpoint.ProviderSpecific.OrderBy(p => p.Name, StringComparer.Ordinal).ToImmutableArray();

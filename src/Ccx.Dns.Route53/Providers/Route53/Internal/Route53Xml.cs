@@ -222,6 +222,19 @@ internal static class Route53Xml
             geo = new GeoLocation(NullIfEmpty(Text(g, "ContinentCode")), NullIfEmpty(Text(g, "CountryCode")), NullIfEmpty(Text(g, "SubdivisionCode")));
         }
 
+        GeoProximityLocation? proximity = null;
+        var gp = Child(e, "GeoProximityLocation");
+        if (gp is not null)
+        {
+            var coordinates = Child(gp, "Coordinates");
+            proximity = new GeoProximityLocation(
+                NullIfEmpty(Text(gp, "AWSRegion")),
+                NullIfEmpty(Text(gp, "LocalZoneGroup")),
+                NullIfEmpty(Text(coordinates, "Latitude")),
+                NullIfEmpty(Text(coordinates, "Longitude")),
+                Long(Text(gp, "Bias")));
+        }
+
         return new ResourceRecordSet
         {
             Name = Route53Names.Decode(Text(e, "Name") ?? string.Empty),
@@ -236,6 +249,7 @@ internal static class Route53Xml
             Values = values,
             AliasTarget = alias,
             HealthCheckId = NullIfEmpty(Text(e, "HealthCheckId")),
+            GeoProximityLocation = proximity,
         };
     }
 
@@ -319,6 +333,35 @@ internal static class Route53Xml
         if (rs.HealthCheckId is not null)
         {
             w.WriteElementString("HealthCheckId", Namespace, rs.HealthCheckId);
+        }
+
+        if (rs.GeoProximityLocation is { } gp)
+        {
+            w.WriteStartElement("GeoProximityLocation", Namespace);
+            if (gp.AwsRegion is not null)
+            {
+                w.WriteElementString("AWSRegion", Namespace, gp.AwsRegion);
+            }
+
+            if (gp.LocalZoneGroup is not null)
+            {
+                w.WriteElementString("LocalZoneGroup", Namespace, gp.LocalZoneGroup);
+            }
+
+            if (gp.Latitude is not null && gp.Longitude is not null)
+            {
+                w.WriteStartElement("Coordinates", Namespace);
+                w.WriteElementString("Latitude", Namespace, gp.Latitude);
+                w.WriteElementString("Longitude", Namespace, gp.Longitude);
+                w.WriteEndElement();
+            }
+
+            if (gp.Bias is { } bias)
+            {
+                w.WriteElementString("Bias", Namespace, bias.ToString(CultureInfo.InvariantCulture));
+            }
+
+            w.WriteEndElement();
         }
 
         w.WriteEndElement();

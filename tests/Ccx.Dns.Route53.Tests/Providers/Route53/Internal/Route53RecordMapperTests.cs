@@ -87,6 +87,40 @@ public sealed class Route53RecordMapperTests
     }
 
     [Theory]
+    [InlineData(Names.GeoProximityRegion, "us-west-2", null)]
+    [InlineData(Names.GeoProximityLocalZoneGroup, "us-west-2-lax-1", "15")]
+    [InlineData(Names.GeoProximityCoordinates, " 49.22 , -74.01 ", "-20")]
+    public void GeoProximity_ThroughTheWire_ReadsBackEqualToAdjusted(string property, string value, string? bias)
+    {
+        var mapper = Mapper();
+        var desired = new DnsEndpoint("gp.example.com", RecordType.A, "192.0.2.1") { SetIdentifier = "gp", Ttl = 60 }.WithProviderSpecific(property, value);
+        if (bias is not null)
+        {
+            desired = desired.WithProviderSpecific(Names.GeoProximityBias, bias);
+        }
+
+        var adjusted = mapper.Adjust([desired])[0];
+        var body = System.Text.Encoding.UTF8.GetString(Route53Xml.WriteChangeBatch([new RecordSetChange(ChangeAction.Create, mapper.ToRecordSet(adjusted, Zone))]));
+        var response = body
+            .Replace("ChangeResourceRecordSetsRequest", "ListResourceRecordSetsResponse", StringComparison.Ordinal)
+            .Replace("<ChangeBatch><Changes><Change><Action>CREATE</Action>", "<ResourceRecordSets>", StringComparison.Ordinal)
+            .Replace("</Change></Changes></ChangeBatch>", "</ResourceRecordSets><IsTruncated>false</IsTruncated>", StringComparison.Ordinal);
+        var read = mapper.ToEndpoint(Route53Xml.ReadRecordSets(System.Xml.Linq.XDocument.Parse(response)).RecordSets[0], Zone);
+
+        Assert.Equal(bias ?? "0", adjusted.ProviderSpecific.Single(p => p.Name == Names.GeoProximityBias).Value);
+        Assert.Contains("<GeoProximityLocation>", body, StringComparison.Ordinal);
+        Assert.Equal(adjusted, read);
+    }
+
+    [Fact]
+    public void ToRecordSet_InvalidCoordinates_AreIgnored()
+    {
+        var endpoint = new DnsEndpoint("gp.example.com", RecordType.A, "192.0.2.1") { SetIdentifier = "gp" }.WithProviderSpecific(Names.GeoProximityCoordinates, "91,10");
+
+        Assert.Null(Mapper().ToRecordSet(endpoint, Zone).GeoProximityLocation);
+    }
+
+    [Theory]
     [InlineData("A", "A", "", "", false)]
     [InlineData("A", "AAAA", "", "", true)]
     [InlineData("A", "A", "true", "", true)]
