@@ -39,7 +39,7 @@ public sealed partial class Route53Provider : IDnsProvider, IDisposable
     }
 
     internal Route53Provider(Route53ProviderOptions options, TimeProvider timeProvider, ILoggerFactory loggerFactory, HttpMessageHandler? httpMessageHandler, Route53AccountRateLimiters rateLimiters)
-        : this(options, timeProvider, loggerFactory, CreateHttpClient(options, httpMessageHandler), rateLimiters)
+        : this(options, timeProvider, loggerFactory, CreateHttpClient(Validated(options), httpMessageHandler), rateLimiters)
     {
     }
 
