@@ -14,6 +14,15 @@ public sealed class Route53AccountRateLimitersTests
         var limiter = Assert.IsType<System.Threading.RateLimiting.TokenBucketRateLimiter>(registry.GetOrCreate("a", options.RequestsPerSecond, options.RequestBurst));
 
         Assert.Equal(TimeSpan.FromMilliseconds(200), limiter.ReplenishmentPeriod);
+        Assert.Equal(5, limiter.GetStatistics()!.CurrentAvailablePermits);
+    }
+
+    [Fact]
+    public void GetOrCreate_BurstSpent_RefusesUntilReplenished()
+    {
+        using var registry = new Route53AccountRateLimiters();
+        var limiter = registry.GetOrCreate("a", requestsPerSecond: 0.0001, burst: 5);
+
         for (var i = 0; i < 5; i++)
         {
             using var lease = limiter.AttemptAcquire();
