@@ -688,19 +688,21 @@ public sealed class DynamoDbRegistry : IRegistry, IDisposable
             var isInsert = claim.ExpectedOwner is null;
             if (error.Code == BatchStatementErrorCodeEnum.DuplicateItem || error.Code == BatchStatementErrorCodeEnum.ConditionalCheckFailed)
             {
-                // Who holds the key now? DynamoDB returns the item that failed the condition (ALL_OLD) when it exists.
-                var holder = error.Item is { } existing && existing.TryGetValue(OwnerAttribute, out var o) ? o.S : null;
-                var exists = error.Item is { Count: > 0 } || isInsert;
-                if (holder is not null && IsOurs(holder) && canRetry)
+                // Who holds the key now? A failed UPDATE condition returns the item (ALL_OLD) when it exists; a
+                // duplicate INSERT returns nothing, so the holder is read (rare: only when losing a race).
+                var (exists, holder) = error.Code == BatchStatementErrorCodeEnum.DuplicateItem
+                    ? await ReadHolderAsync(claim.KeyText, cancellationToken).ConfigureAwait(false)
+                    : (error.Item is { Count: > 0 }, error.Item is { } existing && existing.TryGetValue(OwnerAttribute, out var o) ? o.S : null);
+                if (canRetry && exists && IsOurs(holder))
                 {
                     claim.ExpectedOwner = holder; // ours after all (written by an earlier, interrupted apply): update it
                     retry.Add(claim);
                     continue;
                 }
 
-                if (!exists && canRetry)
+                if (canRetry && !exists)
                 {
-                    claim.ExpectedOwner = null; // our item vanished: claim the key again
+                    claim.ExpectedOwner = null; // the item vanished: claim the key again
                     retry.Add(claim);
                     continue;
                 }
@@ -724,6 +726,29 @@ public sealed class DynamoDbRegistry : IRegistry, IDisposable
         }
 
         return retry;
+    }
+
+    /// <summary>Reads who holds a key (consistent read).</summary>
+    private async Task<(bool Exists, string? Holder)> ReadHolderAsync(string keyText, CancellationToken cancellationToken)
+    {
+        try
+        {
+            var response = await _client.GetItemAsync(
+                new GetItemRequest
+                {
+                    TableName = _tableName,
+                    Key = new Dictionary<string, AttributeValue> { [DynamoDbTables.KeyAttribute] = new(keyText) },
+                    ConsistentRead = true,
+                },
+                cancellationToken).ConfigureAwait(false);
+            return response.Item is { Count: > 0 } item
+                ? (true, item.TryGetValue(OwnerAttribute, out var o) ? o.S : null)
+                : (false, null);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
+        {
+            throw DynamoDbErrors.Wrap($"reading dynamodb record \"{keyText}\"", ex);
+        }
     }
 
     private async Task ReleaseAsync(View view, Dictionary<EndpointKey, OwnershipItem> releases, CancellationToken cancellationToken)
