@@ -3,7 +3,7 @@ using Amazon.DynamoDBv2;
 using Amazon.DynamoDBv2.Model;
 using Ccx.Dns.Endpoints;
 using Ccx.Dns.Internal;
-using Ccx.Dns.Registry.DynamoDb;
+using Ccx.Dns.Registry.DynamoDb.Internal;
 
 namespace Ccx.Dns.DynamoDb.Tests;
 
@@ -49,5 +49,24 @@ public sealed class DynamoDbInternalsTests
         Assert.False(DynamoDbErrors.IsTransient(new AmazonDynamoDBException("denied") { ErrorCode = "AccessDeniedException", StatusCode = HttpStatusCode.BadRequest }));
         Assert.True(DynamoDbErrors.IsTransient(BatchStatementErrorCodeEnum.ThrottlingError));
         Assert.False(DynamoDbErrors.IsTransient(BatchStatementErrorCodeEnum.ValidationError));
+    }
+
+    [Fact]
+    public void Chunk_RepeatedKeysAndMoreThan25Statements_KeepsBatchesSmallAndKeysDistinct()
+    {
+        var statements = Enumerable.Range(0, 60)
+            .Select(i => new OwnershipStatement(i < 30 ? $"k{i}" : $"k{i - 30}", "UPDATE", "s", []))
+            .ToList();
+
+        var batches = OwnershipTable.Chunk(statements);
+
+        Assert.Equal(3, batches.Count);
+        Assert.All(batches, b => Assert.InRange(b.Count, 1, 25));
+        Assert.All(batches, b => Assert.Equal(b.Count, b.Select(i => statements[i].KeyText).Distinct().Count()));
+        Assert.Equal(Enumerable.Range(0, 60), batches.SelectMany(b => b).Order());
+
+        // A statement on a key always runs after the earlier statements on the same key.
+        var batchOf = batches.SelectMany((b, n) => b.Select(i => (i, n))).ToDictionary(x => x.i, x => x.n);
+        Assert.All(Enumerable.Range(30, 30), i => Assert.True(batchOf[i] > batchOf[i - 30]));
     }
 }

@@ -5,6 +5,7 @@ using Ccx.Dns.Endpoints;
 using Ccx.Dns.Internal;
 using Ccx.Dns.Planning;
 using Ccx.Dns.Providers;
+using Ccx.Dns.Registry.DynamoDb.Internal;
 using Ccx.Dns.Registry.Txt;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
@@ -60,16 +61,12 @@ namespace Ccx.Dns.Registry.DynamoDb;
 public sealed class DynamoDbRegistry : IRegistry, IDisposable
 {
     /// <summary>The most statements DynamoDB accepts in one BatchExecuteStatement call.</summary>
-    public const int MaxBatchSize = 25;
-
-    private const string OwnerAttribute = "o";
-    private const string LabelsAttribute = "l";
+    public const int MaxBatchSize = OwnershipTable.MaxBatchSize;
 
     private readonly IDnsProvider _provider;
     private readonly IAmazonDynamoDB _client;
     private readonly bool _ownsClient;
-    private readonly string _tableName;
-    private readonly bool _createTable;
+    private readonly OwnershipTable _table;
     private readonly TimeProvider _timeProvider;
     private readonly ILogger _logger;
     private readonly string _oldOwnerId;
@@ -77,11 +74,6 @@ public sealed class DynamoDbRegistry : IRegistry, IDisposable
     private readonly TxtNameMapper _mapper;
     private readonly TxtOwnershipCodec _codec;
     private readonly SemaphoreSlim _gate = new(1, 1);
-    private readonly string _insertStatement;
-    private readonly string _updateStatement;
-    private readonly string _updateOwnerStatement;
-    private readonly string _deleteStatement;
-    private bool _tableReady;
     private View? _view;
 
     /// <summary>Creates a DynamoDB registry over a provider, using a DynamoDB client it does not own.</summary>
@@ -119,19 +111,14 @@ public sealed class DynamoDbRegistry : IRegistry, IDisposable
         _provider = provider;
         _client = client;
         _ownsClient = ownsClient;
-        _tableName = options.TableName;
-        _createTable = options.CreateTableIfMissing;
         _timeProvider = timeProvider ?? TimeProvider.System;
         _logger = logger ?? NullLogger<DynamoDbRegistry>.Instance;
+        _table = new OwnershipTable(client, options.TableName, options.CreateTableIfMissing, _timeProvider, _logger);
         OwnerId = options.OwnerId;
         _oldOwnerId = options.OldOwnerId ?? string.Empty;
         _cacheInterval = options.CacheInterval;
         _mapper = new TxtNameMapper(options.TxtPrefix, options.TxtSuffix, options.TxtWildcardReplacement);
         _codec = new TxtOwnershipCodec(options.TxtEncryptionAesKey);
-        _insertStatement = $"INSERT INTO \"{_tableName}\" VALUE {{'k': ?, 'o': ?, 'l': ?}}";
-        _updateStatement = $"UPDATE \"{_tableName}\" SET \"l\"=? WHERE \"k\"=? AND \"o\"=?";
-        _updateOwnerStatement = $"UPDATE \"{_tableName}\" SET \"l\"=? SET \"o\"=? WHERE \"k\"=? AND \"o\"=?";
-        _deleteStatement = $"DELETE FROM \"{_tableName}\" WHERE \"k\"=? AND \"o\"=?";
     }
 
     /// <inheritdoc />
@@ -141,7 +128,7 @@ public sealed class DynamoDbRegistry : IRegistry, IDisposable
     public DomainFilter DomainFilter => _provider.DomainFilter;
 
     /// <summary>The ownership table's name.</summary>
-    public string TableName => _tableName;
+    public string TableName => _table.Name;
 
     /// <summary>
     /// Checks the table now (and creates it when missing and allowed) instead of at the first read, for a start-up
@@ -155,7 +142,7 @@ public sealed class DynamoDbRegistry : IRegistry, IDisposable
         await _gate.WaitAsync(cancellationToken).ConfigureAwait(false);
         try
         {
-            await EnsureTableCoreAsync(cancellationToken).ConfigureAwait(false);
+            await _table.EnsureAsync(cancellationToken).ConfigureAwait(false);
         }
         finally
         {
@@ -253,24 +240,13 @@ public sealed class DynamoDbRegistry : IRegistry, IDisposable
         && (string.Equals(owner, OwnerId, StringComparison.Ordinal)
             || (_oldOwnerId.Length > 0 && string.Equals(owner, _oldOwnerId, StringComparison.Ordinal)));
 
-    private async Task EnsureTableCoreAsync(CancellationToken cancellationToken)
-    {
-        if (_tableReady)
-        {
-            return;
-        }
-
-        await DynamoDbTables.EnsureAsync(_client, _tableName, _createTable, _timeProvider, _logger, cancellationToken).ConfigureAwait(false);
-        _tableReady = true;
-    }
-
     // ---------------------------------------------------------------- reading
 
     private async Task<View> ReadViewAsync(CancellationToken cancellationToken)
     {
         _view = null;
-        await EnsureTableCoreAsync(cancellationToken).ConfigureAwait(false);
-        var (items, pages) = await ScanAsync(cancellationToken).ConfigureAwait(false);
+        await _table.EnsureAsync(cancellationToken).ConfigureAwait(false);
+        var (items, pages) = await _table.ScanAsync(OwnerId, _oldOwnerId, cancellationToken).ConfigureAwait(false);
         var records = await _provider.GetRecordsAsync(cancellationToken).ConfigureAwait(false);
         var view = new View(_timeProvider.GetUtcNow(), items);
         foreach (var record in records)
@@ -279,94 +255,9 @@ public sealed class DynamoDbRegistry : IRegistry, IDisposable
         }
 
         view.Labelled = Label(view);
-        Log.ViewRead(_logger, items.Count, _tableName, pages, records.Count, view.Orphans.Count, view.Migrations);
+        Log.ViewRead(_logger, items.Count, _table.Name, pages, records.Count, view.Orphans.Count, view.Migrations);
         _view = view;
         return view;
-    }
-
-    private async Task<(Dictionary<EndpointKey, OwnershipItem> Items, int Pages)> ScanAsync(CancellationToken cancellationToken)
-    {
-        var request = new ScanRequest
-        {
-            TableName = _tableName,
-            ConsistentRead = true,
-            ProjectionExpression = "#k, #o, #l",
-            ExpressionAttributeNames = new Dictionary<string, string>
-            {
-                ["#k"] = DynamoDbTables.KeyAttribute,
-                ["#o"] = OwnerAttribute,
-                ["#l"] = LabelsAttribute,
-            },
-            ExpressionAttributeValues = new Dictionary<string, AttributeValue> { [":owner"] = new AttributeValue(OwnerId) },
-            FilterExpression = "#o = :owner",
-        };
-        if (_oldOwnerId.Length > 0)
-        {
-            request.ExpressionAttributeValues[":old"] = new AttributeValue(_oldOwnerId);
-            request.FilterExpression = "#o IN (:owner, :old)";
-        }
-
-        var items = new Dictionary<EndpointKey, OwnershipItem>();
-        var pages = 0;
-        do
-        {
-            ScanResponse response;
-            try
-            {
-                response = await _client.ScanAsync(request, cancellationToken).ConfigureAwait(false);
-            }
-            catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
-            {
-                if (DynamoDbErrors.IsTableMissing(ex))
-                {
-                    _tableReady = false;
-                }
-
-                throw DynamoDbErrors.Wrap($"scanning DynamoDB table \"{_tableName}\"", ex);
-            }
-
-            pages++;
-            foreach (var item in response.Items ?? [])
-            {
-                if (TryReadItem(item, out var key, out var parsed))
-                {
-                    items[key] = parsed;
-                }
-            }
-
-            request.ExclusiveStartKey = response.LastEvaluatedKey is { Count: > 0 } last ? last : null;
-        }
-        while (request.ExclusiveStartKey is not null);
-
-        return (items, pages);
-    }
-
-    private static bool TryReadItem(Dictionary<string, AttributeValue> item, out EndpointKey key, [System.Diagnostics.CodeAnalysis.NotNullWhen(true)] out OwnershipItem? parsed)
-    {
-        key = default;
-        parsed = null;
-        if (!item.TryGetValue(DynamoDbTables.KeyAttribute, out var k) || k.S is null
-            || !item.TryGetValue(OwnerAttribute, out var o) || o.S is null
-            || !OwnershipItem.TryParseKey(k.S, out var parsedKey))
-        {
-            return false;
-        }
-
-        var labels = ImmutableSortedDictionary.CreateBuilder<string, string>(StringComparer.Ordinal);
-        if (item.TryGetValue(LabelsAttribute, out var l) && l.M is not null)
-        {
-            foreach (var (name, value) in l.M)
-            {
-                if (value.S is not null && !string.Equals(name, EndpointLabels.OwnerKey, StringComparison.Ordinal))
-                {
-                    labels[name] = value.S;
-                }
-            }
-        }
-
-        key = parsedKey.Value;
-        parsed = new OwnershipItem(k.S, o.S, labels.ToImmutable());
-        return true;
     }
 
     /// <summary>Adds a record as the provider holds it: TXT ownership records are set aside for migration, the others kept.</summary>
@@ -657,20 +548,10 @@ public sealed class DynamoDbRegistry : IRegistry, IDisposable
     /// <summary>Runs one round of claim statements; returns the claims to try again (only when <paramref name="canRetry"/>).</summary>
     private async Task<List<Claim>> ClaimAsync(View view, List<Claim> claims, bool canRetry, CancellationToken cancellationToken)
     {
-        var statements = new List<Statement>(claims.Count);
-        foreach (var claim in claims)
-        {
-            var labels = new AttributeValue { M = claim.Labels.ToDictionary(l => l.Key, l => new AttributeValue(l.Value)) };
-            statements.Add(claim.ExpectedOwner switch
-            {
-                null => new Statement(claim.KeyText, "INSERT", _insertStatement, [new(claim.KeyText), new(OwnerId), labels]),
-                var expected when string.Equals(expected, OwnerId, StringComparison.Ordinal) =>
-                    new Statement(claim.KeyText, "UPDATE", _updateStatement, [labels, new(claim.KeyText), new(OwnerId)]),
-                var expected => new Statement(claim.KeyText, "UPDATE", _updateOwnerStatement, [labels, new(OwnerId), new(claim.KeyText), new(expected)]),
-            });
-        }
-
-        var responses = await ExecuteAsync(statements, cancellationToken).ConfigureAwait(false);
+        var statements = claims.Select(c => c.ExpectedOwner is { } expected
+            ? _table.Update(c.KeyText, expected, OwnerId, c.Labels)
+            : _table.Insert(c.KeyText, OwnerId, c.Labels)).ToList();
+        var responses = await _table.ExecuteAsync(statements, cancellationToken).ConfigureAwait(false);
         var retry = new List<Claim>();
         List<string>? failures = null;
         var transient = true;
@@ -691,8 +572,8 @@ public sealed class DynamoDbRegistry : IRegistry, IDisposable
                 // Who holds the key now? A failed UPDATE condition returns the item (ALL_OLD) when it exists; a
                 // duplicate INSERT returns nothing, so the holder is read (rare: only when losing a race).
                 var (exists, holder) = error.Code == BatchStatementErrorCodeEnum.DuplicateItem
-                    ? await ReadHolderAsync(claim.KeyText, cancellationToken).ConfigureAwait(false)
-                    : (error.Item is { Count: > 0 }, error.Item is { } existing && existing.TryGetValue(OwnerAttribute, out var o) ? o.S : null);
+                    ? await _table.ReadHolderAsync(claim.KeyText, cancellationToken).ConfigureAwait(false)
+                    : (error.Item is { Count: > 0 }, error.Item is { } existing && existing.TryGetValue(OwnershipTable.OwnerAttribute, out var o) ? o.S : null);
                 if (canRetry && exists && IsOurs(holder))
                 {
                     claim.ExpectedOwner = holder; // ours after all (written by an earlier, interrupted apply): update it
@@ -709,8 +590,8 @@ public sealed class DynamoDbRegistry : IRegistry, IDisposable
 
                 view.Items.Remove(claim.Key);
                 claim.RejectReason = holder is not null
-                    ? $"the ownership item {claim.KeyText} in DynamoDB table \"{_tableName}\" is held by owner '{holder}'"
-                    : $"the ownership item {claim.KeyText} in DynamoDB table \"{_tableName}\" could not be claimed ({error.Code}: {error.Message})";
+                    ? $"the ownership item {claim.KeyText} in DynamoDB table \"{_table.Name}\" is held by owner '{holder}'"
+                    : $"the ownership item {claim.KeyText} in DynamoDB table \"{_table.Name}\" could not be claimed ({error.Code}: {error.Message})";
                 continue;
             }
 
@@ -728,37 +609,14 @@ public sealed class DynamoDbRegistry : IRegistry, IDisposable
         return retry;
     }
 
-    /// <summary>Reads who holds a key (consistent read).</summary>
-    private async Task<(bool Exists, string? Holder)> ReadHolderAsync(string keyText, CancellationToken cancellationToken)
-    {
-        try
-        {
-            var response = await _client.GetItemAsync(
-                new GetItemRequest
-                {
-                    TableName = _tableName,
-                    Key = new Dictionary<string, AttributeValue> { [DynamoDbTables.KeyAttribute] = new(keyText) },
-                    ConsistentRead = true,
-                },
-                cancellationToken).ConfigureAwait(false);
-            return response.Item is { Count: > 0 } item
-                ? (true, item.TryGetValue(OwnerAttribute, out var o) ? o.S : null)
-                : (false, null);
-        }
-        catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
-        {
-            throw DynamoDbErrors.Wrap($"reading dynamodb record \"{keyText}\"", ex);
-        }
-    }
-
     private async Task ReleaseAsync(View view, Dictionary<EndpointKey, OwnershipItem> releases, CancellationToken cancellationToken)
     {
         var keys = releases.Keys.ToList();
-        var statements = keys.Select(k => new Statement(releases[k].KeyText, "DELETE", _deleteStatement, [new(releases[k].KeyText), new(releases[k].Owner)])).ToList();
+        var statements = keys.Select(k => _table.Delete(releases[k].KeyText, releases[k].Owner)).ToList();
         IReadOnlyList<BatchStatementResponse> responses;
         try
         {
-            responses = await ExecuteAsync(statements, cancellationToken).ConfigureAwait(false);
+            responses = await _table.ExecuteAsync(statements, cancellationToken).ConfigureAwait(false);
         }
         catch (DnsProviderException ex)
         {
@@ -793,90 +651,6 @@ public sealed class DynamoDbRegistry : IRegistry, IDisposable
                 "the record changes were applied, but releasing ownership items failed (they stay as orphans until a later apply deletes them): " + string.Join("; ", failures),
                 transient) { IsPartial = true };
         }
-    }
-
-    /// <summary>
-    /// Executes statements in BatchExecuteStatement calls of at most <see cref="MaxBatchSize"/>, never with the same
-    /// key twice in one call; returns one response per statement, in order.
-    /// </summary>
-    private async Task<IReadOnlyList<BatchStatementResponse>> ExecuteAsync(List<Statement> statements, CancellationToken cancellationToken)
-    {
-        var responses = new BatchStatementResponse[statements.Count];
-        foreach (var batch in Chunk(statements))
-        {
-            var request = new BatchExecuteStatementRequest
-            {
-                Statements = [.. batch.Select(i => new BatchStatementRequest
-                {
-                    Statement = statements[i].Text,
-                    Parameters = statements[i].Parameters,
-                    ReturnValuesOnConditionCheckFailure = ReturnValuesOnConditionCheckFailure.ALL_OLD,
-                })],
-            };
-            BatchExecuteStatementResponse response;
-            try
-            {
-                response = await _client.BatchExecuteStatementAsync(request, cancellationToken).ConfigureAwait(false);
-            }
-            catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
-            {
-                throw DynamoDbErrors.Wrap($"executing {batch.Count} statements on DynamoDB table \"{_tableName}\"", ex);
-            }
-
-            var results = response.Responses ?? [];
-            if (results.Count != batch.Count)
-            {
-                throw new DnsProviderException($"DynamoDB answered {results.Count} responses to {batch.Count} statements", isTransient: true);
-            }
-
-            for (var j = 0; j < batch.Count; j++)
-            {
-                var result = results[j];
-                if (result.Error is { } error && error.Code == BatchStatementErrorCodeEnum.ResourceNotFound)
-                {
-                    _tableReady = false;
-                    throw new DnsProviderException(
-                        $"DynamoDB table \"{_tableName}\" does not exist (a statement on {statements[batch[j]].KeyText} failed: {error.Message})",
-                        isTransient: false);
-                }
-
-                responses[batch[j]] = result;
-            }
-        }
-
-        return responses;
-    }
-
-    /// <summary>Groups statement indexes into batches of at most 25 with distinct keys (DynamoDB rejects repeated keys in a batch).</summary>
-    private static List<List<int>> Chunk(List<Statement> statements)
-    {
-        var batches = new List<(List<int> Indexes, HashSet<string> Keys)>();
-        var firstOpen = 0;
-        for (var i = 0; i < statements.Count; i++)
-        {
-            var placed = false;
-            for (var b = firstOpen; b < batches.Count && !placed; b++)
-            {
-                var (indexes, keys) = batches[b];
-                if (indexes.Count < MaxBatchSize && keys.Add(statements[i].KeyText))
-                {
-                    indexes.Add(i);
-                    placed = true;
-                }
-            }
-
-            if (!placed)
-            {
-                batches.Add(([i], [statements[i].KeyText]));
-            }
-
-            while (firstOpen < batches.Count && batches[firstOpen].Indexes.Count == MaxBatchSize)
-            {
-                firstOpen++;
-            }
-        }
-
-        return [.. batches.Select(b => b.Indexes)];
     }
 
     /// <summary>Brings the view's provider records up to date with changes the provider applied.</summary>
@@ -933,8 +707,6 @@ public sealed class DynamoDbRegistry : IRegistry, IDisposable
     }
 
     private readonly record struct MigrationKey(string DnsName, string RecordType, string SetIdentifier);
-
-    private sealed record Statement(string KeyText, string Operation, string Text, List<AttributeValue> Parameters);
 
     private sealed class Claim(EndpointKey key, ImmutableSortedDictionary<string, string> labels, int index, bool isCreate)
     {
