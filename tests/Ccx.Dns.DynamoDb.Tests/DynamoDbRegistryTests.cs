@@ -307,6 +307,39 @@ public sealed class DynamoDbRegistryTests(DynamoDbLocalFixture fixture)
     }
 
     [Fact]
+    public async Task ApplyChanges_CreateOfAKeyAnotherOwnerHolds_IsDroppedFromTheProviderChangesAndRejected()
+    {
+        var table = await fixture.CreateTableAsync();
+        await fixture.PutItemAsync(table, "taken.example.org#A#", "owner-b");
+        using var kit = new RegistryKit(fixture, table);
+
+        var (planned, result) = await kit.ReconcileAsync([A("taken", "192.0.2.1"), A("free", "192.0.2.2")]);
+
+        Assert.Equal(2, planned.Create.Count);
+        var rejected = Assert.Single(result!.Rejected);
+        Assert.Equal("taken.example.org", rejected.Endpoint.DnsName);
+        Assert.Equal($"the ownership item taken.example.org#A# in DynamoDB table \"{table}\" is held by owner 'owner-b'; the record was not created", rejected.Reason);
+        Assert.Equal(["free.example.org"], Assert.Single(kit.Faulty.Applied).Create.Select(c => c.DnsName));
+        Assert.Equal(["free.example.org A 192.0.2.2"], kit.Records());
+        Assert.Equal([("free.example.org#A#", "owner-a"), ("taken.example.org#A#", "owner-b")], (await fixture.ItemsAsync(table)).Select(i => (i.K, i.O!)));
+    }
+
+    [Fact]
+    public async Task ApplyChanges_DeleteAndCreateOfOneKeyInOneChangeSet_KeepsTheItem()
+    {
+        using var kit = new RegistryKit(fixture, await fixture.CreateTableAsync());
+        await kit.ReconcileAsync([A("www", "192.0.2.1", "svc/old")]);
+        var current = Assert.Single(await kit.Registry.GetRecordsAsync());
+
+        var result = await kit.Registry.ApplyChangesAsync(new DnsChanges { Delete = [current], Create = [A("www", "192.0.2.2", "svc/new")] });
+
+        Assert.Empty(result.Rejected);
+        Assert.Equal(["www.example.org A 192.0.2.2"], kit.Records());
+        var item = Assert.Single(await fixture.ItemsAsync(kit.Table));
+        Assert.Equal(("owner-a", "svc/new"), (item.O, item.L["resource"]));
+    }
+
+    [Fact]
     public async Task ApplyChanges_ChangesToRecordsOfAnotherOwner_AreRejectedAndNeverApplied()
     {
         using var kit = new RegistryKit(fixture, await fixture.CreateTableAsync());

@@ -471,6 +471,12 @@ public sealed class DynamoDbRegistry : IRegistry, IDisposable
             }
         }
 
+        // A key claimed in this apply is never released by it (a delete and a create of one key in one change set).
+        foreach (var key in claimed)
+        {
+            releases.Remove(key);
+        }
+
         // Step 1: claims (two rounds at most: a lost INSERT of our own item becomes an UPDATE, a failed UPDATE of a
         // vanished item becomes an INSERT).
         var pending = claims;
