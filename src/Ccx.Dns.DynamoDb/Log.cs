@@ -47,4 +47,7 @@ internal static partial class Log
 
     [LoggerMessage(EventId = 2324, Level = LogLevel.Information, Message = "Leader lease {Lease} released by {Holder}")]
     public static partial void LeaseReleased(ILogger logger, string lease, string holder);
+
+    [LoggerMessage(EventId = 2325, Level = LogLevel.Warning, Message = "Leader lease {Lease} could not be released; it expires on its own")]
+    public static partial void LeaseReleaseFailed(ILogger logger, string lease, Exception exception);
 }

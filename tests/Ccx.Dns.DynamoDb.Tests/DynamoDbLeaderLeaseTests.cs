@@ -98,6 +98,22 @@ public sealed class DynamoDbLeaderLeaseTests(DynamoDbLocalFixture fixture)
     }
 
     [Fact]
+    public async Task DisposeAsync_Holder_ReleasesSoTheStandbyAcquiresAtOnce()
+    {
+        var table = await fixture.CreateTableAsync();
+        var clock = new ManualTimeProvider();
+        var a = NewLease(table, "a", clock);
+        using var b = NewLease(table, "b", clock);
+        Assert.True(await a.Lease.TryAcquireOrRenewAsync());
+        Assert.False(await b.Lease.TryAcquireOrRenewAsync());
+
+        await a.Lease.DisposeAsync();
+        a.Dispose();
+
+        Assert.True(await b.Lease.TryAcquireOrRenewAsync());
+    }
+
+    [Fact]
     public async Task TryAcquireOrRenew_StoreUnreachable_ThrowsTransientAndIsNotHeld()
     {
         var table = await fixture.CreateTableAsync();

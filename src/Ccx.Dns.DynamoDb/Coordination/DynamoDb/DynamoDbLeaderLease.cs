@@ -19,10 +19,11 @@ namespace Ccx.Dns.Coordination.DynamoDb;
 /// All time comes from the injected <see cref="TimeProvider"/>: the expiry is data this class writes and compares, and
 /// DynamoDB's own clock plays no part. <see cref="IsHeld"/> turns false at the local expiry even when no renewal was
 /// attempted. A renewal within <see cref="DynamoDbLeaderLeaseOptions.RenewInterval"/> of the last one is answered from
-/// memory. Calls are serialised.
+/// memory. Calls are serialised. Disposing asynchronously (as the generic host does on shutdown) releases a held lease,
+/// so that a standby takes over at once after a graceful stop; after a crash it takes over when the lease expires.
 /// </remarks>
 [System.Diagnostics.CodeAnalysis.SuppressMessage("Design", "CA1001", Justification = "The semaphore never creates a wait handle; the owned client is disposed in Dispose.")]
-public sealed class DynamoDbLeaderLease : ILeaderLease, IDisposable
+public sealed class DynamoDbLeaderLease : ILeaderLease, IDisposable, IAsyncDisposable
 {
     /// <summary>The prefix of lease item keys; their name part is empty, which no record key has.</summary>
     public const string KeyPrefix = "#lease#";
@@ -223,6 +224,26 @@ public sealed class DynamoDbLeaderLease : ILeaderLease, IDisposable
         {
             _client.Dispose();
         }
+    }
+
+    /// <summary>Releases the lease when held (best effort, at most 5 seconds), then disposes the client when the lease created it.</summary>
+    /// <returns>A task that completes when done.</returns>
+    public async ValueTask DisposeAsync()
+    {
+        if (IsHeld)
+        {
+            using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(5));
+            try
+            {
+                await ReleaseAsync(timeout.Token).ConfigureAwait(false);
+            }
+            catch (Exception ex) when (ex is DnsProviderException or OperationCanceledException)
+            {
+                Log.LeaseReleaseFailed(_logger, _options.LeaseName, ex);
+            }
+        }
+
+        Dispose();
     }
 
     private static string Milliseconds(DateTimeOffset time) => time.ToUnixTimeMilliseconds().ToString(CultureInfo.InvariantCulture);
