@@ -152,6 +152,37 @@ public sealed class DynamoDbRegistryTests(DynamoDbLocalFixture fixture)
     }
 
     [Fact]
+    public async Task GetRecords_TableLargerThanOneScanPage_ReadsEveryPage()
+    {
+        var table = await fixture.CreateTableAsync();
+        using var kit = new RegistryKit(fixture, table);
+        var big = new string('x', 10_000);
+        var names = Enumerable.Range(0, 120).Select(i => $"p{i}.example.org").ToList();
+        await kit.Provider.ApplyChangesAsync(new DnsChanges { Create = [.. names.Select(n => A(n, "192.0.2.1"))] });
+        foreach (var chunk in names.Chunk(25))
+        {
+            await fixture.Client.BatchWriteItemAsync(new BatchWriteItemRequest
+            {
+                RequestItems = new Dictionary<string, List<WriteRequest>>
+                {
+                    [table] = [.. chunk.Select(n => new WriteRequest(new PutRequest(new Dictionary<string, AttributeValue>
+                    {
+                        ["k"] = new($"{n}#A#"),
+                        ["o"] = new("owner-a"),
+                        ["l"] = new AttributeValue { M = new Dictionary<string, AttributeValue> { ["resource"] = new(n), ["note"] = new(big) } },
+                    })))],
+                },
+            });
+        }
+
+        var records = await kit.Registry.GetRecordsAsync();
+
+        Assert.True(kit.Handler.Count("Scan") >= 2, $"expected several pages, got {kit.Handler.Count("Scan")}");
+        Assert.Equal(120, records.Count);
+        Assert.All(records, r => Assert.Equal(("owner-a", r.DnsName), (r.Owner, r.Labels["resource"])));
+    }
+
+    [Fact]
     public async Task GetRecords_SteadyState_MakesNoDynamoDbCallsInsideTheCacheInterval()
     {
         using var kit = new RegistryKit(fixture, await fixture.CreateTableAsync(), configure: o => o.CacheInterval = TimeSpan.FromMinutes(1));
