@@ -33,6 +33,9 @@ internal static partial class Log
     [LoggerMessage(EventId = 2308, Level = LogLevel.Information, Message = "Created DynamoDB table {Table} (hash key k, on-demand billing)")]
     public static partial void TableCreated(ILogger logger, string table);
 
+    [LoggerMessage(EventId = 2309, Level = LogLevel.Warning, Message = "DynamoDB table {Table} could not be checked at start; the first reconcile checks it again")]
+    public static partial void StartupCheckDeferred(ILogger logger, string table, Exception exception);
+
     [LoggerMessage(EventId = 2320, Level = LogLevel.Information, Message = "Leader lease {Lease} acquired by {Holder} until {ExpiresAt:O}")]
     public static partial void LeaseAcquired(ILogger logger, string lease, string holder, DateTimeOffset expiresAt);
 

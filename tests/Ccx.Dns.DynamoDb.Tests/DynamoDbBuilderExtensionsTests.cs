@@ -67,6 +67,43 @@ public sealed class DynamoDbBuilderExtensionsTests(DynamoDbLocalFixture fixture)
     }
 
     [Fact]
+    public async Task AddDynamoDbRegistry_TableMissingAtHostStart_StopsTheStartWithTheTableError()
+    {
+        var table = DynamoDbLocalFixture.NewTableName("start");
+        using var host = NewHost(table, createIfMissing: false);
+
+        var error = await Assert.ThrowsAsync<Ccx.Dns.Providers.DnsProviderException>(() => host.StartAsync());
+
+        Assert.Contains($"DynamoDB table \"{table}\" does not exist", error.Message);
+    }
+
+    [Fact]
+    public async Task AddDynamoDbRegistry_CreateTableIfMissing_CreatesTheTableAtHostStart()
+    {
+        var table = DynamoDbLocalFixture.NewTableName("start");
+        using var host = NewHost(table, createIfMissing: true);
+
+        await host.StartAsync();
+        await host.StopAsync();
+
+        Assert.Equal("k", Assert.Single((await fixture.Client.DescribeTableAsync(table)).Table.KeySchema).AttributeName);
+    }
+
+    private IHost NewHost(string table, bool createIfMissing)
+    {
+        var builder = Host.CreateApplicationBuilder();
+        builder.Services.AddSingleton<IAmazonDynamoDB>(fixture.NewClient());
+        builder.Services.AddDnsReconciler(o => o.Interval = TimeSpan.FromHours(1))
+            .AddInMemoryProvider(o => o.Zones.Add("example.org"))
+            .AddDynamoDbRegistry(o =>
+            {
+                o.TableName = table;
+                o.CreateTableIfMissing = createIfMissing;
+            });
+        return builder.Build();
+    }
+
+    [Fact]
     public void AddDynamoDbRegistry_Configuration_BindsEveryOption()
     {
         var configuration = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>

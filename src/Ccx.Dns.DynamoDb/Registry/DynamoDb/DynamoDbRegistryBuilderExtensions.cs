@@ -2,9 +2,11 @@ using Amazon.DynamoDBv2;
 using Ccx.Dns.Providers;
 using Ccx.Dns.Registry;
 using Ccx.Dns.Registry.DynamoDb;
+using Ccx.Dns.Registry.DynamoDb.Internal;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 
@@ -22,7 +24,8 @@ public static class DynamoDbRegistryBuilderExtensions
     /// Registers <see cref="DynamoDbRegistry"/> as the <see cref="IRegistry"/> (unless a registry is already
     /// registered), its options validated at start. The registry wraps the registered <see cref="IDnsProvider"/> and
     /// uses the registered <see cref="IAmazonDynamoDB"/> when there is one, otherwise its own client for the
-    /// configured region and endpoint with the AWS SDK's default credentials.
+    /// configured region and endpoint with the AWS SDK's default credentials. When the host starts, the table is
+    /// checked (and created when missing and allowed): a missing table or a wrong key schema stops the start.
     /// </summary>
     /// <param name="builder">The reconciler builder.</param>
     /// <param name="configure">Configures the options.</param>
@@ -67,6 +70,7 @@ public static class DynamoDbRegistryBuilderExtensions
                 ? new DynamoDbRegistry(provider, client, options, timeProvider, logger)
                 : new DynamoDbRegistry(provider, options, timeProvider, logger);
         });
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IHostedService, DynamoDbRegistryStartupCheck>());
         return builder;
     }
 }
