@@ -142,6 +142,8 @@ public sealed class ConformanceRunner
         private readonly Dictionary<EndpointKey, DnsEndpoint> _protected = [];
         private HashSet<EndpointKey> _baseline = [];
         private IReadOnlyList<RecordType> _managed = [];
+        private bool _apex;
+        private bool _wildcard;
 
         private string Where(int step) => step < 0
             ? $"[{runner._target.Name}/{scenario.Name} zone {_zone.Name}, setup]"
@@ -150,12 +152,14 @@ public sealed class ConformanceRunner
         public async Task<IReadOnlyList<ConformanceStepResult>> ExecuteAsync(CancellationToken cancellationToken)
         {
             _managed = [.. AlwaysManaged.Concat(scenario.RecordTypesUsed(_zone)).Distinct().Order()];
+            _apex = scenario.WritesApex(_zone);
+            _wildcard = scenario.WritesWildcard(_zone);
             _baseline = [.. (await ReadAsync(-1, cancellationToken).ConfigureAwait(false)).Select(r => r.Key)];
             await SeedAsync(cancellationToken).ConfigureAwait(false);
 
             var results = new List<ConformanceStepResult>(scenario.Steps.Count);
             var everLive = new HashSet<EndpointKey>();
-            using var apply = runner.BuildReconciler(_provider, new(ConformanceScenarios.OwnerId, _managed, _zone), dryRun: false, applyDecorators: true);
+            using var apply = runner.BuildReconciler(_provider, new(ConformanceScenarios.OwnerId, _managed, _zone, _apex, _wildcard), dryRun: false, applyDecorators: true);
             for (var i = 0; i < scenario.Steps.Count; i++)
             {
                 var started = Stopwatch.GetTimestamp();
@@ -217,7 +221,7 @@ public sealed class ConformanceRunner
             var foreign = scenario.ForeignOwned(_zone);
             if (foreign.Count > 0)
             {
-                using var other = runner.BuildReconciler(_provider, new(ConformanceScenarios.ForeignOwnerId, _managed, _zone), dryRun: false, applyDecorators: false);
+                using var other = runner.BuildReconciler(_provider, new(ConformanceScenarios.ForeignOwnerId, _managed, _zone, _apex, _wildcard), dryRun: false, applyDecorators: false);
                 var result = await ReconcileAsync(other, foreign, cancellationToken).ConfigureAwait(false);
                 if (result.Outcome != ReconcileOutcome.Applied || result.Rejected.Count > 0)
                 {
@@ -249,7 +253,7 @@ public sealed class ConformanceRunner
 
         private async Task VerifyZeroChangesAsync(int step, IReadOnlyList<DnsEndpoint> desired, CancellationToken cancellationToken)
         {
-            using var verify = runner.BuildReconciler(_provider, new(ConformanceScenarios.OwnerId, _managed, _zone), dryRun: true, applyDecorators: false);
+            using var verify = runner.BuildReconciler(_provider, new(ConformanceScenarios.OwnerId, _managed, _zone, _apex, _wildcard), dryRun: true, applyDecorators: false);
             var result = await ReconcileAsync(verify, desired, cancellationToken).ConfigureAwait(false);
             if (!result.Succeeded)
             {

@@ -47,6 +47,21 @@ public sealed record ConformanceScenario
     public IReadOnlyList<RecordType> RecordTypesUsed(ConformanceZone zone) =>
         [.. Steps.SelectMany(s => s.Desired(zone)).Concat(ForeignOwned(zone)).Concat(Unowned(zone)).Select(e => e.RecordType).Distinct().Order()];
 
+    /// <summary>Whether any step or seed writes a record at the zone apex.</summary>
+    /// <param name="zone">The zone.</param>
+    /// <returns><see langword="true"/> when the apex is written.</returns>
+    public bool WritesApex(ConformanceZone zone)
+    {
+        ArgumentNullException.ThrowIfNull(zone);
+        return Steps.SelectMany(s => s.Desired(zone)).Concat(ForeignOwned(zone)).Concat(Unowned(zone)).Any(e => DnsNames.AreEqual(e.DnsName, zone.Name));
+    }
+
+    /// <summary>Whether any step or seed writes a wildcard name.</summary>
+    /// <param name="zone">The zone.</param>
+    /// <returns><see langword="true"/> when a wildcard is written.</returns>
+    public bool WritesWildcard(ConformanceZone zone) =>
+        Steps.SelectMany(s => s.Desired(zone)).Concat(ForeignOwned(zone)).Concat(Unowned(zone)).Any(e => e.DnsName.StartsWith("*.", StringComparison.Ordinal));
+
     /// <inheritdoc />
     public override string ToString() => Name;
 }

@@ -52,7 +52,20 @@ public sealed record ConformanceTarget
     /// <summary>The logger factory the reconcilers log to. <value>The default is none.</value></summary>
     public ILoggerFactory? LoggerFactory { get; init; }
 
-    /// <summary>Registers the TXT registry (<c>.AddTxtRegistry()</c>) for the context's owner and managed types.</summary>
+    /// <summary>
+    /// The TXT registry prefix used for scenarios writing at the apex: a templated prefix ending with a dot, as
+    /// ExternalDNS documents for apex records, so <c>example.org</c>'s ownership record is <c>a-owner.example.org</c>.
+    /// </summary>
+    public const string ApexTxtPrefix = "%{record_type}-owner.";
+
+    /// <summary>The TXT registry's wildcard replacement used for scenarios writing wildcard names.</summary>
+    public const string TxtWildcardReplacement = "wildcard";
+
+    /// <summary>
+    /// Registers the TXT registry (<c>.AddTxtRegistry()</c>) for the context's owner and managed types, with
+    /// ExternalDNS's defaults, except <see cref="ApexTxtPrefix"/> when the scenario writes at the apex and
+    /// <see cref="TxtWildcardReplacement"/> when it writes wildcard names.
+    /// </summary>
     /// <param name="builder">The reconciler builder.</param>
     /// <param name="context">The owner and managed types.</param>
     public static void UseTxtRegistry(IDnsReconcilerBuilder builder, ConformanceRegistryContext context)
@@ -62,6 +75,16 @@ public sealed record ConformanceTarget
         builder.AddTxtRegistry(o =>
         {
             o.OwnerId = context.OwnerId;
+            if (context.WritesApex)
+            {
+                o.Prefix = ApexTxtPrefix;
+            }
+
+            if (context.WritesWildcard)
+            {
+                o.WildcardReplacement = TxtWildcardReplacement;
+            }
+
             foreach (var type in context.ManagedRecordTypes)
             {
                 o.ManagedRecordTypes.Add(type.Value);
@@ -82,7 +105,17 @@ public sealed record ConformanceSubject(IDnsProvider Provider, ConformanceZone Z
 /// <param name="OwnerId">The owner id.</param>
 /// <param name="ManagedRecordTypes">The record types the reconciler manages.</param>
 /// <param name="Zone">The scenario's zone.</param>
-public sealed record ConformanceRegistryContext(string OwnerId, IReadOnlyList<RecordType> ManagedRecordTypes, ConformanceZone Zone);
+/// <param name="WritesApex">
+/// Whether the scenario writes records at the zone apex. The TXT registry's default (typed, unprefixed) ownership
+/// name of an apex record, <c>a-example.org</c> for <c>example.org</c>, lies outside the zone, as in ExternalDNS;
+/// <see cref="ConformanceTarget.UseTxtRegistry"/> then uses <see cref="ConformanceTarget.ApexTxtPrefix"/>.
+/// </param>
+/// <param name="WritesWildcard">
+/// Whether the scenario writes wildcard names. The TXT registry's default ownership name of <c>*.example.org</c> is
+/// <c>a-*.example.org</c>, which PowerDNS (rightly) refuses; <see cref="ConformanceTarget.UseTxtRegistry"/> then
+/// uses <see cref="ConformanceTarget.TxtWildcardReplacement"/> (ExternalDNS <c>--txt-wildcard-replacement</c>).
+/// </param>
+public sealed record ConformanceRegistryContext(string OwnerId, IReadOnlyList<RecordType> ManagedRecordTypes, ConformanceZone Zone, bool WritesApex, bool WritesWildcard);
 
 /// <summary>A verified step, passed to <see cref="ConformanceTarget.VerifyStepAsync"/>.</summary>
 /// <param name="Scenario">The scenario.</param>
