@@ -161,18 +161,10 @@ public static class ConformanceScenarios
             Scenario("case-only-target", "a CNAME target differing only in case is the same target", [],
                 Step("create CNAME to Target.Example.Net", z => [z.Record("casetarget", CNAME, "Target.Example.Net")]),
                 Step("ask for the lower-case target", z => [z.Record("casetarget", CNAME, "target.example.net")])),
-            Scenario("set-identifiers", "weighted record sets sharing a name, told apart by set identifiers", [ConformanceRequirement.SetIdentifiers],
-                Step("create blue and green", z =>
-                [
-                    z.Record("weighted", A, "192.0.2.100") with { SetIdentifier = "blue" },
-                    z.Record("weighted", A, "192.0.2.101") with { SetIdentifier = "green" },
-                ]),
-                Step("move green", z =>
-                [
-                    z.Record("weighted", A, "192.0.2.100") with { SetIdentifier = "blue" },
-                    z.Record("weighted", A, "192.0.2.102") with { SetIdentifier = "green" },
-                ]),
-                Step("drop blue", z => [z.Record("weighted", A, "192.0.2.102") with { SetIdentifier = "green" }])),
+            Scenario("set-identifiers", "weighted record sets sharing a name, told apart by set identifiers (aws/weight)", [ConformanceRequirement.SetIdentifiers],
+                Step("create blue and green", z => [Weighted(z, "blue", 10, "192.0.2.100"), Weighted(z, "green", 20, "192.0.2.101")]),
+                Step("move green", z => [Weighted(z, "blue", 10, "192.0.2.100"), Weighted(z, "green", 20, "192.0.2.102")]),
+                Step("drop blue", z => [Weighted(z, "green", 20, "192.0.2.102")])),
             Scenario("many-types-one-name", "A, TXT and MX at one name, changed independently", [txt, mx],
                 Step("create three types", z => [z.Record("svc", A, "192.0.2.110"), z.Record("svc", TXT, "service"), z.Record("svc", MX, "10 mx.example.net")]),
                 Step("change only the TXT", z => [z.Record("svc", A, "192.0.2.110"), z.Record("svc", TXT, "service v2"), z.Record("svc", MX, "10 mx.example.net")]),
@@ -209,6 +201,10 @@ public static class ConformanceScenarios
         };
         return scenarios;
     }
+
+    private static DnsEndpoint Weighted(ConformanceZone zone, string setIdentifier, int weight, string address) =>
+        (zone.Record("weighted", RecordType.A, address) with { SetIdentifier = setIdentifier })
+            .WithProviderSpecific("aws/weight", weight.ToString(CultureInfo.InvariantCulture));
 
     private static DnsEndpoint[] Bulk(ConformanceZone zone, int generation) =>
     [

@@ -57,6 +57,24 @@ public static class KnownProviderCapabilities
         ],
     };
 
+    /// <summary>Amazon Route 53 through its REST API (<c>Route53Provider</c>; tested against moto_server).</summary>
+    public static DnsProviderCapabilities Route53 { get; } = new()
+    {
+        Name = "Route 53",
+        Package = "Ccx.Dns.Route53",
+        RecordTypes = [RecordType.A, RecordType.AAAA, RecordType.CNAME, RecordType.TXT, RecordType.SRV, RecordType.NS, RecordType.PTR, RecordType.MX, RecordType.NAPTR, RecordType.CAA],
+        SetIdentifiers = true,
+        Alias = true,
+        MaxTxtLength = 4000,
+        Notes =
+        [
+            "Set identifiers need a routing policy property (aws/weight, aws/region, aws/failover, aws/geolocation-*, aws/geoproximity-*, aws/multi-value-answer).",
+            "TXT values are quoted and split into 255-byte strings; Route 53 caps a value at 4,000 characters.",
+            "Batches stay within 1,000 changes, 1,000 values and 32,000 value characters; a record and its ownership TXT share a batch.",
+            "The conformance run uses moto_server, which does not emulate throttling or serve DNS queries.",
+        ],
+    };
+
     /// <summary>Every declaration above, in documentation order.</summary>
-    public static IReadOnlyList<DnsProviderCapabilities> All { get; } = [InMemory, PowerDns, Rfc2136];
+    public static IReadOnlyList<DnsProviderCapabilities> All { get; } = [InMemory, PowerDns, Rfc2136, Route53];
 }
