@@ -98,6 +98,31 @@ public sealed class ConformanceRunnerTests
             skipped.Keys.Order());
     }
 
+    [Fact]
+    public async Task ApexScenario_TxtRegistryWithoutPrefix_FailsBecauseOwnershipFallsOutsideTheZone()
+    {
+        // ExternalDNS's default ownership name for apex "z" is "a-z", a sibling of the zone: the reason the suite
+        // uses the templated prefix ConformanceTarget.ApexTxtPrefix for apex scenarios.
+        var target = InMemoryConformanceTests.Target with
+        {
+            ConfigureRegistry = (b, ctx) => ConformanceTarget.UseTxtRegistry(b, ctx with { WritesApex = false }),
+        };
+
+        var error = await Assert.ThrowsAsync<ConformanceException>(() => new ConformanceRunner(target).RunAsync(ConformanceScenarios.Get("apex-a")));
+
+        Assert.Contains("a-apex-a.inmemory.test", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task InMemory_EveryScenario_PassesThroughRunAll()
+    {
+        var report = await new ConformanceRunner(InMemoryConformanceTests.Target with { ConfigureApply = null }).RunAllAsync();
+
+        report.ThrowIfFailed();
+        Assert.Empty(report.Skipped);
+        Assert.Equal(ConformanceScenarios.All.Count, report.Results.Count(r => r.Outcome == ConformanceOutcome.Passed));
+    }
+
     private static ConformanceTarget Target(Func<IReadOnlyList<DnsEndpoint>, IReadOnlyList<DnsEndpoint>>? readFilter = null, Func<DnsChanges, DnsChanges>? applyFilter = null) => new()
     {
         Name = "tampering",
