@@ -20,6 +20,12 @@ namespace Ccx.Dns.Testing;
 /// provider's records against the desired state, that removed records are gone (ownership records too, once nothing
 /// is desired), and that records owned by someone else, or by no one, are byte-identical.
 /// </summary>
+/// <remarks>
+/// The reconcilers manage A, AAAA, CNAME and every type the scenario uses, and run with the safety guard's
+/// thresholds lifted (<c>AllowUnsafePlans</c>, <c>AllowEmptySource</c>): scenarios delete everything on purpose.
+/// Each scenario's applying reconciler lives for all its steps (so caching decorators see the whole sequence);
+/// each verification builds a new one.
+/// </remarks>
 public sealed class ConformanceRunner
 {
     private static readonly RecordType[] AlwaysManaged = [RecordType.A, RecordType.AAAA, RecordType.CNAME];
