@@ -16,7 +16,7 @@ namespace Ccx.Dns.Testing;
 ///     Capabilities = myCapabilities,
 ///     CreateSubjectAsync = async (scenario, ct) =&gt; new ConformanceSubject(new MyProvider(...), new ConformanceZone(await CreateEmptyZoneAsync(ct))),
 /// };
-/// await new ConformanceRunner(target).RunAllAsync().ContinueWith(t =&gt; t.Result.ThrowIfFailed());
+/// (await new ConformanceRunner(target).RunAllAsync()).ThrowIfFailed();
 /// </code>
 /// </example>
 public sealed record ConformanceTarget
