@@ -1,3 +1,11 @@
 using BenchmarkDotNet.Running;
+using Ccx.Dns.Benchmarks;
+
+// "failover-latency [bind|pdns|all]" is a wall-clock console measurement against real DNS servers; anything else goes to BenchmarkDotNet.
+if (args.Length > 0 && args[0] == "failover-latency")
+{
+    return await FailoverLatencyBenchmark.RunAsync(args[1..]);
+}
 
 BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run(args);
+return 0;

@@ -1,0 +1,80 @@
+using Ccx.Dns.Endpoints;
+
+namespace Ccx.Dns.Testing;
+
+/// <summary>
+/// The capability declarations of the providers shipped with Ccx.Dns — the one place they are stated. The
+/// conformance tests run each provider against these, and <c>docs/providers.md</c> is generated from
+/// <see cref="All"/>. A new provider adds one property here and one entry in <see cref="All"/>.
+/// </summary>
+public static class KnownProviderCapabilities
+{
+    /// <summary>The in-memory reference provider (<c>InMemoryDnsProvider</c>): stores whatever it is given.</summary>
+    public static DnsProviderCapabilities InMemory { get; } = new()
+    {
+        Name = "In-memory",
+        Package = "Ccx.Dns",
+        RecordTypes = RecordType.Known,
+        SetIdentifiers = true,
+        Alias = false,
+        MaxTxtLength = null,
+        Notes =
+        [
+            "Reference provider for tests and samples; validates nothing beyond zone membership and duplicate keys.",
+        ],
+    };
+
+    /// <summary>PowerDNS Authoritative through its HTTP API (<c>PowerDnsProvider</c>).</summary>
+    public static DnsProviderCapabilities PowerDns { get; } = new()
+    {
+        Name = "PowerDNS",
+        Package = "Ccx.Dns.PowerDns",
+        RecordTypes = [RecordType.A, RecordType.AAAA, RecordType.CNAME, RecordType.TXT, RecordType.SRV, RecordType.NS, RecordType.PTR, RecordType.MX, RecordType.NAPTR, RecordType.CAA],
+        SetIdentifiers = false,
+        Alias = true,
+        MaxTxtLength = null,
+        Notes =
+        [
+            "A CNAME at the apex or with alias=true is written as a PowerDNS ALIAS.",
+            "Set identifiers are refused: PowerDNS has no routing policies.",
+            "One PATCH per zone per apply, atomic: a record and its ownership TXT change together.",
+        ],
+    };
+
+    /// <summary>RFC 2136 dynamic updates with TSIG, read by AXFR (<c>Rfc2136DnsProvider</c>; tested against BIND 9.18).</summary>
+    public static DnsProviderCapabilities Rfc2136 { get; } = new()
+    {
+        Name = "RFC 2136 (BIND)",
+        Package = "Ccx.Dns.Rfc2136",
+        RecordTypes = [RecordType.A, RecordType.AAAA, RecordType.CNAME, RecordType.TXT, RecordType.SRV, RecordType.NS, RecordType.PTR, RecordType.MX, RecordType.DNAME, RecordType.CAA],
+        SetIdentifiers = false,
+        Alias = false,
+        MaxTxtLength = null,
+        Notes =
+        [
+            "Updates are sent in batches of BatchSize endpoint changes; each UPDATE message is atomic, an apply of several batches is not.",
+            "BIND refuses an MX or SRV whose in-zone host has no address record.",
+        ],
+    };
+
+    /// <summary>Amazon Route 53 through its REST API (<c>Route53Provider</c>; tested against moto_server).</summary>
+    public static DnsProviderCapabilities Route53 { get; } = new()
+    {
+        Name = "Route 53",
+        Package = "Ccx.Dns.Route53",
+        RecordTypes = [RecordType.A, RecordType.AAAA, RecordType.CNAME, RecordType.TXT, RecordType.SRV, RecordType.NS, RecordType.PTR, RecordType.MX, RecordType.NAPTR, RecordType.CAA],
+        SetIdentifiers = true,
+        Alias = true,
+        MaxTxtLength = 4000,
+        Notes =
+        [
+            "Set identifiers need a routing policy property (aws/weight, aws/region, aws/failover, aws/geolocation-*, aws/geoproximity-*, aws/multi-value-answer).",
+            "TXT values are quoted and split into 255-byte strings; Route 53 caps a value at 4,000 characters.",
+            "Batches stay within 1,000 changes, 1,000 values and 32,000 value characters; a record and its ownership TXT share a batch.",
+            "The conformance run uses moto_server, which does not emulate throttling or serve DNS queries.",
+        ],
+    };
+
+    /// <summary>Every declaration above, in documentation order.</summary>
+    public static IReadOnlyList<DnsProviderCapabilities> All { get; } = [InMemory, PowerDns, Rfc2136, Route53];
+}

@@ -1,0 +1,34 @@
+using Ccx.Dns.Conformance.Tests.Infrastructure;
+using Ccx.Dns.Testing;
+
+namespace Ccx.Dns.Conformance.Tests;
+
+/// <summary>
+/// The Route 53 provider against moto_server (an AWS emulator: it speaks the Route 53 API but serves no DNS, so answers
+/// are checked through the API only), with the TXT registry.
+/// </summary>
+[Collection(MotoServerGroup.Name)]
+[Trait("Category", "Integration")]
+public sealed class Route53ConformanceTests(MotoFixture fixture, ITestOutputHelper output)
+{
+    public static TheoryData<string> Scenarios => ConformanceTheoryData.Supported(KnownProviderCapabilities.Route53);
+
+    private ConformanceTarget Target => new()
+    {
+        Name = "route53(moto)+txt",
+        Capabilities = KnownProviderCapabilities.Route53,
+        CreateSubjectAsync = async (scenario, ct) =>
+        {
+            var zone = scenario.Name + ".route53.test";
+            return new ConformanceSubject(await fixture.CreateZoneAndProviderAsync(zone, ct), new ConformanceZone(zone));
+        },
+    };
+
+    [Theory]
+    [MemberData(nameof(Scenarios))]
+    public Task Scenario_Route53WithTxtRegistry_ConvergesWithZeroChangeReplan(string scenario) =>
+        ConformanceTheoryData.RunAsync(Target, scenario, output);
+
+    [Fact]
+    public void SkippedScenarios_Route53_AreListedWithReasons() => ConformanceTheoryData.ListSkipped(Target, output);
+}
