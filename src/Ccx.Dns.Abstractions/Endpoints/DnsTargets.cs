@@ -89,6 +89,41 @@ public static class DnsTargets
     }
 
     /// <summary>
+    /// Whether the text is an IP address as <see cref="TryParseIp"/> defines it, and of which family, without
+    /// allocating for IPv4.
+    /// </summary>
+    /// <param name="value">The text.</param>
+    /// <param name="family"><see cref="AddressFamily.InterNetwork"/> or <see cref="AddressFamily.InterNetworkV6"/> when it is an address.</param>
+    /// <returns>Whether the text is an IP address.</returns>
+    public static bool IsIpAddress(string? value, out AddressFamily family)
+    {
+        family = AddressFamily.Unknown;
+        if (string.IsNullOrEmpty(value) || value.Length > 45)
+        {
+            return false;
+        }
+
+        if (value.Contains(':', StringComparison.Ordinal))
+        {
+            if (TryParseIp(value, out _))
+            {
+                family = AddressFamily.InterNetworkV6;
+                return true;
+            }
+
+            return false;
+        }
+
+        if (IsDottedQuad(value))
+        {
+            family = AddressFamily.InterNetwork;
+            return true;
+        }
+
+        return false;
+    }
+
+    /// <summary>
     /// Parses an IP address the way Go's <c>net.ParseIP</c> does: dotted-quad IPv4 without leading zeros, or
     /// IPv6 text without a zone.
     /// </summary>
@@ -110,40 +145,7 @@ public static class DnsTargets
                 && address.AddressFamily == AddressFamily.InterNetworkV6;
         }
 
-        var span = value.AsSpan();
-        var parts = 0;
-        while (true)
-        {
-            var dot = span.IndexOf('.');
-            var part = dot < 0 ? span : span[..dot];
-            if (part.Length is 0 or > 3 || (part.Length > 1 && part[0] == '0'))
-            {
-                return false;
-            }
-
-            foreach (var c in part)
-            {
-                if (c is < '0' or > '9')
-                {
-                    return false;
-                }
-            }
-
-            if (int.Parse(part, System.Globalization.CultureInfo.InvariantCulture) > 255)
-            {
-                return false;
-            }
-
-            parts++;
-            if (dot < 0)
-            {
-                break;
-            }
-
-            span = span[(dot + 1)..];
-        }
-
-        return parts == 4 && IPAddress.TryParse(value, out address);
+        return IsDottedQuad(value) && IPAddress.TryParse(value, out address);
     }
 
     /// <summary>The canonical text of a target: the canonical address for an IP, the lower-case text otherwise.</summary>
@@ -160,6 +162,50 @@ public static class DnsTargets
 #pragma warning disable CA1308 // comparison key
         return target.ToLowerInvariant();
 #pragma warning restore CA1308
+    }
+
+    private static bool IsDottedQuad(string value)
+    {
+        var span = value.AsSpan();
+        var parts = 0;
+        while (true)
+        {
+            var dot = span.IndexOf('.');
+            var part = dot < 0 ? span : span[..dot];
+            if (part.Length is 0 or > 3 || (part.Length > 1 && part[0] == '0'))
+            {
+                return false;
+            }
+
+            var octet = 0;
+            foreach (var c in part)
+            {
+                if (c is < '0' or > '9')
+                {
+                    return false;
+                }
+
+                octet = (octet * 10) + (c - '0');
+            }
+
+            if (octet > 255)
+            {
+                return false;
+            }
+
+            parts++;
+            if (dot < 0)
+            {
+                return parts == 4;
+            }
+
+            if (parts == 4)
+            {
+                return false;
+            }
+
+            span = span[(dot + 1)..];
+        }
     }
 
     private static bool SameTarget(string a, string b)

@@ -215,12 +215,12 @@ public static class EndpointValidator
             }
 
             var wantV6 = type == RecordType.AAAA;
-            if (!DnsTargets.TryParseIp(target, out var ip))
+            if (!DnsTargets.IsIpAddress(target, out var family))
             {
                 return $"target '{Printable(target)}' is not an {(wantV6 ? "IPv6" : "IPv4")} address";
             }
 
-            if ((ip.AddressFamily == System.Net.Sockets.AddressFamily.InterNetworkV6) != wantV6)
+            if ((family == System.Net.Sockets.AddressFamily.InterNetworkV6) != wantV6)
             {
                 return $"target '{target}' is an {(wantV6 ? "IPv4" : "IPv6")} address in an {type.Value} record";
             }
@@ -230,7 +230,7 @@ public static class EndpointValidator
 
         if (type == RecordType.CNAME || type == RecordType.NS || type == RecordType.PTR || type == RecordType.DNAME)
         {
-            if (DnsTargets.TryParseIp(target, out _))
+            if (DnsTargets.IsIpAddress(target, out _))
             {
                 return $"a {type.Value} target must be a host name, not the address '{target}'";
             }

@@ -51,5 +51,17 @@ public sealed class DnsTargetsTests
     public void TryParseIp_IsStrictLikeGo(string text, bool expected)
     {
         Assert.Equal(expected, DnsTargets.TryParseIp(text, out _));
+        Assert.Equal(expected, DnsTargets.IsIpAddress(text, out _));
+    }
+
+    [Theory]
+    [InlineData("10.0.0.1", System.Net.Sockets.AddressFamily.InterNetwork)]
+    [InlineData("2001:db8::1", System.Net.Sockets.AddressFamily.InterNetworkV6)]
+    [InlineData("1.2.3.4.5", System.Net.Sockets.AddressFamily.Unknown)]
+    public void IsIpAddress_ReportsTheFamily(string text, System.Net.Sockets.AddressFamily expected)
+    {
+        DnsTargets.IsIpAddress(text, out var family);
+
+        Assert.Equal(expected, family);
     }
 }
