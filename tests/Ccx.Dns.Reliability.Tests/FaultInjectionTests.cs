@@ -1,0 +1,246 @@
+using System.Diagnostics;
+using System.Text;
+using Ccx.Dns.Endpoints;
+using Ccx.Dns.Planning;
+using Ccx.Dns.Providers.InMemory;
+using Ccx.Dns.Reconciliation;
+using Ccx.Dns.Registry.Txt;
+using Ccx.Dns.Reliability.Tests.Infrastructure;
+using Microsoft.Extensions.Logging.Abstractions;
+using Xunit.Abstractions;
+
+namespace Ccx.Dns.Reliability.Tests;
+
+/// <summary>
+/// Randomized, seeded fault injection: random desired changes while a fault-injecting provider throttles, fails, drops
+/// connections, times out after applying, fails between the ownership write and the record write, and the reconciler is
+/// cancelled mid-apply and restarted. After every round the faults stop and the zone must converge within a bound.
+/// </summary>
+public sealed class FaultInjectionTests(ITestOutputHelper output)
+{
+    /// <summary>Reconciles needed, once faults stop, until one reports no changes (that run included).</summary>
+    public const int ConvergenceBound = 2;
+
+    private const string Zone = "example.org";
+    private const string OwnerId = "reliability";
+    private const string AesKey = "0123456789abcdef0123456789abcdef";
+
+    [Theory]
+    [InlineData(20261121, false, 1000)]
+    [InlineData(7, true, 300)]
+    public async Task RunOnceAsync_RandomChangesUnderRandomFaults_ConvergesAndKeepsForeignRecords(int defaultSeed, bool encrypted, int defaultRounds)
+    {
+        var seed = ReliabilitySeed.Get(defaultSeed);
+        var rounds = ReliabilitySeed.Rounds(defaultRounds);
+        await ReliabilitySeed.RunAsync(seed, async () =>
+        {
+            var figures = await RunAsync(seed, rounds, encrypted);
+            output.WriteLine(figures.ToString());
+            Assert.Equal(rounds, figures.Rounds);
+            Assert.True(figures.FaultsInjected >= rounds / 2, $"too few faults injected to mean anything: {figures.FaultsInjected}");
+            Assert.All(Enum.GetValues<FaultKind>(), kind => Assert.True(figures.Faults[kind] > 0, $"fault kind {kind} never injected"));
+            Assert.True(figures.MaxReconcilesToConverge <= ConvergenceBound, $"converged only after {figures.MaxReconcilesToConverge} reconciles");
+        });
+    }
+
+    private static async Task<FaultFigures> RunAsync(int seed, int rounds, bool encrypted)
+    {
+        var random = new Random(seed);
+        var inner = new InMemoryDnsProvider([Zone]);
+        var faulty = new FaultInjectingDnsProvider(inner, random);
+        var foreign = await SeedForeignAsync(inner);
+        var model = new DesiredStateModel(random, Zone, poolSize: 24, [("shared0." + Zone, RecordType.A), ("shared1." + Zone, RecordType.CNAME)]);
+        model.Start();
+        var audit = new ZoneAudit(OwnerId, new TxtNameMapper(), new TxtOwnershipCodec(encrypted ? AesKey : null, encrypted));
+        var figures = new FaultFigures();
+        var watch = Stopwatch.StartNew();
+        var instance = Create(faulty, model, encrypted);
+        try
+        {
+            for (var round = 1; round <= rounds; round++)
+            {
+                // Faulty phase: one to three reconciles, each after one to three desired changes.
+                faulty.Enabled = true;
+                for (var attempt = random.Next(1, 4); attempt > 0; attempt--)
+                {
+                    for (var changes = random.Next(1, 4); changes > 0; changes--)
+                    {
+                        model.Mutate();
+                    }
+
+                    instance = await RunAsync(instance, faulty, model, encrypted, figures, round);
+                }
+
+                // Faults stop: the zone must converge within the bound, then every invariant must hold.
+                faulty.Enabled = false;
+                var runs = 0;
+                ReconcileResult result;
+                do
+                {
+                    runs++;
+                    result = await instance.Reconciler.RunOnceAsync();
+                    if (!result.Succeeded || result.Rejected.Count > 0)
+                    {
+                        throw new InvalidOperationException($"round {round}: reconcile {runs} without faults did not succeed cleanly: {result}; rejected: {string.Join("; ", result.Rejected)}");
+                    }
+                }
+                while (result.Outcome != ReconcileOutcome.NoChanges && runs < ConvergenceBound + 3);
+
+                if (result.Outcome != ReconcileOutcome.NoChanges)
+                {
+                    throw new InvalidOperationException($"round {round}: not converged after {runs} reconciles; last plan {result.Changes.ToJson()}");
+                }
+
+                figures.Converged(runs);
+                var problems = audit.Check(inner.GetZoneRecords(Zone), foreign, model.Achievable);
+                if (problems.Count > 0)
+                {
+                    throw new InvalidOperationException($"round {round}: {problems.Count} invariant violation(s):\n  " + string.Join("\n  ", problems.Take(20))
+                        + "\nzone:\n  " + string.Join("\n  ", inner.GetZoneRecords(Zone).Select(r => r.ToString()).Order(StringComparer.Ordinal)));
+                }
+
+                figures.Rounds = round;
+            }
+        }
+        finally
+        {
+            instance.Dispose();
+        }
+
+        figures.Elapsed = watch.Elapsed;
+        foreach (var (kind, count) in faulty.Counts)
+        {
+            figures.Faults[kind] = count;
+        }
+
+        foreach (var (kind, count) in model.Counts)
+        {
+            figures.Changes[kind] = count;
+        }
+
+        figures.Seed = seed;
+        figures.Encrypted = encrypted;
+        return figures;
+    }
+
+    private static async Task<ReconcilerInstance> RunAsync(
+        ReconcilerInstance instance, FaultInjectingDnsProvider faulty, DesiredStateModel model, bool encrypted, FaultFigures figures, int round)
+    {
+        using var run = new CancellationTokenSource();
+        faulty.CancelCurrentRun = run.Cancel;
+        try
+        {
+            var result = await instance.Reconciler.RunOnceAsync(run.Token);
+            figures.FaultyReconciles++;
+            if (result.Error is { } error)
+            {
+                figures.FailedReconciles++;
+                if (!error.IsTransient)
+                {
+                    throw new InvalidOperationException($"round {round}: an injected transient fault surfaced as permanent: {error}", error.Exception);
+                }
+            }
+
+            return instance;
+        }
+        catch (OperationCanceledException) when (run.IsCancellationRequested)
+        {
+            // Host shutdown mid-apply: a new process starts with new registry and reconciler instances.
+            figures.Restarts++;
+            instance.Dispose();
+            return Create(faulty, model, encrypted);
+        }
+    }
+
+    private static ReconcilerInstance Create(FaultInjectingDnsProvider provider, DesiredStateModel model, bool encrypted)
+    {
+        var registry = new TxtRegistry(provider, new TxtRegistryOptions
+        {
+            OwnerId = OwnerId,
+            EncryptionEnabled = encrypted,
+            EncryptionAesKey = encrypted ? AesKey : null,
+        });
+        var options = new DnsReconcilerOptions { Guard = new SafetyGuardOptions { AllowUnsafePlans = true, AllowEmptySource = true } };
+        var reconciler = new DnsReconciler(
+            [model.Programmatic, model.Datastores], registry, Microsoft.Extensions.Options.Options.Create(options), TimeProvider.System, NullLogger<DnsReconciler>.Instance);
+        return new ReconcilerInstance(reconciler);
+    }
+
+    /// <summary>Records of another owner (with their ownership records), an unowned record and a plain TXT; returns their snapshot.</summary>
+    internal static async Task<Dictionary<EndpointKey, string>> SeedForeignAsync(InMemoryDnsProvider provider)
+    {
+        var foreign = new TxtRegistry(provider, new TxtRegistryOptions { OwnerId = "foreign" });
+        var applied = await foreign.ApplyChangesAsync(new DnsChanges
+        {
+            Create =
+            [
+                new DnsEndpoint("shared0." + Zone, RecordType.A, "198.51.100.1") { Ttl = 120 },
+                new DnsEndpoint("shared1." + Zone, RecordType.CNAME, "foreign.example.net") { Ttl = 120 },
+                new DnsEndpoint("foreign-only." + Zone, RecordType.AAAA, "2001:db8::f") { Ttl = 120 },
+            ],
+        });
+        Assert.Empty(applied.Rejected);
+        await provider.ApplyChangesAsync(new DnsChanges
+        {
+            Create =
+            [
+                new DnsEndpoint("manual." + Zone, RecordType.A, "198.51.100.9") { Ttl = 60 },
+                new DnsEndpoint("note." + Zone, RecordType.TXT, "v=spf1 -all") { Ttl = 60 },
+            ],
+        });
+        var snapshot = ZoneAudit.Snapshot(provider.GetZoneRecords(Zone));
+        Assert.Equal(8, snapshot.Count); // 3 records + 3 ownership records + 2 unowned
+        return snapshot;
+    }
+
+    private sealed class ReconcilerInstance(DnsReconciler reconciler) : IDisposable
+    {
+        public DnsReconciler Reconciler { get; } = reconciler;
+
+        public void Dispose() => Reconciler.Dispose();
+    }
+
+    private sealed class FaultFigures
+    {
+        public int Seed { get; set; }
+
+        public bool Encrypted { get; set; }
+
+        public int Rounds { get; set; }
+
+        public int FaultyReconciles { get; set; }
+
+        public int FailedReconciles { get; set; }
+
+        public int Restarts { get; set; }
+
+        public int MaxReconcilesToConverge { get; private set; }
+
+        public Dictionary<int, int> ConvergenceHistogram { get; } = [];
+
+        public Dictionary<FaultKind, int> Faults { get; } = [];
+
+        public Dictionary<DesiredChangeKind, int> Changes { get; } = [];
+
+        public int FaultsInjected => Faults.Values.Sum();
+
+        public TimeSpan Elapsed { get; set; }
+
+        public void Converged(int runs)
+        {
+            MaxReconcilesToConverge = Math.Max(MaxReconcilesToConverge, runs);
+            ConvergenceHistogram[runs] = ConvergenceHistogram.GetValueOrDefault(runs) + 1;
+        }
+
+        public override string ToString()
+        {
+            var sb = new StringBuilder();
+            sb.Append($"seed={Seed} encrypted={Encrypted} rounds={Rounds} faulty-reconciles={FaultyReconciles} failed={FailedReconciles} restarts={Restarts} ")
+              .Append($"elapsed={Elapsed.TotalSeconds:0.00}s max-reconciles-to-converge={MaxReconcilesToConverge}\n")
+              .Append("converged after n reconciles: ").AppendJoin(", ", ConvergenceHistogram.OrderBy(p => p.Key).Select(p => $"{p.Key}:{p.Value}")).Append('\n')
+              .Append($"faults injected ({FaultsInjected}): ").AppendJoin(", ", Faults.Select(p => $"{p.Key}={p.Value}")).Append('\n')
+              .Append("desired changes: ").AppendJoin(", ", Changes.Select(p => $"{p.Key}={p.Value}"));
+            return sb.ToString();
+        }
+    }
+}
