@@ -289,6 +289,13 @@ public sealed class TxtRegistry : IRegistry, IRegistryHousekeeping
                 claimed!.Add(found.Record.Key);
             }
 
+            // A legacy `cname-` ownership record of an A alias stays in place after migration, as in ExternalDNS.
+            if (anyOwnership && record.RecordType == RecordType.A && IsAAlias(record)
+                && view.ByOwned.TryGetValue(new OwnedKey(OwnedName(record), RecordType.CNAME.Value, record.SetIdentifier), out var legacy))
+            {
+                claimed!.Add(legacy.Record.Key);
+            }
+
             if (found is null && !anyOwnership)
             {
                 result.Add(record);
@@ -375,7 +382,7 @@ public sealed class TxtRegistry : IRegistry, IRegistryHousekeeping
         }
     }
 
-    private OwnershipRecord? FindOwnership(TxtOwnershipView view, DnsEndpoint record)
+    private string OwnedName(DnsEndpoint record)
     {
         var name = DnsNames.Normalize(record.DnsName);
         if (_mapper.WildcardReplacement.Length > 0 && name.StartsWith("*.", StringComparison.Ordinal))
@@ -387,6 +394,12 @@ public sealed class TxtRegistry : IRegistry, IRegistryHousekeeping
             name = _mapper.WildcardReplacement;
         }
 
+        return name;
+    }
+
+    private OwnershipRecord? FindOwnership(TxtOwnershipView view, DnsEndpoint record)
+    {
+        var name = OwnedName(record);
         var type = record.RecordType;
         if (view.ByOwned.TryGetValue(new OwnedKey(name, type.Value, record.SetIdentifier), out var found))
         {
