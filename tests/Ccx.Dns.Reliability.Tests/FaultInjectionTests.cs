@@ -2,6 +2,8 @@ using System.Diagnostics;
 using System.Text;
 using Ccx.Dns.Endpoints;
 using Ccx.Dns.Planning;
+using Ccx.Dns.Providers;
+using Ccx.Dns.Providers.Caching;
 using Ccx.Dns.Providers.InMemory;
 using Ccx.Dns.Reconciliation;
 using Ccx.Dns.Registry.Txt;
@@ -26,15 +28,16 @@ public sealed class FaultInjectionTests(ITestOutputHelper output)
     private const string AesKey = "0123456789abcdef0123456789abcdef";
 
     [Theory]
-    [InlineData(20261121, false, 1000)]
-    [InlineData(7, true, 300)]
-    public async Task RunOnceAsync_RandomChangesUnderRandomFaults_ConvergesAndKeepsForeignRecords(int defaultSeed, bool encrypted, int defaultRounds)
+    [InlineData(20261121, false, false, 1000)]
+    [InlineData(7, true, false, 300)]
+    [InlineData(8, false, true, 300)]
+    public async Task RunOnceAsync_RandomChangesUnderRandomFaults_ConvergesAndKeepsForeignRecords(int defaultSeed, bool encrypted, bool cached, int defaultRounds)
     {
         var seed = ReliabilitySeed.Get(defaultSeed);
         var rounds = ReliabilitySeed.Rounds(defaultRounds);
         await ReliabilitySeed.RunAsync(seed, async () =>
         {
-            var figures = await RunAsync(seed, rounds, encrypted);
+            var figures = await RunAsync(seed, rounds, encrypted, cached);
             output.WriteLine(figures.ToString());
             Assert.Equal(rounds, figures.Rounds);
             Assert.True(figures.FaultsInjected >= rounds / 2, $"too few faults injected to mean anything: {figures.FaultsInjected}");
@@ -43,7 +46,7 @@ public sealed class FaultInjectionTests(ITestOutputHelper output)
         });
     }
 
-    private static async Task<FaultFigures> RunAsync(int seed, int rounds, bool encrypted)
+    private static async Task<FaultFigures> RunAsync(int seed, int rounds, bool encrypted, bool cached)
     {
         var random = new Random(seed);
         var inner = new InMemoryDnsProvider([Zone]);
@@ -54,7 +57,7 @@ public sealed class FaultInjectionTests(ITestOutputHelper output)
         var audit = new ZoneAudit(OwnerId, new TxtNameMapper(), new TxtOwnershipCodec(encrypted ? AesKey : null, encrypted));
         var figures = new FaultFigures();
         var watch = Stopwatch.StartNew();
-        var instance = Create(faulty, model, encrypted);
+        var instance = Create(faulty, model, encrypted, cached);
         try
         {
             for (var round = 1; round <= rounds; round++)
@@ -68,7 +71,7 @@ public sealed class FaultInjectionTests(ITestOutputHelper output)
                         model.Mutate();
                     }
 
-                    instance = await RunAsync(instance, faulty, model, encrypted, figures, round);
+                    instance = await RunAsync(instance, faulty, model, encrypted, cached, figures, round);
                 }
 
                 // Faults stop: the zone must converge within the bound, then every invariant must hold.
@@ -120,11 +123,12 @@ public sealed class FaultInjectionTests(ITestOutputHelper output)
 
         figures.Seed = seed;
         figures.Encrypted = encrypted;
+        figures.Cached = cached;
         return figures;
     }
 
     private static async Task<ReconcilerInstance> RunAsync(
-        ReconcilerInstance instance, FaultInjectingDnsProvider faulty, DesiredStateModel model, bool encrypted, FaultFigures figures, int round)
+        ReconcilerInstance instance, FaultInjectingDnsProvider faulty, DesiredStateModel model, bool encrypted, bool cached, FaultFigures figures, int round)
     {
         using var run = new CancellationTokenSource();
         faulty.CancelCurrentRun = run.Cancel;
@@ -148,17 +152,21 @@ public sealed class FaultInjectionTests(ITestOutputHelper output)
             // Host shutdown mid-apply: a new process starts with new registry and reconciler instances.
             figures.Restarts++;
             instance.Dispose();
-            return Create(faulty, model, encrypted);
+            return Create(faulty, model, encrypted, cached);
         }
     }
 
-    private static ReconcilerInstance Create(FaultInjectingDnsProvider provider, DesiredStateModel model, bool encrypted)
+    private static ReconcilerInstance Create(FaultInjectingDnsProvider faulty, DesiredStateModel model, bool encrypted, bool cached)
     {
+        // Cached: a provider cache and a registry cache that never expire during the run (a new process starts
+        // with empty caches), so convergence depends entirely on their invalidation after failed or partial writes.
+        IDnsProvider provider = cached ? new CachingDnsProvider(faulty, new CachingDnsProviderOptions { CacheDuration = TimeSpan.FromHours(1) }) : faulty;
         var registry = new TxtRegistry(provider, new TxtRegistryOptions
         {
             OwnerId = OwnerId,
             EncryptionEnabled = encrypted,
             EncryptionAesKey = encrypted ? AesKey : null,
+            CacheInterval = cached ? TimeSpan.FromHours(1) : TimeSpan.Zero,
         });
         var options = new DnsReconcilerOptions { Guard = new SafetyGuardOptions { AllowUnsafePlans = true, AllowEmptySource = true } };
         var reconciler = new DnsReconciler(
@@ -206,6 +214,8 @@ public sealed class FaultInjectionTests(ITestOutputHelper output)
 
         public bool Encrypted { get; set; }
 
+        public bool Cached { get; set; }
+
         public int Rounds { get; set; }
 
         public int FaultyReconciles { get; set; }
@@ -235,7 +245,7 @@ public sealed class FaultInjectionTests(ITestOutputHelper output)
         public override string ToString()
         {
             var sb = new StringBuilder();
-            sb.Append($"seed={Seed} encrypted={Encrypted} rounds={Rounds} faulty-reconciles={FaultyReconciles} failed={FailedReconciles} restarts={Restarts} ")
+            sb.Append($"seed={Seed} encrypted={Encrypted} cached={Cached} rounds={Rounds} faulty-reconciles={FaultyReconciles} failed={FailedReconciles} restarts={Restarts} ")
               .Append($"elapsed={Elapsed.TotalSeconds:0.00}s max-reconciles-to-converge={MaxReconcilesToConverge}\n")
               .Append("converged after n reconciles: ").AppendJoin(", ", ConvergenceHistogram.OrderBy(p => p.Key).Select(p => $"{p.Key}:{p.Value}")).Append('\n')
               .Append($"faults injected ({FaultsInjected}): ").AppendJoin(", ", Faults.Select(p => $"{p.Key}={p.Value}")).Append('\n')
