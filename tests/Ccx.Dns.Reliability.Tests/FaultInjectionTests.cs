@@ -28,16 +28,19 @@ public sealed class FaultInjectionTests(ITestOutputHelper output)
     private const string AesKey = "0123456789abcdef0123456789abcdef";
 
     [Theory]
-    [InlineData(20261121, false, false, 1000)]
-    [InlineData(7, true, false, 300)]
-    [InlineData(8, false, true, 300)]
-    public async Task RunOnceAsync_RandomChangesUnderRandomFaults_ConvergesAndKeepsForeignRecords(int defaultSeed, bool encrypted, bool cached, int defaultRounds)
+    [InlineData(20261121, false, false, "", "", 1000)]
+    [InlineData(7, true, false, "", "", 300)]
+    [InlineData(8, false, true, "", "", 300)]
+    [InlineData(9, false, false, "own-%{record_type}.", "any", 300)]
+    public async Task RunOnceAsync_RandomChangesUnderRandomFaults_ConvergesAndKeepsForeignRecords(
+        int defaultSeed, bool encrypted, bool cached, string prefix, string wildcardReplacement, int defaultRounds)
     {
+        var naming = new Naming(prefix, wildcardReplacement);
         var seed = ReliabilitySeed.Get(defaultSeed);
         var rounds = ReliabilitySeed.Rounds(defaultRounds);
         await ReliabilitySeed.RunAsync(seed, async () =>
         {
-            var figures = await RunAsync(seed, rounds, encrypted, cached);
+            var figures = await RunAsync(seed, rounds, encrypted, cached, naming);
             output.WriteLine(figures.ToString());
             Assert.Equal(rounds, figures.Rounds);
             Assert.True(figures.FaultsInjected >= rounds / 2, $"too few faults injected to mean anything: {figures.FaultsInjected}");
@@ -46,7 +49,7 @@ public sealed class FaultInjectionTests(ITestOutputHelper output)
         });
     }
 
-    private static async Task<FaultFigures> RunAsync(int seed, int rounds, bool encrypted, bool cached)
+    private static async Task<FaultFigures> RunAsync(int seed, int rounds, bool encrypted, bool cached, Naming naming)
     {
         var random = new Random(seed);
         var inner = new InMemoryDnsProvider([Zone]);
@@ -54,10 +57,10 @@ public sealed class FaultInjectionTests(ITestOutputHelper output)
         var foreign = await SeedForeignAsync(inner);
         var model = new DesiredStateModel(random, Zone, poolSize: 24, [("shared0." + Zone, RecordType.A), ("shared1." + Zone, RecordType.CNAME)]);
         model.Start();
-        var audit = new ZoneAudit(OwnerId, new TxtNameMapper(), new TxtOwnershipCodec(encrypted ? AesKey : null, encrypted));
+        var audit = new ZoneAudit(OwnerId, new TxtNameMapper(naming.Prefix, null, naming.WildcardReplacement), new TxtOwnershipCodec(encrypted ? AesKey : null, encrypted));
         var figures = new FaultFigures();
         var watch = Stopwatch.StartNew();
-        var instance = Create(faulty, model, encrypted, cached);
+        var instance = Create(faulty, model, encrypted, cached, naming);
         try
         {
             for (var round = 1; round <= rounds; round++)
@@ -71,7 +74,7 @@ public sealed class FaultInjectionTests(ITestOutputHelper output)
                         model.Mutate();
                     }
 
-                    instance = await RunAsync(instance, faulty, model, encrypted, cached, figures, round);
+                    instance = await RunAsync(instance, faulty, model, encrypted, cached, naming, figures, round);
                 }
 
                 // Faults stop: the zone must converge within the bound, then every invariant must hold.
@@ -124,11 +127,12 @@ public sealed class FaultInjectionTests(ITestOutputHelper output)
         figures.Seed = seed;
         figures.Encrypted = encrypted;
         figures.Cached = cached;
+        figures.Naming = naming;
         return figures;
     }
 
     private static async Task<ReconcilerInstance> RunAsync(
-        ReconcilerInstance instance, FaultInjectingDnsProvider faulty, DesiredStateModel model, bool encrypted, bool cached, FaultFigures figures, int round)
+        ReconcilerInstance instance, FaultInjectingDnsProvider faulty, DesiredStateModel model, bool encrypted, bool cached, Naming naming, FaultFigures figures, int round)
     {
         using var run = new CancellationTokenSource();
         faulty.CancelCurrentRun = run.Cancel;
@@ -152,11 +156,11 @@ public sealed class FaultInjectionTests(ITestOutputHelper output)
             // Host shutdown mid-apply: a new process starts with new registry and reconciler instances.
             figures.Restarts++;
             instance.Dispose();
-            return Create(faulty, model, encrypted, cached);
+            return Create(faulty, model, encrypted, cached, naming);
         }
     }
 
-    private static ReconcilerInstance Create(FaultInjectingDnsProvider faulty, DesiredStateModel model, bool encrypted, bool cached)
+    private static ReconcilerInstance Create(FaultInjectingDnsProvider faulty, DesiredStateModel model, bool encrypted, bool cached, Naming naming)
     {
         // Cached: a provider cache and a registry cache that never expire during the run (a new process starts
         // with empty caches), so convergence depends entirely on their invalidation after failed or partial writes.
@@ -167,6 +171,8 @@ public sealed class FaultInjectionTests(ITestOutputHelper output)
             EncryptionEnabled = encrypted,
             EncryptionAesKey = encrypted ? AesKey : null,
             CacheInterval = cached ? TimeSpan.FromHours(1) : TimeSpan.Zero,
+            Prefix = naming.Prefix,
+            WildcardReplacement = naming.WildcardReplacement,
         });
         var options = new DnsReconcilerOptions { Guard = new SafetyGuardOptions { AllowUnsafePlans = true, AllowEmptySource = true } };
         var reconciler = new DnsReconciler(
@@ -201,6 +207,9 @@ public sealed class FaultInjectionTests(ITestOutputHelper output)
         return snapshot;
     }
 
+    /// <summary>The TXT registry's naming options for a run.</summary>
+    public sealed record Naming(string Prefix, string WildcardReplacement);
+
     private sealed class ReconcilerInstance(DnsReconciler reconciler) : IDisposable
     {
         public DnsReconciler Reconciler { get; } = reconciler;
@@ -215,6 +224,8 @@ public sealed class FaultInjectionTests(ITestOutputHelper output)
         public bool Encrypted { get; set; }
 
         public bool Cached { get; set; }
+
+        public Naming Naming { get; set; } = new(string.Empty, string.Empty);
 
         public int Rounds { get; set; }
 
@@ -245,7 +256,7 @@ public sealed class FaultInjectionTests(ITestOutputHelper output)
         public override string ToString()
         {
             var sb = new StringBuilder();
-            sb.Append($"seed={Seed} encrypted={Encrypted} cached={Cached} rounds={Rounds} faulty-reconciles={FaultyReconciles} failed={FailedReconciles} restarts={Restarts} ")
+            sb.Append($"seed={Seed} encrypted={Encrypted} cached={Cached} prefix='{Naming.Prefix}' wildcard-replacement='{Naming.WildcardReplacement}' rounds={Rounds} faulty-reconciles={FaultyReconciles} failed={FailedReconciles} restarts={Restarts} ")
               .Append($"elapsed={Elapsed.TotalSeconds:0.00}s max-reconciles-to-converge={MaxReconcilesToConverge}\n")
               .Append("converged after n reconciles: ").AppendJoin(", ", ConvergenceHistogram.OrderBy(p => p.Key).Select(p => $"{p.Key}:{p.Value}")).Append('\n')
               .Append($"faults injected ({FaultsInjected}): ").AppendJoin(", ", Faults.Select(p => $"{p.Key}={p.Value}")).Append('\n')

@@ -35,7 +35,8 @@ public sealed class DesiredStateModel
     {
         _random = random;
         _zone = zone;
-        _pool = [.. Enumerable.Range(0, poolSize).Select(i => $"svc{i}.{zone}")];
+        // A sixth of the pool are wildcard names, which the TXT registry maps through its wildcard replacement.
+        _pool = [.. Enumerable.Range(0, poolSize).Select(i => i % 6 == 5 ? $"*.wild{i}.{zone}" : $"svc{i}.{zone}")];
         _foreignClaims = [.. foreignClaims];
         for (var i = 0; i < 3; i++)
         {

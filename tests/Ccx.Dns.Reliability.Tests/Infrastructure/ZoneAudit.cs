@@ -61,7 +61,13 @@ public sealed class ZoneAudit(string ownerId, TxtNameMapper mapper, TxtOwnership
                 continue;
             }
 
-            var ownedKey = new EndpointKey(name.DnsName, type, record.SetIdentifier);
+            var ownedName = name.DnsName;
+            if (mapper.WildcardReplacement.Length > 0 && ownedName.StartsWith(mapper.WildcardReplacement + ".", StringComparison.Ordinal))
+            {
+                ownedName = "*" + ownedName[mapper.WildcardReplacement.Length..];
+            }
+
+            var ownedKey = new EndpointKey(ownedName, type, record.SetIdentifier);
             if (!byKey.ContainsKey(ownedKey))
             {
                 problems.Add($"orphan ownership record {record.DnsName} (no {ownedKey})");
