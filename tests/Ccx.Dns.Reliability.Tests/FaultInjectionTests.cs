@@ -2,6 +2,8 @@ using System.Diagnostics;
 using System.Text;
 using Ccx.Dns.Endpoints;
 using Ccx.Dns.Planning;
+using Ccx.Dns.PowerDns.Tests.Infrastructure;
+using Ccx.Dns.Providers.PowerDns;
 using Ccx.Dns.Providers;
 using Ccx.Dns.Providers.Caching;
 using Ccx.Dns.Providers.InMemory;
@@ -40,7 +42,8 @@ public sealed class FaultInjectionTests(ITestOutputHelper output)
         var rounds = ReliabilitySeed.Rounds(defaultRounds);
         await ReliabilitySeed.RunAsync(seed, async () =>
         {
-            var figures = await RunAsync(seed, rounds, encrypted, cached, naming);
+            var inner = new InMemoryDnsProvider([Zone]);
+            var figures = await RunAsync(new ZoneUnderTest(Zone, inner, () => Task.FromResult(inner.GetZoneRecords(Zone))), seed, rounds, encrypted, cached, naming);
             output.WriteLine(figures.ToString());
             Assert.Equal(rounds, figures.Rounds);
             Assert.True(figures.FaultsInjected >= rounds / 2, $"too few faults injected to mean anything: {figures.FaultsInjected}");
@@ -49,13 +52,39 @@ public sealed class FaultInjectionTests(ITestOutputHelper output)
         });
     }
 
-    private static async Task<FaultFigures> RunAsync(int seed, int rounds, bool encrypted, bool cached, Naming naming)
+    [Fact]
+    [Trait("Category", "Integration")]
+    public async Task RunOnceAsync_RandomChangesUnderRandomFaultsOnPowerDns_ConvergesAndKeepsForeignRecords()
+    {
+        var seed = ReliabilitySeed.Get(11);
+        var server = new PowerDnsServerFixture();
+        try
+        {
+            await server.InitializeAsync();
+            var zone = await server.CreateZoneAsync();
+            using var inner = new PowerDnsProvider(server.Options(zone));
+            async Task<IReadOnlyList<DnsEndpoint>> ReadAsync() =>
+                [.. (await inner.GetRecordsAsync()).Where(r => r.RecordType.Value != "SOA" && !(r.RecordType == RecordType.NS && DnsNames.AreEqual(r.DnsName, zone)))];
+            await ReliabilitySeed.RunAsync(seed, async () =>
+            {
+                var figures = await RunAsync(new ZoneUnderTest(zone, inner, ReadAsync), seed, ReliabilitySeed.Rounds(100), encrypted: false, cached: false, new Naming(string.Empty, string.Empty));
+                output.WriteLine("PowerDNS: " + figures);
+                Assert.True(figures.MaxReconcilesToConverge <= ConvergenceBound, $"converged only after {figures.MaxReconcilesToConverge} reconciles");
+            });
+        }
+        finally
+        {
+            await server.DisposeAsync();
+        }
+    }
+
+    private static async Task<FaultFigures> RunAsync(ZoneUnderTest target, int seed, int rounds, bool encrypted, bool cached, Naming naming)
     {
         var random = new Random(seed);
-        var inner = new InMemoryDnsProvider([Zone]);
-        var faulty = new FaultInjectingDnsProvider(inner, random);
-        var foreign = await SeedForeignAsync(inner);
-        var model = new DesiredStateModel(random, Zone, poolSize: 24, [("shared0." + Zone, RecordType.A), ("shared1." + Zone, RecordType.CNAME)]);
+        var zone = target.Zone;
+        var faulty = new FaultInjectingDnsProvider(target.Provider, random);
+        var foreign = await SeedForeignAsync(target);
+        var model = new DesiredStateModel(random, zone, poolSize: 24, [("shared0." + zone, RecordType.A), ("shared1." + zone, RecordType.CNAME)]);
         model.Start();
         var audit = new ZoneAudit(OwnerId, new TxtNameMapper(naming.Prefix, null, naming.WildcardReplacement), new TxtOwnershipCodec(encrypted ? AesKey : null, encrypted));
         var figures = new FaultFigures();
@@ -98,11 +127,12 @@ public sealed class FaultInjectionTests(ITestOutputHelper output)
                 }
 
                 figures.Converged(runs);
-                var problems = audit.Check(inner.GetZoneRecords(Zone), foreign, model.Achievable);
+                var records = await target.ReadAsync();
+                var problems = audit.Check(records, foreign, model.Achievable);
                 if (problems.Count > 0)
                 {
                     throw new InvalidOperationException($"round {round}: {problems.Count} invariant violation(s):\n  " + string.Join("\n  ", problems.Take(20))
-                        + "\nzone:\n  " + string.Join("\n  ", inner.GetZoneRecords(Zone).Select(r => r.ToString()).Order(StringComparer.Ordinal)));
+                        + "\nzone:\n  " + string.Join("\n  ", records.Select(r => r.ToString()).Order(StringComparer.Ordinal)));
                 }
 
                 figures.Rounds = round;
@@ -181,16 +211,21 @@ public sealed class FaultInjectionTests(ITestOutputHelper output)
     }
 
     /// <summary>Records of another owner (with their ownership records), an unowned record and a plain TXT; returns their snapshot.</summary>
-    internal static async Task<Dictionary<EndpointKey, string>> SeedForeignAsync(InMemoryDnsProvider provider)
+    internal static Task<Dictionary<EndpointKey, string>> SeedForeignAsync(InMemoryDnsProvider provider) =>
+        SeedForeignAsync(new ZoneUnderTest(Zone, provider, () => Task.FromResult(provider.GetZoneRecords(Zone))));
+
+    private static async Task<Dictionary<EndpointKey, string>> SeedForeignAsync(ZoneUnderTest target)
     {
+        var provider = target.Provider;
+        var zone = target.Zone;
         var foreign = new TxtRegistry(provider, new TxtRegistryOptions { OwnerId = "foreign" });
         var applied = await foreign.ApplyChangesAsync(new DnsChanges
         {
             Create =
             [
-                new DnsEndpoint("shared0." + Zone, RecordType.A, "198.51.100.1") { Ttl = 120 },
-                new DnsEndpoint("shared1." + Zone, RecordType.CNAME, "foreign.example.net") { Ttl = 120 },
-                new DnsEndpoint("foreign-only." + Zone, RecordType.AAAA, "2001:db8::f") { Ttl = 120 },
+                new DnsEndpoint("shared0." + zone, RecordType.A, "198.51.100.1") { Ttl = 120 },
+                new DnsEndpoint("shared1." + zone, RecordType.CNAME, "foreign.example.net") { Ttl = 120 },
+                new DnsEndpoint("foreign-only." + zone, RecordType.AAAA, "2001:db8::f") { Ttl = 120 },
             ],
         });
         Assert.Empty(applied.Rejected);
@@ -198,14 +233,17 @@ public sealed class FaultInjectionTests(ITestOutputHelper output)
         {
             Create =
             [
-                new DnsEndpoint("manual." + Zone, RecordType.A, "198.51.100.9") { Ttl = 60 },
-                new DnsEndpoint("note." + Zone, RecordType.TXT, "v=spf1 -all") { Ttl = 60 },
+                new DnsEndpoint("manual." + zone, RecordType.A, "198.51.100.9") { Ttl = 60 },
+                new DnsEndpoint("note." + zone, RecordType.TXT, "v=spf1 -all") { Ttl = 60 },
             ],
         });
-        var snapshot = ZoneAudit.Snapshot(provider.GetZoneRecords(Zone));
+        var snapshot = ZoneAudit.Snapshot(await target.ReadAsync());
         Assert.Equal(8, snapshot.Count); // 3 records + 3 ownership records + 2 unowned
         return snapshot;
     }
+
+    /// <summary>The zone a run works on: its provider, and how to read it back raw (without faults or caches).</summary>
+    private sealed record ZoneUnderTest(string Zone, IDnsProvider Provider, Func<Task<IReadOnlyList<DnsEndpoint>>> ReadAsync);
 
     /// <summary>The TXT registry's naming options for a run.</summary>
     public sealed record Naming(string Prefix, string WildcardReplacement);
