@@ -67,7 +67,8 @@ public sealed class FaultInjectionTests(ITestOutputHelper output)
                 [.. (await inner.GetRecordsAsync()).Where(r => r.RecordType.Value != "SOA" && !(r.RecordType == RecordType.NS && DnsNames.AreEqual(r.DnsName, zone)))];
             await ReliabilitySeed.RunAsync(seed, async () =>
             {
-                var figures = await RunAsync(new ZoneUnderTest(zone, inner, ReadAsync), seed, ReliabilitySeed.Rounds(100), encrypted: false, cached: false, new Naming(string.Empty, string.Empty));
+                // PowerDNS refuses '*' inside a label, so wildcard records need the registry's wildcard replacement.
+                var figures = await RunAsync(new ZoneUnderTest(zone, inner, ReadAsync), seed, ReliabilitySeed.Rounds(200), encrypted: false, cached: false, new Naming(string.Empty, "any"));
                 output.WriteLine("PowerDNS: " + figures);
                 Assert.True(figures.MaxReconcilesToConverge <= ConvergenceBound, $"converged only after {figures.MaxReconcilesToConverge} reconciles");
             });
