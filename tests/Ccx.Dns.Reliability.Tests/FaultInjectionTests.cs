@@ -10,6 +10,7 @@ using Ccx.Dns.Providers.InMemory;
 using Ccx.Dns.Reconciliation;
 using Ccx.Dns.Registry.Txt;
 using Ccx.Dns.Reliability.Tests.Infrastructure;
+using Ccx.Dns.Rfc2136;
 using Microsoft.Extensions.Logging.Abstractions;
 using Xunit.Abstractions;
 
@@ -77,6 +78,32 @@ public sealed class FaultInjectionTests(ITestOutputHelper output)
         {
             await server.DisposeAsync();
         }
+    }
+
+    [Fact]
+    [Trait("Category", "Integration")]
+    public async Task RunOnceAsync_RandomChangesUnderRandomFaultsOnBindRfc2136_ConvergesAndKeepsForeignRecords()
+    {
+        var seed = ReliabilitySeed.Get(12);
+        await using var bind = await BindServer.StartAsync();
+        var options = new Rfc2136ProviderOptions
+        {
+            Host = "127.0.0.1",
+            Port = bind.Port,
+            TsigKeyName = BindServer.KeyName,
+            TsigSecret = bind.Secret,
+            BatchSize = 3, // small, so that a change set spans several UPDATE messages
+        };
+        options.Zones.Add(BindServer.Zone);
+        var inner = new Rfc2136DnsProvider(Microsoft.Extensions.Options.Options.Create(options));
+        async Task<IReadOnlyList<DnsEndpoint>> ReadAsync() =>
+            [.. (await inner.GetRecordsAsync()).Where(r => r.RecordType.Value != "SOA" && !DnsNames.AreEqual(r.DnsName, BindServer.Zone) && !DnsNames.AreEqual(r.DnsName, "ns1." + BindServer.Zone))];
+        await ReliabilitySeed.RunAsync(seed, async () =>
+        {
+            var figures = await RunAsync(new ZoneUnderTest(BindServer.Zone, inner, ReadAsync), seed, ReliabilitySeed.Rounds(150), encrypted: false, cached: false, new Naming(string.Empty, string.Empty));
+            output.WriteLine("BIND (RFC 2136): " + figures);
+            Assert.True(figures.MaxReconcilesToConverge <= ConvergenceBound, $"converged only after {figures.MaxReconcilesToConverge} reconciles");
+        });
     }
 
     private static async Task<FaultFigures> RunAsync(ZoneUnderTest target, int seed, int rounds, bool encrypted, bool cached, Naming naming)
