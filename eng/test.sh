@@ -46,8 +46,8 @@ set +e
 dotnet test "$root/Ccx.Dns.sln" -c Release --logger "console;verbosity=normal" "$@" 2>&1 | tee "$log" | grep -vE '^\s+(Passed|Skipped) '
 rc=${PIPESTATUS[0]}
 set -e
-# One closing line for the whole run, summed over the test projects.
-awk '/^(Passed|Failed)!/ { for (i = 1; i <= NF; i++) { if ($i == "Failed:") f += $(i+1); if ($i == "Passed:") p += $(i+1); if ($i == "Skipped:") s += $(i+1) } }
+# One closing line for the whole run, summed over the test projects (the runner prints Passed:/Failed:/Skipped: per project).
+awk '/^[[:space:]]+Passed: [0-9]+$/ { p += $2 } /^[[:space:]]+Failed: [0-9]+$/ { f += $2 } /^[[:space:]]+Skipped: [0-9]+$/ { s += $2 }
      END { printf "%d passed, %d failed, %d skipped\n", p, f, s }' "$log"
 rm -f "$log"
 exit "$rc"

@@ -64,7 +64,7 @@ public sealed record DnsEndpoint
     public IReadOnlyList<string> Targets
     {
         get => _targets;
-        init => _targets = value is ImmutableArray<string> ? value : [.. value ?? throw new ArgumentNullException(nameof(value))];
+        init => _targets = value is ImmutableArray<string> ? value : ImmutableArray.CreateRange(value ?? throw new ArgumentNullException(nameof(value)));
     }
 
     /// <summary>Distinguishes several record sets with the same name and type (weighted, latency, … routing). Empty when none.</summary>
@@ -97,7 +97,7 @@ public sealed record DnsEndpoint
     public IReadOnlyList<ProviderSpecificProperty> ProviderSpecific
     {
         get => _providerSpecific;
-        init => _providerSpecific = value is ImmutableArray<ProviderSpecificProperty> ? value : [.. value ?? throw new ArgumentNullException(nameof(value))];
+        init => _providerSpecific = value is ImmutableArray<ProviderSpecificProperty> ? value : ImmutableArray.CreateRange(value ?? throw new ArgumentNullException(nameof(value)));
     }
 
     /// <summary>The record-set key: normalised name, type and set identifier.</summary>

@@ -55,6 +55,21 @@ public sealed class DnsEndpointTests
     }
 
     [Fact]
+    public void WithProviderSpecific_AfterAssigningAPlainList_Works()
+    {
+        var e = new DnsEndpoint("a.example.org", RecordType.A, "1.1.1.1")
+        {
+            ProviderSpecific = new List<ProviderSpecificProperty> { new("aws/weight", "10") },
+            Targets = new List<string> { "2.2.2.2" },
+        };
+
+        Assert.Equal("20", Assert.Single(e.WithProviderSpecific("aws/weight", "20").ProviderSpecific).Value);
+        Assert.Empty(e.WithoutProviderSpecific("aws/weight").ProviderSpecific);
+        Assert.Equal(["2.2.2.2"], e.Targets);
+        Assert.IsNotType<List<string>>(e.Targets);
+    }
+
+    [Fact]
     public void Equality_ComparesEveryField()
     {
         var e = new DnsEndpoint("a.example.org", RecordType.A, "1.1.1.1") { Ttl = 60 }.WithLabel("owner", "o");

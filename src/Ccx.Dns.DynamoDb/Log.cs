@@ -1,0 +1,56 @@
+using Ccx.Dns.Endpoints;
+using Microsoft.Extensions.Logging;
+
+namespace Ccx.Dns;
+
+/// <summary>Source-generated log messages of the DynamoDB registry and lease (event ids 2300–2399).</summary>
+internal static partial class Log
+{
+    [LoggerMessage(EventId = 2300, Level = LogLevel.Debug, Message = "Serving {Count} records from the DynamoDB registry cache (read {Age} ago)")]
+    public static partial void CacheHit(ILogger logger, int count, TimeSpan age);
+
+    [LoggerMessage(EventId = 2301, Level = LogLevel.Debug, Message = "Read {Items} ownership items from DynamoDB table {Table} in {Pages} pages, {Records} records from the provider; {Orphans} orphaned items, {Migrations} records to migrate from TXT ownership")]
+    public static partial void ViewRead(ILogger logger, int items, string table, int pages, int records, int orphans, int migrations);
+
+    [LoggerMessage(EventId = 2302, Level = LogLevel.Information, Message = "{Operation} dynamodb record {Key}")]
+    public static partial void StatementApplied(ILogger logger, string operation, string key);
+
+    [LoggerMessage(EventId = 2303, Level = LogLevel.Warning, Message = "Refused {Endpoint}: {Reason}")]
+    public static partial void Refused(ILogger logger, DnsEndpoint endpoint, string reason);
+
+    [LoggerMessage(EventId = 2304, Level = LogLevel.Warning, Message = "The provider failed to apply the changes; the DynamoDB registry view is dropped and will be read again (ownership items written before the call stay as orphans until a later apply re-adopts or deletes them)")]
+    public static partial void ProviderFailed(ILogger logger, Exception exception);
+
+    [LoggerMessage(EventId = 2305, Level = LogLevel.Warning, Message = "Deleting the ownership item {Key} failed; it stays as an orphan until a later apply deletes it: {Reason}")]
+    public static partial void DeleteFailed(ILogger logger, string key, string reason);
+
+    [LoggerMessage(EventId = 2306, Level = LogLevel.Information, Message = "{Count} old TXT ownership records are returned for deletion; they are deleted only when TXT is a managed record type")]
+    public static partial void OldTxtPending(ILogger logger, int count);
+
+    [LoggerMessage(EventId = 2307, Level = LogLevel.Debug, Message = "Nothing left to apply after ownership checks")]
+    public static partial void NothingToApply(ILogger logger);
+
+    [LoggerMessage(EventId = 2308, Level = LogLevel.Information, Message = "Created DynamoDB table {Table} (hash key k, on-demand billing)")]
+    public static partial void TableCreated(ILogger logger, string table);
+
+    [LoggerMessage(EventId = 2309, Level = LogLevel.Warning, Message = "DynamoDB table {Table} could not be checked at start; the first reconcile checks it again")]
+    public static partial void StartupCheckDeferred(ILogger logger, string table, Exception exception);
+
+    [LoggerMessage(EventId = 2320, Level = LogLevel.Information, Message = "Leader lease {Lease} acquired by {Holder} until {ExpiresAt:O}")]
+    public static partial void LeaseAcquired(ILogger logger, string lease, string holder, DateTimeOffset expiresAt);
+
+    [LoggerMessage(EventId = 2321, Level = LogLevel.Debug, Message = "Leader lease {Lease} renewed by {Holder} until {ExpiresAt:O}")]
+    public static partial void LeaseRenewed(ILogger logger, string lease, string holder, DateTimeOffset expiresAt);
+
+    [LoggerMessage(EventId = 2322, Level = LogLevel.Debug, Message = "Leader lease {Lease} is held by another instance")]
+    public static partial void LeaseHeldElsewhere(ILogger logger, string lease);
+
+    [LoggerMessage(EventId = 2323, Level = LogLevel.Warning, Message = "Leader lease {Lease} lost by {Holder}")]
+    public static partial void LeaseLost(ILogger logger, string lease, string holder);
+
+    [LoggerMessage(EventId = 2324, Level = LogLevel.Information, Message = "Leader lease {Lease} released by {Holder}")]
+    public static partial void LeaseReleased(ILogger logger, string lease, string holder);
+
+    [LoggerMessage(EventId = 2325, Level = LogLevel.Warning, Message = "Leader lease {Lease} could not be released; it expires on its own")]
+    public static partial void LeaseReleaseFailed(ILogger logger, string lease, Exception exception);
+}

@@ -1,0 +1,735 @@
+using System.Collections.Immutable;
+using Amazon.DynamoDBv2;
+using Amazon.DynamoDBv2.Model;
+using Ccx.Dns.Endpoints;
+using Ccx.Dns.Internal;
+using Ccx.Dns.Planning;
+using Ccx.Dns.Providers;
+using Ccx.Dns.Registry.DynamoDb.Internal;
+using Ccx.Dns.Registry.Txt;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Options;
+
+namespace Ccx.Dns.Registry.DynamoDb;
+
+/// <summary>
+/// ExternalDNS's DynamoDB registry: ownership is kept in a DynamoDB table instead of TXT records, one item per owned
+/// record set — <c>k</c> = <c>name#TYPE#setIdentifier</c> (the hash key), <c>o</c> = owner id, <c>l</c> = the other
+/// labels — so that this library and ExternalDNS can share a table.
+/// </summary>
+/// <remarks>
+/// <para><b>Reading.</b> <see cref="GetRecordsAsync"/> checks the table once (DescribeTable: it must exist, or is
+/// created with <see cref="DynamoDbRegistryOptions.CreateTableIfMissing"/>, with hash key <c>k</c> of type string and
+/// no range key), scans this owner's items (<c>o = :owner</c>, consistent read, every page), reads the provider and
+/// attaches the items' labels to the records they own. An item of ours whose record the provider does not have is an
+/// <i>orphan</i>. ExternalDNS TXT ownership records found at the provider are consumed for migration: a record with no
+/// item but with TXT ownership gets those labels and the <see cref="ProviderSpecificNames.DynamoDbNeedsMigration"/>
+/// marker, so that the planner updates it and the update copies its ownership into the table. Ownership TXT records
+/// that own nothing left to migrate (already migrated, or orphaned) are returned as TXT endpoints owned by
+/// <see cref="OwnerId"/> when their text names this owner (or the old owner), so that the planner deletes them — only
+/// when TXT is one of the reconciler's managed record types, as in ExternalDNS; others keep their own owner label and
+/// are left alone.</para>
+/// <para><b>Applying</b> runs in three steps, in an order chosen so that a failure or a crash at any point leaves a
+/// state the next reconcile repairs:</para>
+/// <list type="number">
+/// <item><description><i>Claim</i> (before the provider): a PartiQL <c>INSERT</c> for every create (DynamoDB refuses
+/// it with <c>DuplicateItem</c> when any owner holds the key), an owner-conditioned <c>UPDATE</c> of the labels for
+/// every update whose labels change (or an <c>INSERT</c> when the record migrates from TXT ownership), and an
+/// owner-conditioned <c>UPDATE</c> re-adopting our own orphan for a create of its key. Parameterised statements, in
+/// BatchExecuteStatement calls of at most 25 with distinct keys. A create whose key another owner holds (or an update
+/// whose item is no longer ours) is dropped from the provider's changes and reported in
+/// <see cref="RegistryApplyResult.Rejected"/>; it is never applied. Any other statement error fails the apply before
+/// the provider is called.</description></item>
+/// <item><description><i>Provider</i>: the remaining changes are applied.</description></item>
+/// <item><description><i>Release</i> (after the provider succeeded): an owner-conditioned <c>DELETE</c> for every
+/// deleted record and every orphan.</description></item>
+/// </list>
+/// <para>Cut points: a failure after some claims and before (or inside) the provider call leaves items we own without
+/// records — orphans, which never block us (a later create of the same key re-adopts them with an <c>UPDATE</c>) and are
+/// deleted by our next apply, as ExternalDNS does. A failure after the provider and before or during the release
+/// leaves the same kind of orphans for deleted records. A provider record never exists without its item first: the
+/// item is written before the record and deleted after it, so we never lose the ownership of a record we created.
+/// Any failure drops the registry's view, so that the next call reads the table and the provider again. An orphan can
+/// block another owner's create of the same name only until our next apply. Orphan clean-up assumes that a single
+/// instance per owner applies changes at a time (use a leader lease with several replicas).</para>
+/// <para>The registry keeps its view between calls: with <see cref="DynamoDbRegistryOptions.CacheInterval"/> above zero
+/// it serves it for the interval without any DynamoDB or provider call, patched after each successful apply. Calls are
+/// serialised.</para>
+/// </remarks>
+[System.Diagnostics.CodeAnalysis.SuppressMessage("Design", "CA1001", Justification = "The semaphore never creates a wait handle; the owned client is disposed in Dispose.")]
+public sealed class DynamoDbRegistry : IRegistry, IDisposable
+{
+    /// <summary>The most statements DynamoDB accepts in one BatchExecuteStatement call.</summary>
+    public const int MaxBatchSize = OwnershipTable.MaxBatchSize;
+
+    private readonly IDnsProvider _provider;
+    private readonly IAmazonDynamoDB _client;
+    private readonly bool _ownsClient;
+    private readonly OwnershipTable _table;
+    private readonly TimeProvider _timeProvider;
+    private readonly ILogger _logger;
+    private readonly string _oldOwnerId;
+    private readonly TimeSpan _cacheInterval;
+    private readonly TxtNameMapper _mapper;
+    private readonly TxtOwnershipCodec _codec;
+    private readonly SemaphoreSlim _gate = new(1, 1);
+    private View? _view;
+
+    /// <summary>Creates a DynamoDB registry over a provider, using a DynamoDB client it does not own.</summary>
+    /// <param name="provider">The DNS provider holding the records (and any TXT ownership records to migrate).</param>
+    /// <param name="client">The DynamoDB client.</param>
+    /// <param name="options">The options; validated with <see cref="DynamoDbRegistryOptionsValidator"/>. <see cref="DynamoDbRegistryOptions.Region"/> and <see cref="DynamoDbRegistryOptions.ServiceUrl"/> are not used.</param>
+    /// <param name="timeProvider">The clock for the cache; <see cref="TimeProvider.System"/> when <see langword="null"/>.</param>
+    /// <param name="logger">The logger; none when <see langword="null"/>.</param>
+    /// <exception cref="OptionsValidationException">The options are invalid.</exception>
+    public DynamoDbRegistry(IDnsProvider provider, IAmazonDynamoDB client, DynamoDbRegistryOptions options, TimeProvider? timeProvider = null, ILogger<DynamoDbRegistry>? logger = null)
+        : this(provider, client, ownsClient: false, options, timeProvider, logger)
+    {
+    }
+
+    /// <summary>
+    /// Creates a DynamoDB registry over a provider with its own DynamoDB client for <see cref="DynamoDbRegistryOptions.Region"/>
+    /// and <see cref="DynamoDbRegistryOptions.ServiceUrl"/>, credentials from the AWS SDK's default chain.
+    /// </summary>
+    /// <param name="provider">The DNS provider.</param>
+    /// <param name="options">The options; validated with <see cref="DynamoDbRegistryOptionsValidator"/>.</param>
+    /// <param name="timeProvider">The clock; <see cref="TimeProvider.System"/> when <see langword="null"/>.</param>
+    /// <param name="logger">The logger; none when <see langword="null"/>.</param>
+    /// <exception cref="OptionsValidationException">The options are invalid.</exception>
+    public DynamoDbRegistry(IDnsProvider provider, DynamoDbRegistryOptions options, TimeProvider? timeProvider = null, ILogger<DynamoDbRegistry>? logger = null)
+        : this(provider, CreateClient(options), ownsClient: true, options, timeProvider, logger)
+    {
+    }
+
+    private DynamoDbRegistry(IDnsProvider provider, IAmazonDynamoDB client, bool ownsClient, DynamoDbRegistryOptions options, TimeProvider? timeProvider, ILogger<DynamoDbRegistry>? logger)
+    {
+        ArgumentNullException.ThrowIfNull(provider);
+        ArgumentNullException.ThrowIfNull(client);
+        ArgumentNullException.ThrowIfNull(options);
+        Validate(options);
+        _provider = provider;
+        _client = client;
+        _ownsClient = ownsClient;
+        _timeProvider = timeProvider ?? TimeProvider.System;
+        _logger = logger ?? NullLogger<DynamoDbRegistry>.Instance;
+        _table = new OwnershipTable(client, options.TableName, options.CreateTableIfMissing, _timeProvider, _logger);
+        OwnerId = options.OwnerId;
+        _oldOwnerId = options.OldOwnerId ?? string.Empty;
+        _cacheInterval = options.CacheInterval;
+        _mapper = new TxtNameMapper(options.TxtPrefix, options.TxtSuffix, options.TxtWildcardReplacement);
+        _codec = new TxtOwnershipCodec(options.TxtEncryptionAesKey);
+    }
+
+    /// <inheritdoc />
+    public string OwnerId { get; }
+
+    /// <inheritdoc />
+    public DomainFilter DomainFilter => _provider.DomainFilter;
+
+    /// <summary>The ownership table's name.</summary>
+    public string TableName => _table.Name;
+
+    /// <summary>
+    /// Checks the table now (and creates it when missing and allowed) instead of at the first read, for a start-up
+    /// check. Reads check it anyway.
+    /// </summary>
+    /// <param name="cancellationToken">Cancels the check.</param>
+    /// <returns>A task that completes when the table is usable.</returns>
+    /// <exception cref="DnsProviderException">The table is missing or has another key schema, or DynamoDB failed.</exception>
+    public async Task EnsureTableAsync(CancellationToken cancellationToken = default)
+    {
+        await _gate.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            await _table.EnsureAsync(cancellationToken).ConfigureAwait(false);
+        }
+        finally
+        {
+            _gate.Release();
+        }
+    }
+
+    /// <inheritdoc />
+    public async Task<IReadOnlyList<DnsEndpoint>> GetRecordsAsync(CancellationToken cancellationToken = default)
+    {
+        await _gate.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            var view = _view;
+            var now = _timeProvider.GetUtcNow();
+            if (view is not null && _cacheInterval > TimeSpan.Zero && now - view.ReadAt < _cacheInterval)
+            {
+                var cached = view.Labelled ??= Label(view);
+                Log.CacheHit(_logger, cached.Count, now - view.ReadAt);
+                return cached;
+            }
+
+            view = await ReadViewAsync(cancellationToken).ConfigureAwait(false);
+            return view.Labelled ??= Label(view);
+        }
+        finally
+        {
+            _gate.Release();
+        }
+    }
+
+    /// <inheritdoc />
+    public async Task<RegistryApplyResult> ApplyChangesAsync(DnsChanges changes, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(changes);
+        if (changes.UpdateOld.Count != changes.UpdateNew.Count)
+        {
+            throw new ArgumentException(
+                $"update lists differ in length: {changes.UpdateOld.Count} old, {changes.UpdateNew.Count} new",
+                nameof(changes));
+        }
+
+        await _gate.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            var view = _view ?? await ReadViewAsync(cancellationToken).ConfigureAwait(false);
+            view.Labelled ??= Label(view);
+            try
+            {
+                return await ApplyCoreAsync(view, changes, cancellationToken).ConfigureAwait(false);
+            }
+            catch
+            {
+                // Nothing is known about what was written: read the table and the provider again next time.
+                _view = null;
+                throw;
+            }
+        }
+        finally
+        {
+            _gate.Release();
+        }
+    }
+
+    /// <inheritdoc />
+    public IReadOnlyList<DnsEndpoint> AdjustEndpoints(IReadOnlyList<DnsEndpoint> endpoints) => _provider.AdjustEndpoints(endpoints);
+
+    /// <summary>Disposes the DynamoDB client when the registry created it.</summary>
+    public void Dispose()
+    {
+        if (_ownsClient)
+        {
+            _client.Dispose();
+        }
+    }
+
+    private static void Validate(DynamoDbRegistryOptions options)
+    {
+        var validation = new DynamoDbRegistryOptionsValidator().Validate(Options.DefaultName, options);
+        if (validation.Failed)
+        {
+            throw new OptionsValidationException(Options.DefaultName, typeof(DynamoDbRegistryOptions), validation.Failures);
+        }
+    }
+
+    private static AmazonDynamoDBClient CreateClient(DynamoDbRegistryOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        Validate(options);
+        return DynamoDbClients.Create(options.Region, options.ServiceUrl);
+    }
+
+    private bool IsOurs(string? owner) =>
+        owner is not null
+        && (string.Equals(owner, OwnerId, StringComparison.Ordinal)
+            || (_oldOwnerId.Length > 0 && string.Equals(owner, _oldOwnerId, StringComparison.Ordinal)));
+
+    // ---------------------------------------------------------------- reading
+
+    private async Task<View> ReadViewAsync(CancellationToken cancellationToken)
+    {
+        _view = null;
+        await _table.EnsureAsync(cancellationToken).ConfigureAwait(false);
+        var (items, pages) = await _table.ScanAsync(OwnerId, _oldOwnerId, cancellationToken).ConfigureAwait(false);
+        var records = await _provider.GetRecordsAsync(cancellationToken).ConfigureAwait(false);
+        var view = new View(_timeProvider.GetUtcNow(), items);
+        foreach (var record in records)
+        {
+            AddProviderRecord(view, record);
+        }
+
+        view.Labelled = Label(view);
+        Log.ViewRead(_logger, items.Count, _table.Name, pages, records.Count, view.Orphans.Count, view.Migrations);
+        _view = view;
+        return view;
+    }
+
+    /// <summary>Adds a record as the provider holds it: TXT ownership records are set aside for migration, the others kept.</summary>
+    private void AddProviderRecord(View view, DnsEndpoint record)
+    {
+        if (record.RecordType == RecordType.TXT && record.Targets.Count > 0 && _codec.TryParse(record.Targets[0], out var labels))
+        {
+            MigrationKey? owned = _mapper.TryParseTxtName(record.DnsName, out var name)
+                ? new MigrationKey(name.DnsName, name.RecordType?.Value ?? string.Empty, record.SetIdentifier)
+                : null;
+            view.Records.Remove(record.Key);
+            view.OldTxt[record.Key] = new OldTxtRecord(record, labels, owned);
+            return;
+        }
+
+        view.OldTxt.Remove(record.Key);
+        view.Records[record.Key] = record.Labels.Count == 0 ? record : record with { Labels = ImmutableSortedDictionary<string, string>.Empty };
+    }
+
+    /// <summary>Attaches ownership to the records of a view; computes its orphans and pending migrations.</summary>
+    private System.Collections.ObjectModel.ReadOnlyCollection<DnsEndpoint> Label(View view)
+    {
+        Dictionary<MigrationKey, OldTxtRecord>? byOwned = null;
+        if (view.OldTxt.Count > 0)
+        {
+            byOwned = [];
+            foreach (var txt in view.OldTxt.Values)
+            {
+                if (txt.Owned is { } owned)
+                {
+                    byOwned[owned] = txt;
+                }
+            }
+        }
+
+        var result = new List<DnsEndpoint>(view.Records.Count + view.OldTxt.Count);
+        var orphans = new HashSet<EndpointKey>(view.Items.Keys);
+        var usedTxt = new HashSet<EndpointKey>();
+        var migrations = 0;
+        foreach (var record in view.Records.Values)
+        {
+            if (view.Items.TryGetValue(record.Key, out var item))
+            {
+                orphans.Remove(record.Key);
+                result.Add(record.WithLabels(item.Labels.SetItem(EndpointLabels.OwnerKey, OwnerId)));
+                continue;
+            }
+
+            if (byOwned is not null && FindTxtOwnership(byOwned, record) is { } txt)
+            {
+                usedTxt.Add(txt.Record.Key);
+                var labels = txt.Labels.Remove(EndpointLabels.TxtEncryptionNonceKey);
+                if (IsOurs(txt.Owner))
+                {
+                    labels = labels.SetItem(EndpointLabels.OwnerKey, OwnerId);
+                }
+
+                migrations++;
+                result.Add(record.WithLabels(labels).WithProviderSpecific(ProviderSpecificNames.DynamoDbNeedsMigration, "true"));
+                continue;
+            }
+
+            result.Add(record);
+        }
+
+        var pendingTxt = 0;
+        foreach (var txt in view.OldTxt.Values)
+        {
+            if (usedTxt.Contains(txt.Record.Key))
+            {
+                continue;
+            }
+
+            // Already migrated, or owning nothing: ours are returned as owned so that the planner deletes them (when
+            // TXT is managed); another owner's keep that owner and are left alone.
+            var owner = IsOurs(txt.Owner) ? OwnerId : txt.Owner ?? string.Empty;
+            result.Add(txt.Record.WithLabels(ImmutableSortedDictionary<string, string>.Empty.Add(EndpointLabels.OwnerKey, owner)));
+            pendingTxt++;
+        }
+
+        if (pendingTxt > 0 && pendingTxt != view.LoggedPendingTxt)
+        {
+            Log.OldTxtPending(_logger, pendingTxt);
+            view.LoggedPendingTxt = pendingTxt;
+        }
+
+        view.Orphans = orphans;
+        view.Migrations = migrations;
+        return result.AsReadOnly();
+    }
+
+    private OldTxtRecord? FindTxtOwnership(Dictionary<MigrationKey, OldTxtRecord> byOwned, DnsEndpoint record)
+    {
+        var name = DnsNames.Normalize(record.DnsName);
+        if (_mapper.WildcardReplacement.Length > 0 && (name == "*" || name.StartsWith("*.", StringComparison.Ordinal)))
+        {
+            name = _mapper.WildcardReplacement + name[1..];
+        }
+
+        if (byOwned.TryGetValue(new MigrationKey(name, record.RecordType.Value, record.SetIdentifier), out var found))
+        {
+            return found;
+        }
+
+        // As the TXT registry: AAAA ownership is per type only; the others fall back to the legacy untyped format.
+        return record.RecordType != RecordType.AAAA && byOwned.TryGetValue(new MigrationKey(name, string.Empty, record.SetIdentifier), out found)
+            ? found
+            : null;
+    }
+
+    // ---------------------------------------------------------------- applying
+
+    private async Task<RegistryApplyResult> ApplyCoreAsync(View view, DnsChanges changes, CancellationToken cancellationToken)
+    {
+        var rejected = new List<RejectedEndpoint>();
+        var claims = new List<Claim>();
+        var releases = new Dictionary<EndpointKey, OwnershipItem>();
+        var claimed = new HashSet<EndpointKey>();
+
+        // Creates: claim every key (INSERT), or re-adopt our own item (UPDATE when it differs).
+        var creates = new List<DnsEndpoint?>(changes.Create.Count);
+        foreach (var record in changes.Create)
+        {
+            var owned = record.WithLabel(EndpointLabels.OwnerKey, OwnerId);
+            creates.Add(owned);
+            if (!claimed.Add(owned.Key))
+            {
+                continue;
+            }
+
+            var claim = new Claim(owned.Key, OwnershipItem.LabelsOf(owned), creates.Count - 1, isCreate: true);
+            if (view.Items.TryGetValue(owned.Key, out var item))
+            {
+                claim.KeyText = item.KeyText;
+                if (!string.Equals(item.Owner, OwnerId, StringComparison.Ordinal) || !OwnershipItem.SameLabels(item.Labels, claim.Labels))
+                {
+                    claim.ExpectedOwner = item.Owner;
+                }
+                else
+                {
+                    continue; // our orphan already says this: nothing to write
+                }
+            }
+
+            claims.Add(claim);
+        }
+
+        // Updates: owner-filtered; labels rewritten when they change; records migrating from TXT are inserted.
+        var updates = new List<(DnsEndpoint Old, DnsEndpoint New)?>(changes.UpdateNew.Count);
+        for (var i = 0; i < changes.UpdateNew.Count; i++)
+        {
+            var old = changes.UpdateOld[i];
+            if (!old.IsOwnedBy(OwnerId))
+            {
+                Refuse(rejected, changes.UpdateNew[i], NotOwnedReason(old));
+                updates.Add(null);
+                continue;
+            }
+
+            var updated = changes.UpdateNew[i].WithLabel(EndpointLabels.OwnerKey, OwnerId);
+            updates.Add((old.WithoutProviderSpecific(ProviderSpecificNames.DynamoDbNeedsMigration), updated));
+            if (old.Key != updated.Key)
+            {
+                AddRelease(view, releases, old.Key);
+            }
+
+            if (!claimed.Add(updated.Key))
+            {
+                continue;
+            }
+
+            var claim = new Claim(updated.Key, OwnershipItem.LabelsOf(updated), updates.Count - 1, isCreate: false);
+            if (view.Items.TryGetValue(updated.Key, out var item))
+            {
+                claim.KeyText = item.KeyText;
+                if (string.Equals(item.Owner, OwnerId, StringComparison.Ordinal) && OwnershipItem.SameLabels(item.Labels, claim.Labels))
+                {
+                    continue; // unchanged labels: no statement, as in ExternalDNS
+                }
+
+                claim.ExpectedOwner = item.Owner;
+            }
+
+            // Not in the table: a migration from TXT ownership (or a view older than the item): INSERT.
+            claims.Add(claim);
+        }
+
+        // Deletes: owner-filtered; their items are released after the provider deleted the records.
+        var deletes = new List<DnsEndpoint>(changes.Delete.Count);
+        foreach (var record in changes.Delete)
+        {
+            if (!record.IsOwnedBy(OwnerId))
+            {
+                Refuse(rejected, record, NotOwnedReason(record));
+                continue;
+            }
+
+            deletes.Add(record);
+            if (!view.OldTxt.ContainsKey(record.Key))
+            {
+                AddRelease(view, releases, record.Key);
+            }
+        }
+
+        // Orphans not re-adopted above are released too (ExternalDNS deletes them on every apply).
+        foreach (var orphan in view.Orphans)
+        {
+            if (!claimed.Contains(orphan))
+            {
+                AddRelease(view, releases, orphan);
+            }
+        }
+
+        // A key claimed in this apply is never released by it (a delete and a create of one key in one change set).
+        foreach (var key in claimed)
+        {
+            releases.Remove(key);
+        }
+
+        // Step 1: claims (two rounds at most: a lost INSERT of our own item becomes an UPDATE, a failed UPDATE of a
+        // vanished item becomes an INSERT).
+        var pending = claims;
+        for (var round = 0; pending.Count > 0; round++)
+        {
+            var retry = await ClaimAsync(view, pending, canRetry: round == 0, cancellationToken).ConfigureAwait(false);
+            pending = retry;
+        }
+
+        foreach (var claim in claims)
+        {
+            if (claim.RejectReason is not { } reason)
+            {
+                continue;
+            }
+
+            if (claim.IsCreate)
+            {
+                Refuse(rejected, creates[claim.Index]!, reason + "; the record was not created");
+                creates[claim.Index] = null;
+            }
+            else if (updates[claim.Index] is { } pair)
+            {
+                Refuse(rejected, pair.New, reason + "; the record was not updated");
+                updates[claim.Index] = null;
+                releases.Remove(pair.Old.Key);
+            }
+        }
+
+        var applied = new DnsChanges
+        {
+            Create = [.. creates.OfType<DnsEndpoint>().DistinctBy(e => e.Key)],
+            UpdateOld = [.. updates.OfType<(DnsEndpoint Old, DnsEndpoint New)>().Select(p => p.Old)],
+            UpdateNew = [.. updates.OfType<(DnsEndpoint Old, DnsEndpoint New)>().Select(p => p.New)],
+            Delete = deletes,
+        };
+
+        // Step 2: the provider.
+        if (applied.Count > 0)
+        {
+            try
+            {
+                await _provider.ApplyChangesAsync(applied, cancellationToken).ConfigureAwait(false);
+            }
+            catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
+            {
+                Log.ProviderFailed(_logger, ex);
+                throw;
+            }
+        }
+        else
+        {
+            Log.NothingToApply(_logger);
+        }
+
+        Patch(view, applied);
+
+        // Step 3: release the items of deleted records and of orphans.
+        if (releases.Count > 0)
+        {
+            await ReleaseAsync(view, releases, cancellationToken).ConfigureAwait(false);
+        }
+
+        view.Labelled = Label(view);
+        return new RegistryApplyResult(applied, rejected);
+    }
+
+    private void AddRelease(View view, Dictionary<EndpointKey, OwnershipItem> releases, EndpointKey key)
+    {
+        releases[key] = view.Items.TryGetValue(key, out var item)
+            ? item
+            : new OwnershipItem(key.ToString(), OwnerId, ImmutableSortedDictionary<string, string>.Empty);
+    }
+
+    /// <summary>Runs one round of claim statements; returns the claims to try again (only when <paramref name="canRetry"/>).</summary>
+    private async Task<List<Claim>> ClaimAsync(View view, List<Claim> claims, bool canRetry, CancellationToken cancellationToken)
+    {
+        var statements = claims.Select(c => c.ExpectedOwner is { } expected
+            ? _table.Update(c.KeyText, expected, OwnerId, c.Labels)
+            : _table.Insert(c.KeyText, OwnerId, c.Labels)).ToList();
+        var responses = await _table.ExecuteAsync(statements, cancellationToken).ConfigureAwait(false);
+        var retry = new List<Claim>();
+        List<string>? failures = null;
+        var transient = true;
+        for (var i = 0; i < claims.Count; i++)
+        {
+            var claim = claims[i];
+            var error = responses[i].Error;
+            if (error is null)
+            {
+                Log.StatementApplied(_logger, statements[i].Operation, claim.KeyText);
+                view.Items[claim.Key] = new OwnershipItem(claim.KeyText, OwnerId, claim.Labels);
+                continue;
+            }
+
+            var isInsert = claim.ExpectedOwner is null;
+            if (error.Code == BatchStatementErrorCodeEnum.DuplicateItem || error.Code == BatchStatementErrorCodeEnum.ConditionalCheckFailed)
+            {
+                // Who holds the key now? A failed UPDATE condition returns the item (ALL_OLD) when it exists; a
+                // duplicate INSERT returns nothing, so the holder is read (rare: only when losing a race).
+                var (exists, holder) = error.Code == BatchStatementErrorCodeEnum.DuplicateItem
+                    ? await _table.ReadHolderAsync(claim.KeyText, cancellationToken).ConfigureAwait(false)
+                    : (error.Item is { Count: > 0 }, error.Item is { } existing && existing.TryGetValue(OwnershipTable.OwnerAttribute, out var o) ? o.S : null);
+                if (canRetry && exists && IsOurs(holder))
+                {
+                    claim.ExpectedOwner = holder; // ours after all (written by an earlier, interrupted apply): update it
+                    retry.Add(claim);
+                    continue;
+                }
+
+                if (canRetry && !exists)
+                {
+                    claim.ExpectedOwner = null; // the item vanished: claim the key again
+                    retry.Add(claim);
+                    continue;
+                }
+
+                view.Items.Remove(claim.Key);
+                claim.RejectReason = holder is not null
+                    ? $"the ownership item {claim.KeyText} in DynamoDB table \"{_table.Name}\" is held by owner '{holder}'"
+                    : $"the ownership item {claim.KeyText} in DynamoDB table \"{_table.Name}\" could not be claimed ({error.Code}: {error.Message})";
+                continue;
+            }
+
+            failures ??= [];
+            failures.Add($"{(isInsert ? "inserting" : "updating")} dynamodb record \"{claim.KeyText}\": {error.Code}: {error.Message}");
+            transient &= DynamoDbErrors.IsTransient(error.Code);
+        }
+
+        if (failures is not null)
+        {
+            // Items written by the statements that succeeded are orphans now; the next reconcile re-adopts or deletes them.
+            throw new DnsProviderException(string.Join("; ", failures), transient);
+        }
+
+        return retry;
+    }
+
+    private async Task ReleaseAsync(View view, Dictionary<EndpointKey, OwnershipItem> releases, CancellationToken cancellationToken)
+    {
+        var keys = releases.Keys.ToList();
+        var statements = keys.Select(k => _table.Delete(releases[k].KeyText, releases[k].Owner)).ToList();
+        IReadOnlyList<BatchStatementResponse> responses;
+        try
+        {
+            responses = await _table.ExecuteAsync(statements, cancellationToken).ConfigureAwait(false);
+        }
+        catch (DnsProviderException ex)
+        {
+            throw new DnsProviderException(
+                "the record changes were applied, but releasing their ownership items failed (they stay as orphans until a later apply deletes them): " + ex.Message,
+                ex.IsTransient,
+                ex) { IsPartial = true };
+        }
+
+        List<string>? failures = null;
+        var transient = true;
+        for (var i = 0; i < keys.Count; i++)
+        {
+            var error = responses[i].Error;
+            if (error is null || error.Code == BatchStatementErrorCodeEnum.ConditionalCheckFailed)
+            {
+                // A failed owner condition: another owner holds the key now; it is not ours to delete.
+                Log.StatementApplied(_logger, error is null ? "DELETE" : "SKIP DELETE (not ours)", statements[i].KeyText);
+                view.Items.Remove(keys[i]);
+                continue;
+            }
+
+            Log.DeleteFailed(_logger, statements[i].KeyText, $"{error.Code}: {error.Message}");
+            failures ??= [];
+            failures.Add($"deleting dynamodb record \"{statements[i].KeyText}\": {error.Code}: {error.Message}");
+            transient &= DynamoDbErrors.IsTransient(error.Code);
+        }
+
+        if (failures is not null)
+        {
+            throw new DnsProviderException(
+                "the record changes were applied, but releasing ownership items failed (they stay as orphans until a later apply deletes them): " + string.Join("; ", failures),
+                transient) { IsPartial = true };
+        }
+    }
+
+    /// <summary>Brings the view's provider records up to date with changes the provider applied.</summary>
+    private void Patch(View view, DnsChanges applied)
+    {
+        foreach (var record in applied.Delete.Concat(applied.UpdateOld))
+        {
+            view.Records.Remove(record.Key);
+            view.OldTxt.Remove(record.Key);
+        }
+
+        foreach (var record in applied.UpdateNew.Concat(applied.Create))
+        {
+            AddProviderRecord(view, record.WithoutProviderSpecific(ProviderSpecificNames.DynamoDbNeedsMigration));
+        }
+    }
+
+    private string NotOwnedReason(DnsEndpoint record) =>
+        $"the record is not owned by '{OwnerId}' (owner '{record.Owner ?? "none"}'); the registry does not change it";
+
+    private void Refuse(List<RejectedEndpoint> rejected, DnsEndpoint record, string reason)
+    {
+        Log.Refused(_logger, record, reason);
+        rejected.Add(new RejectedEndpoint(record, reason));
+    }
+
+    private sealed class View(DateTimeOffset readAt, Dictionary<EndpointKey, OwnershipItem> items)
+    {
+        public DateTimeOffset ReadAt { get; } = readAt;
+
+        /// <summary>Our items (owner or old owner) by record key.</summary>
+        public Dictionary<EndpointKey, OwnershipItem> Items { get; } = items;
+
+        /// <summary>The provider's records, without TXT ownership records.</summary>
+        public Dictionary<EndpointKey, DnsEndpoint> Records { get; } = [];
+
+        /// <summary>ExternalDNS TXT ownership records found at the provider.</summary>
+        public Dictionary<EndpointKey, OldTxtRecord> OldTxt { get; } = [];
+
+        /// <summary>Keys of our items without a provider record, as of the last labelling.</summary>
+        public HashSet<EndpointKey> Orphans { get; set; } = [];
+
+        public int Migrations { get; set; }
+
+        public int LoggedPendingTxt { get; set; }
+
+        public System.Collections.ObjectModel.ReadOnlyCollection<DnsEndpoint>? Labelled { get; set; }
+    }
+
+    /// <summary>A TXT ownership record and the record it owns (name lower-case, type empty for the legacy format).</summary>
+    private sealed record OldTxtRecord(DnsEndpoint Record, ImmutableSortedDictionary<string, string> Labels, MigrationKey? Owned)
+    {
+        public string? Owner => Labels.TryGetValue(EndpointLabels.OwnerKey, out var owner) ? owner : null;
+    }
+
+    private readonly record struct MigrationKey(string DnsName, string RecordType, string SetIdentifier);
+
+    private sealed class Claim(EndpointKey key, ImmutableSortedDictionary<string, string> labels, int index, bool isCreate)
+    {
+        public EndpointKey Key { get; } = key;
+
+        public string KeyText { get; set; } = key.ToString();
+
+        public ImmutableSortedDictionary<string, string> Labels { get; } = labels;
+
+        /// <summary>The index of the create or update pair the claim is for.</summary>
+        public int Index { get; } = index;
+
+        public bool IsCreate { get; } = isCreate;
+
+        /// <summary>The owner the stored item must have for an UPDATE; <see langword="null"/> for an INSERT.</summary>
+        public string? ExpectedOwner { get; set; }
+
+        public string? RejectReason { get; set; }
+    }
+}

@@ -1,0 +1,76 @@
+using Amazon.DynamoDBv2;
+using Ccx.Dns.Providers;
+using Ccx.Dns.Registry;
+using Ccx.Dns.Registry.DynamoDb;
+using Ccx.Dns.Registry.DynamoDb.Internal;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+
+namespace Ccx.Dns;
+
+/// <summary>Registers the <see cref="DynamoDbRegistry"/>.</summary>
+public static class DynamoDbRegistryBuilderExtensions
+{
+    /// <summary>Registers <see cref="DynamoDbRegistry"/> as the <see cref="IRegistry"/> with default options (table <c>external-dns</c>, owner id <c>default</c>).</summary>
+    /// <param name="builder">The reconciler builder.</param>
+    /// <returns>The builder.</returns>
+    public static IDnsReconcilerBuilder AddDynamoDbRegistry(this IDnsReconcilerBuilder builder) => builder.AddDynamoDbRegistry(static _ => { });
+
+    /// <summary>
+    /// Registers <see cref="DynamoDbRegistry"/> as the <see cref="IRegistry"/> (unless a registry is already
+    /// registered), its options validated at start. The registry wraps the registered <see cref="IDnsProvider"/> and
+    /// uses the registered <see cref="IAmazonDynamoDB"/> when there is one, otherwise its own client for the
+    /// configured region and endpoint with the AWS SDK's default credentials. When the host starts, the table is
+    /// checked (and created when missing and allowed): a missing table or a wrong key schema stops the start.
+    /// </summary>
+    /// <param name="builder">The reconciler builder.</param>
+    /// <param name="configure">Configures the options.</param>
+    /// <returns>The builder.</returns>
+    public static IDnsReconcilerBuilder AddDynamoDbRegistry(this IDnsReconcilerBuilder builder, Action<DynamoDbRegistryOptions> configure)
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        ArgumentNullException.ThrowIfNull(configure);
+        builder.Services.Configure(configure);
+        return AddCore(builder);
+    }
+
+    /// <summary>
+    /// Registers <see cref="DynamoDbRegistry"/> as the <see cref="IRegistry"/> (see
+    /// <see cref="AddDynamoDbRegistry(IDnsReconcilerBuilder, Action{DynamoDbRegistryOptions})"/>), its options bound from
+    /// a configuration section (keys named as the <see cref="DynamoDbRegistryOptions"/> properties).
+    /// </summary>
+    /// <param name="builder">The reconciler builder.</param>
+    /// <param name="configuration">The configuration section.</param>
+    /// <returns>The builder.</returns>
+    public static IDnsReconcilerBuilder AddDynamoDbRegistry(this IDnsReconcilerBuilder builder, IConfiguration configuration)
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        ArgumentNullException.ThrowIfNull(configuration);
+        builder.Services.Configure<DynamoDbRegistryOptions>(configuration);
+        return AddCore(builder);
+    }
+
+    private static IDnsReconcilerBuilder AddCore(IDnsReconcilerBuilder builder)
+    {
+        var services = builder.Services;
+        services.AddOptions<DynamoDbRegistryOptions>().ValidateOnStart();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<DynamoDbRegistryOptions>, DynamoDbRegistryOptionsValidator>());
+        services.TryAddSingleton(TimeProvider.System);
+        services.TryAddSingleton<IRegistry>(sp =>
+        {
+            var provider = sp.GetRequiredService<IDnsProvider>();
+            var options = sp.GetRequiredService<IOptions<DynamoDbRegistryOptions>>().Value;
+            var timeProvider = sp.GetRequiredService<TimeProvider>();
+            var logger = sp.GetService<ILogger<DynamoDbRegistry>>();
+            return sp.GetService<IAmazonDynamoDB>() is { } client
+                ? new DynamoDbRegistry(provider, client, options, timeProvider, logger)
+                : new DynamoDbRegistry(provider, options, timeProvider, logger);
+        });
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IHostedService, DynamoDbRegistryStartupCheck>());
+        return builder;
+    }
+}
