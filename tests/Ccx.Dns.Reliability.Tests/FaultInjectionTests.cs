@@ -9,6 +9,9 @@ using Ccx.Dns.Providers.Caching;
 using Ccx.Dns.Providers.InMemory;
 using Ccx.Dns.Reconciliation;
 using Ccx.Dns.Registry.Txt;
+using Ccx.Dns.DynamoDb.Tests.Infrastructure;
+using Ccx.Dns.Registry;
+using Ccx.Dns.Registry.DynamoDb;
 using Ccx.Dns.Reliability.Tests.Infrastructure;
 using Ccx.Dns.Rfc2136;
 using Microsoft.Extensions.Logging.Abstractions;
@@ -106,18 +109,45 @@ public sealed class FaultInjectionTests(ITestOutputHelper output)
         });
     }
 
-    private static async Task<FaultFigures> RunAsync(ZoneUnderTest target, int seed, int rounds, bool encrypted, bool cached, Naming naming)
+    [Fact]
+    [Trait("Category", "Integration")]
+    public async Task RunOnceAsync_RandomChangesUnderRandomFaultsWithDynamoDbRegistry_ConvergesAndKeepsForeignRecords()
+    {
+        var seed = ReliabilitySeed.Get(13);
+        var fixture = new DynamoDbLocalFixture();
+        try
+        {
+            await fixture.InitializeAsync();
+            var dynamo = new DynamoDbOwnership(fixture, await fixture.CreateTableAsync());
+            var inner = new InMemoryDnsProvider([Zone]);
+            await ReliabilitySeed.RunAsync(seed, async () =>
+            {
+                var figures = await RunAsync(
+                    new ZoneUnderTest(Zone, inner, () => Task.FromResult(inner.GetZoneRecords(Zone))), seed, ReliabilitySeed.Rounds(300), encrypted: false, cached: false, new Naming(string.Empty, string.Empty), dynamo);
+                output.WriteLine("DynamoDB registry: " + figures);
+                Assert.True(figures.MaxReconcilesToConverge <= ConvergenceBound, $"converged only after {figures.MaxReconcilesToConverge} reconciles");
+                Assert.All(Enum.GetValues<FaultKind>(), kind => Assert.True(figures.Faults[kind] > 0, $"fault kind {kind} never injected"));
+            });
+        }
+        finally
+        {
+            await fixture.DisposeAsync();
+        }
+    }
+
+    private static async Task<FaultFigures> RunAsync(ZoneUnderTest target, int seed, int rounds, bool encrypted, bool cached, Naming naming, DynamoDbOwnership? dynamo = null)
     {
         var random = new Random(seed);
         var zone = target.Zone;
         var faulty = new FaultInjectingDnsProvider(target.Provider, random);
-        var foreign = await SeedForeignAsync(target);
+        var foreign = await SeedForeignAsync(target, dynamo);
+        var foreignItems = dynamo is null ? [] : await dynamo.ForeignItemsAsync();
         var model = new DesiredStateModel(random, zone, poolSize: 24, [("shared0." + zone, RecordType.A), ("shared1." + zone, RecordType.CNAME)]);
         model.Start();
         var audit = new ZoneAudit(OwnerId, new TxtNameMapper(naming.Prefix, null, naming.WildcardReplacement), new TxtOwnershipCodec(encrypted ? AesKey : null, encrypted));
         var figures = new FaultFigures();
         var watch = Stopwatch.StartNew();
-        var instance = Create(faulty, model, encrypted, cached, naming);
+        var instance = Create(faulty, model, encrypted, cached, naming, dynamo);
         try
         {
             for (var round = 1; round <= rounds; round++)
@@ -131,7 +161,7 @@ public sealed class FaultInjectionTests(ITestOutputHelper output)
                         model.Mutate();
                     }
 
-                    instance = await RunAsync(instance, faulty, model, encrypted, cached, naming, figures, round);
+                    instance = await RunAsync(instance, faulty, model, encrypted, cached, naming, dynamo, figures, round);
                 }
 
                 // Faults stop: the zone must converge within the bound, then every invariant must hold.
@@ -156,7 +186,12 @@ public sealed class FaultInjectionTests(ITestOutputHelper output)
 
                 figures.Converged(runs);
                 var records = await target.ReadAsync();
-                var problems = audit.Check(records, foreign, model.Achievable);
+                var problems = audit.Check(records, foreign, model.Achievable, dynamo is null ? null : await dynamo.OwnersAsync()).ToList();
+                if (dynamo is not null && !(await dynamo.ForeignItemsAsync()).SequenceEqual(foreignItems))
+                {
+                    problems.Add("the foreign owner's DynamoDB items changed");
+                }
+
                 if (problems.Count > 0)
                 {
                     throw new InvalidOperationException($"round {round}: {problems.Count} invariant violation(s):\n  " + string.Join("\n  ", problems.Take(20))
@@ -190,7 +225,7 @@ public sealed class FaultInjectionTests(ITestOutputHelper output)
     }
 
     private static async Task<ReconcilerInstance> RunAsync(
-        ReconcilerInstance instance, FaultInjectingDnsProvider faulty, DesiredStateModel model, bool encrypted, bool cached, Naming naming, FaultFigures figures, int round)
+        ReconcilerInstance instance, FaultInjectingDnsProvider faulty, DesiredStateModel model, bool encrypted, bool cached, Naming naming, DynamoDbOwnership? dynamo, FaultFigures figures, int round)
     {
         using var run = new CancellationTokenSource();
         faulty.CancelCurrentRun = run.Cancel;
@@ -214,39 +249,41 @@ public sealed class FaultInjectionTests(ITestOutputHelper output)
             // Host shutdown mid-apply: a new process starts with new registry and reconciler instances.
             figures.Restarts++;
             instance.Dispose();
-            return Create(faulty, model, encrypted, cached, naming);
+            return Create(faulty, model, encrypted, cached, naming, dynamo);
         }
     }
 
-    private static ReconcilerInstance Create(FaultInjectingDnsProvider faulty, DesiredStateModel model, bool encrypted, bool cached, Naming naming)
+    private static ReconcilerInstance Create(FaultInjectingDnsProvider faulty, DesiredStateModel model, bool encrypted, bool cached, Naming naming, DynamoDbOwnership? dynamo)
     {
         // Cached: a provider cache and a registry cache that never expire during the run (a new process starts
         // with empty caches), so convergence depends entirely on their invalidation after failed or partial writes.
         IDnsProvider provider = cached ? new CachingDnsProvider(faulty, new CachingDnsProviderOptions { CacheDuration = TimeSpan.FromHours(1) }) : faulty;
-        var registry = new TxtRegistry(provider, new TxtRegistryOptions
-        {
-            OwnerId = OwnerId,
-            EncryptionEnabled = encrypted,
-            EncryptionAesKey = encrypted ? AesKey : null,
-            CacheInterval = cached ? TimeSpan.FromHours(1) : TimeSpan.Zero,
-            Prefix = naming.Prefix,
-            WildcardReplacement = naming.WildcardReplacement,
-        });
+        IRegistry registry = dynamo is not null
+            ? dynamo.NewRegistry(provider, OwnerId)
+            : new TxtRegistry(provider, new TxtRegistryOptions
+            {
+                OwnerId = OwnerId,
+                EncryptionEnabled = encrypted,
+                EncryptionAesKey = encrypted ? AesKey : null,
+                CacheInterval = cached ? TimeSpan.FromHours(1) : TimeSpan.Zero,
+                Prefix = naming.Prefix,
+                WildcardReplacement = naming.WildcardReplacement,
+            });
         var options = new DnsReconcilerOptions { Guard = new SafetyGuardOptions { AllowUnsafePlans = true, AllowEmptySource = true } };
         var reconciler = new DnsReconciler(
             [model.Programmatic, model.Datastores], registry, Microsoft.Extensions.Options.Options.Create(options), TimeProvider.System, NullLogger<DnsReconciler>.Instance);
-        return new ReconcilerInstance(reconciler);
+        return new ReconcilerInstance(reconciler, registry as IDisposable);
     }
 
     /// <summary>Records of another owner (with their ownership records), an unowned record and a plain TXT; returns their snapshot.</summary>
     internal static Task<Dictionary<EndpointKey, string>> SeedForeignAsync(InMemoryDnsProvider provider) =>
-        SeedForeignAsync(new ZoneUnderTest(Zone, provider, () => Task.FromResult(provider.GetZoneRecords(Zone))));
+        SeedForeignAsync(new ZoneUnderTest(Zone, provider, () => Task.FromResult(provider.GetZoneRecords(Zone))), dynamo: null);
 
-    private static async Task<Dictionary<EndpointKey, string>> SeedForeignAsync(ZoneUnderTest target)
+    private static async Task<Dictionary<EndpointKey, string>> SeedForeignAsync(ZoneUnderTest target, DynamoDbOwnership? dynamo)
     {
         var provider = target.Provider;
         var zone = target.Zone;
-        var foreign = new TxtRegistry(provider, new TxtRegistryOptions { OwnerId = "foreign" });
+        IRegistry foreign = dynamo is not null ? dynamo.NewRegistry(provider, "foreign") : new TxtRegistry(provider, new TxtRegistryOptions { OwnerId = "foreign" });
         var applied = await foreign.ApplyChangesAsync(new DnsChanges
         {
             Create =
@@ -266,21 +303,52 @@ public sealed class FaultInjectionTests(ITestOutputHelper output)
             ],
         });
         var snapshot = ZoneAudit.Snapshot(await target.ReadAsync());
-        Assert.Equal(8, snapshot.Count); // 3 records + 3 ownership records + 2 unowned
+        (foreign as IDisposable)?.Dispose();
+        Assert.Equal(dynamo is null ? 8 : 5, snapshot.Count); // 3 records (+ 3 ownership records with TXT) + 2 unowned
         return snapshot;
     }
 
     /// <summary>The zone a run works on: its provider, and how to read it back raw (without faults or caches).</summary>
     private sealed record ZoneUnderTest(string Zone, IDnsProvider Provider, Func<Task<IReadOnlyList<DnsEndpoint>>> ReadAsync);
 
+    /// <summary>Ownership kept in a DynamoDB Local table by the DynamoDB registry instead of TXT records.</summary>
+    private sealed record DynamoDbOwnership(DynamoDbLocalFixture Fixture, string Table)
+    {
+        public DynamoDbRegistry NewRegistry(IDnsProvider provider, string ownerId) =>
+            new(provider, Fixture.NewClient(), new DynamoDbRegistryOptions { TableName = Table, OwnerId = ownerId });
+
+        /// <summary>Every item's owned key and owner.</summary>
+        public async Task<IReadOnlyDictionary<EndpointKey, string>> OwnersAsync()
+        {
+            var owners = new Dictionary<EndpointKey, string>();
+            foreach (var (k, o, _) in await Fixture.ItemsAsync(Table))
+            {
+                var parts = k.Split('#', 3);
+                owners[new EndpointKey(parts[0], new RecordType(parts[1]), parts.Length > 2 ? parts[2] : string.Empty)] = o ?? string.Empty;
+            }
+
+            return owners;
+        }
+
+        /// <summary>The foreign owner's items as text, in key order.</summary>
+        public async Task<List<string>> ForeignItemsAsync() =>
+            [.. (await Fixture.ItemsAsync(Table)).Where(i => i.O == "foreign")
+                .Select(i => $"{i.K} {i.O} {string.Join(",", i.L.OrderBy(l => l.Key, StringComparer.Ordinal).Select(l => l.Key + "=" + l.Value))}")
+                .Order(StringComparer.Ordinal)];
+    }
+
     /// <summary>The TXT registry's naming options for a run.</summary>
     public sealed record Naming(string Prefix, string WildcardReplacement);
 
-    private sealed class ReconcilerInstance(DnsReconciler reconciler) : IDisposable
+    private sealed class ReconcilerInstance(DnsReconciler reconciler, IDisposable? registry) : IDisposable
     {
         public DnsReconciler Reconciler { get; } = reconciler;
 
-        public void Dispose() => Reconciler.Dispose();
+        public void Dispose()
+        {
+            Reconciler.Dispose();
+            registry?.Dispose();
+        }
     }
 
     private sealed class FaultFigures

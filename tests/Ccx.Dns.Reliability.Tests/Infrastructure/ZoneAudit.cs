@@ -14,7 +14,8 @@ public sealed class ZoneAudit(string ownerId, TxtNameMapper mapper, TxtOwnership
     public IReadOnlyList<string> Check(
         IReadOnlyList<DnsEndpoint> zone,
         IReadOnlyDictionary<EndpointKey, string> foreignSnapshot,
-        IReadOnlyCollection<DnsEndpoint> desired)
+        IReadOnlyCollection<DnsEndpoint> desired,
+        IReadOnlyDictionary<EndpointKey, string>? externalOwners = null)
     {
         var problems = new List<string>();
         var byKey = new Dictionary<EndpointKey, DnsEndpoint>();
@@ -44,9 +45,21 @@ public sealed class ZoneAudit(string ownerId, TxtNameMapper mapper, TxtOwnership
             }
         }
 
-        // 2. Ours: ownership records and owned records.
+        // 2. Ours: ownership records (TXT records, or entries of an external registry such as DynamoDB) and owned records.
         var ownedByUs = new HashSet<EndpointKey>();
-        foreach (var record in zone)
+        foreach (var (key, owner) in externalOwners ?? new Dictionary<EndpointKey, string>())
+        {
+            if (owner == ownerId)
+            {
+                ownedByUs.Add(key);
+                if (!byKey.ContainsKey(key))
+                {
+                    problems.Add($"orphan ownership entry {key}");
+                }
+            }
+        }
+
+        foreach (var record in externalOwners is null ? zone : [])
         {
             if (foreignSnapshot.ContainsKey(record.Key) || record.RecordType != RecordType.TXT || record.Targets.Count == 0
                 || !codec.TryParse(record.Targets[0], out var labels)

@@ -98,7 +98,7 @@ public sealed class TxtRegistry : IRegistry, IRegistryHousekeeping
     /// provider applied the ownership record but not the record, or the record was deleted by hand). The next
     /// <see cref="ApplyChangesAsync"/> deletes them, even with no record changes.
     /// </summary>
-    bool IRegistryHousekeeping.HasPendingCleanup => _view?.Orphans is { Count: > 0 };
+    public bool HasPendingCleanup => _view?.Orphans is { Count: > 0 };
 
     /// <inheritdoc />
     public async Task<IReadOnlyList<DnsEndpoint>> GetRecordsAsync(CancellationToken cancellationToken = default)
