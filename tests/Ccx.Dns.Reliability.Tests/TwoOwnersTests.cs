@@ -4,7 +4,10 @@ using Ccx.Dns.PowerDns.Tests.Infrastructure;
 using Ccx.Dns.Providers;
 using Ccx.Dns.Providers.InMemory;
 using Ccx.Dns.Providers.PowerDns;
+using Ccx.Dns.DynamoDb.Tests.Infrastructure;
 using Ccx.Dns.Reconciliation;
+using Ccx.Dns.Registry;
+using Ccx.Dns.Registry.DynamoDb;
 using Ccx.Dns.Registry.Txt;
 using Ccx.Dns.Reliability.Tests.Infrastructure;
 using Ccx.Dns.Sources.Programmatic;
@@ -77,11 +80,55 @@ public sealed class TwoOwnersTests(ITestOutputHelper output)
         }
     }
 
-    private static async Task<string> RunAsync(Func<string, IDnsProvider> providerFor, string zone, int seed, int rounds, bool preClaim)
+    [Fact]
+    [Trait("Category", "Integration")]
+    public async Task RunOnceAsync_TwoOwnersConcurrentlyWithDynamoDbRegistry_NeverWriteEachOthersRecords()
+    {
+        var seed = ReliabilitySeed.Get(97);
+        const string zone = "shared.example.org";
+        var fixture = new DynamoDbLocalFixture();
+        try
+        {
+            await fixture.InitializeAsync();
+            var table = await fixture.CreateTableAsync();
+            var provider = new InMemoryDnsProvider([zone]);
+            await ReliabilitySeed.RunAsync(seed, async () =>
+            {
+                // Not claimed beforehand: DynamoDB's conditional INSERT lets exactly one owner claim a contested name.
+                var figures = await RunAsync(
+                    _ => provider,
+                    zone,
+                    seed,
+                    rounds: 100,
+                    preClaim: false,
+                    (owner, p) => new DynamoDbRegistry(p, fixture.NewClient(), new DynamoDbRegistryOptions { TableName = table, OwnerId = owner }),
+                    async name => (await fixture.ItemsAsync(table)).SingleOrDefault(i => i.K == $"{name}#A#").O);
+                output.WriteLine("DynamoDB registry: " + figures);
+            });
+        }
+        finally
+        {
+            await fixture.DisposeAsync();
+        }
+    }
+
+    private static async Task<string> RunAsync(
+        Func<string, IDnsProvider> providerFor,
+        string zone,
+        int seed,
+        int rounds,
+        bool preClaim,
+        Func<string, IDnsProvider, IRegistry>? registryFor = null,
+        Func<string, Task<string?>>? ownerOf = null)
     {
         var log = new ConcurrentQueue<RecordedWrite>();
         var contested = Enumerable.Range(0, 6).Select(i => $"both{i}.{zone}").ToArray();
-        var sides = Owners.Select((owner, index) => new OwnerSide(owner, index, zone, contested, new RecordingDnsProvider(providerFor(owner), owner, log), new Random(seed + index))).ToArray();
+        registryFor ??= (owner, provider) => new TxtRegistry(provider, new TxtRegistryOptions { OwnerId = owner });
+        var sides = Owners.Select((owner, index) =>
+        {
+            var provider = new RecordingDnsProvider(providerFor(owner), owner, log);
+            return new OwnerSide(owner, index, zone, contested, provider, registryFor(owner, provider), new Random(seed + index));
+        }).ToArray();
         try
         {
             if (preClaim)
@@ -124,8 +171,16 @@ public sealed class TwoOwnersTests(ITestOutputHelper output)
                 var record = Assert.Single(records, r => DnsNames.AreEqual(r.DnsName, name) && r.RecordType == RecordType.A);
                 var owner = Assert.Single(sides, s => s.Desired(name).Targets.SequenceEqual(record.Targets));
                 winners[owner.Owner] = winners.GetValueOrDefault(owner.Owner) + 1;
-                var ownership = Assert.Single(records, r => DnsNames.AreEqual(r.DnsName, "a-" + name) && r.RecordType == RecordType.TXT);
-                Assert.Contains("owner=" + owner.Owner, ownership.Targets[0], StringComparison.Ordinal);
+                if (ownerOf is null)
+                {
+                    var ownership = Assert.Single(records, r => DnsNames.AreEqual(r.DnsName, "a-" + name) && r.RecordType == RecordType.TXT);
+                    Assert.Contains("owner=" + owner.Owner, ownership.Targets[0], StringComparison.Ordinal);
+                }
+                else
+                {
+                    Assert.Equal(owner.Owner, await ownerOf(name));
+                }
+
                 Assert.DoesNotContain(writes, w => w.Writer != owner.Owner && w.Applied && Normalize(w.Key).StartsWith(DnsNames.Normalize(name) + "#", StringComparison.Ordinal));
             }
 
@@ -154,6 +209,7 @@ public sealed class TwoOwnersTests(ITestOutputHelper output)
             foreach (var side in sides)
             {
                 side.Reconciler.Dispose();
+                (side.Registry as IDisposable)?.Dispose();
             }
         }
     }
@@ -169,7 +225,7 @@ public sealed class TwoOwnersTests(ITestOutputHelper output)
         private readonly Dictionary<string, DnsEndpoint> _exclusive = new(StringComparer.Ordinal);
         private readonly ProgrammaticEndpointSource _source = new();
 
-        public OwnerSide(string owner, int index, string zone, string[] contested, IDnsProvider provider, Random random)
+        public OwnerSide(string owner, int index, string zone, string[] contested, IDnsProvider provider, IRegistry registry, Random random)
         {
             Owner = owner;
             _index = index;
@@ -178,7 +234,8 @@ public sealed class TwoOwnersTests(ITestOutputHelper output)
             _random = random;
             Provider = provider;
             var options = new DnsReconcilerOptions { Guard = new SafetyGuardOptions { AllowUnsafePlans = true, AllowEmptySource = true } };
-            Reconciler = new DnsReconciler([_source], new TxtRegistry(provider, new TxtRegistryOptions { OwnerId = owner }),
+            Registry = registry;
+            Reconciler = new DnsReconciler([_source], registry,
                 Microsoft.Extensions.Options.Options.Create(options), TimeProvider.System, NullLogger<DnsReconciler>.Instance);
             Publish();
         }
@@ -188,6 +245,8 @@ public sealed class TwoOwnersTests(ITestOutputHelper output)
         public IDnsProvider Provider { get; }
 
         public DnsReconciler Reconciler { get; }
+
+        public IRegistry Registry { get; }
 
         public IEnumerable<DnsEndpoint> Exclusive => _exclusive.Values;
 
