@@ -7,6 +7,7 @@ using Ccx.Dns.PowerDns.Tests.Infrastructure;
 using Ccx.Dns.Providers;
 using Ccx.Dns.Providers.InMemory;
 using Ccx.Dns.Providers.PowerDns;
+using Ccx.Dns.Providers.Route53;
 using Ccx.Dns.Reconciliation;
 using Ccx.Dns.Registry.Txt;
 using Ccx.Dns.Reliability.Tests.Infrastructure;
@@ -19,9 +20,9 @@ using Microsoft.Extensions.Options;
 namespace Ccx.Dns.Reliability.Tests;
 
 /// <summary>
-/// Suite-level check that secrets (the PowerDNS API key, TSIG secrets, the TXT registry's AES key) never appear in a
+/// Suite-level check that secrets (the PowerDNS API key, TSIG secrets, AWS access keys, the AES key) never appear in a
 /// log line (any level, message, structured values, exception) or an exception (message, inner exceptions), nor in a
-/// reconcile result's JSON or markdown, on success and failure paths. Route 53 and DynamoDB are not on this branch.
+/// reconcile result's JSON or markdown, on success and failure paths.
 /// </summary>
 public sealed class SecretLeakTests
 {
@@ -244,6 +245,108 @@ public sealed class SecretLeakTests
     }
 
     [Fact]
+    [Trait("Category", "Integration")]
+    public async Task Route53ProviderAndDynamoDbRegistry_SuccessAndFailurePaths_NeverRevealAwsKeys()
+    {
+        var leaks = new LeakCheck();
+        var accessKey = "AKIA" + Convert.ToHexString(RandomNumberGenerator.GetBytes(8));
+        var secretKey = Convert.ToBase64String(RandomNumberGenerator.GetBytes(30));
+        var aesKey = RandomAesKey();
+        leaks.Secret(accessKey, secretKey, aesKey);
+        using var logs = new CapturingLoggerProvider();
+        using var factory = logs.CreateFactory();
+        var credentials = new Amazon.Runtime.BasicAWSCredentials(accessKey, secretKey);
+        var moto = new Ccx.Dns.Route53.Tests.Infrastructure.MotoServerFixture();
+        var dynamo = new Ccx.Dns.DynamoDb.Tests.Infrastructure.DynamoDbLocalFixture();
+        try
+        {
+            await Task.WhenAll(moto.InitializeAsync(), dynamo.InitializeAsync());
+            const string zone = "aws.example.org";
+            await moto.CreateZoneAsync(zone);
+            var table = await dynamo.CreateTableAsync();
+            Route53Provider Route53(Uri endpoint, TimeSpan? timeout = null) => new(new Route53ProviderOptions
+            {
+                Endpoint = endpoint,
+                Credentials = credentials,
+                MaxAttempts = 1,
+                RequestTimeout = timeout ?? TimeSpan.FromSeconds(10),
+            }, TimeProvider.System, factory);
+            Amazon.DynamoDBv2.AmazonDynamoDBClient Dynamo(Uri serviceUrl) => new(credentials, new Amazon.DynamoDBv2.AmazonDynamoDBConfig
+            {
+                ServiceURL = serviceUrl.ToString(),
+                AuthenticationRegion = "us-east-1",
+                MaxErrorRetry = 0,
+                Timeout = TimeSpan.FromSeconds(2),
+            });
+
+            // Success: Route 53 (moto) with the DynamoDB registry (DynamoDB Local), then with the encrypted TXT registry.
+            using (var route53 = Route53(moto.Endpoint))
+            using (var client = Dynamo(dynamo.ServiceUrl))
+            using (var registry = new Ccx.Dns.Registry.DynamoDb.DynamoDbRegistry(route53, client,
+                new Ccx.Dns.Registry.DynamoDb.DynamoDbRegistryOptions { TableName = table, OwnerId = "owner" }, TimeProvider.System, factory.CreateLogger<Ccx.Dns.Registry.DynamoDb.DynamoDbRegistry>()))
+            {
+                var ok = await RunReconcilerAsync(registry, zone, factory);
+                Assert.Equal(ReconcileOutcome.Applied, ok.Outcome);
+                leaks.Text(ok.ToJson(), ok.ToMarkdown());
+                var encrypted = await RunReconcilerAsync(route53, zone, aesKey, factory);
+                Assert.True(encrypted.Succeeded, encrypted.ToString());
+
+                // The DynamoDB table is gone: the registry fails (reads and the reconcile).
+                await dynamo.Client.DeleteTableAsync(table);
+                var noTable = await RunReconcilerAsync(registry, zone, factory);
+                Assert.False(noTable.Succeeded);
+                leaks.Exception(noTable.Error!.Exception);
+                leaks.Text(noTable.ToJson(), noTable.ToMarkdown());
+            }
+
+            // Route 53 and DynamoDB unreachable (connection refused) and silent (timeout).
+            using var closed = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
+            closed.Bind(new IPEndPoint(IPAddress.Loopback, 0));
+            using var silent = new TcpListener(IPAddress.Loopback, 0);
+            silent.Start();
+            foreach (var port in new[] { ((IPEndPoint)closed.LocalEndPoint!).Port, ((IPEndPoint)silent.LocalEndpoint).Port })
+            {
+                var endpoint = new Uri($"http://127.0.0.1:{port}");
+                using var route53 = Route53(endpoint, TimeSpan.FromMilliseconds(500));
+                leaks.Exception(await Record.ExceptionAsync(() => route53.GetRecordsAsync()));
+                using var client = Dynamo(endpoint);
+                using var registry = new Ccx.Dns.Registry.DynamoDb.DynamoDbRegistry(new InMemoryDnsProvider([zone]), client,
+                    new Ccx.Dns.Registry.DynamoDb.DynamoDbRegistryOptions { TableName = "t-none", OwnerId = "owner" }, TimeProvider.System, factory.CreateLogger<Ccx.Dns.Registry.DynamoDb.DynamoDbRegistry>());
+                leaks.Exception(await Record.ExceptionAsync(() => registry.GetRecordsAsync()));
+            }
+
+            // Validation: DI ValidateOnStart for Route 53 with credentials and bad values, and the DynamoDB registry's AES key.
+            var services = new ServiceCollection();
+            services.AddLogging(b => b.AddProvider(logs));
+            services.AddDnsReconciler().AddRoute53Provider(o =>
+            {
+                o.Credentials = credentials;
+                o.MaxAttempts = 0;
+                o.RequestsPerSecond = -1;
+            });
+            using (var sp = services.BuildServiceProvider())
+            {
+                leaks.Exception(Record.Exception(() => sp.GetRequiredService<IOptions<Route53ProviderOptions>>().Value));
+            }
+
+            var badAes = aesKey[..30];
+            leaks.Secret(badAes);
+            var validation = new Ccx.Dns.Registry.DynamoDb.DynamoDbRegistryOptionsValidator().Validate(null, new Ccx.Dns.Registry.DynamoDb.DynamoDbRegistryOptions { TxtEncryptionAesKey = badAes });
+            Assert.True(validation.Failed);
+            leaks.Text([.. validation.Failures]);
+
+            leaks.Logs(logs);
+            leaks.AssertNoLeak(minimumExceptions: 6, minimumLogs: 5);
+        }
+        finally
+        {
+            await moto.DisposeAsync();
+            moto.Dispose();
+            await dynamo.DisposeAsync();
+        }
+    }
+
+    [Fact]
     public void AssertNoLeak_TextHoldingThePieceOfASecret_Fails()
     {
         var leaks = new LeakCheck();
@@ -254,15 +357,19 @@ public sealed class SecretLeakTests
         Assert.ThrowsAny<Xunit.Sdk.XunitException>(() => leaks.AssertNoLeak(minimumExceptions: 1, minimumLogs: 0));
     }
 
-    private static async Task<ReconcileResult> RunReconcilerAsync(IDnsProvider provider, string zone, string aesKey, ILoggerFactory factory)
+    private static Task<ReconcileResult> RunReconcilerAsync(IDnsProvider provider, string zone, string aesKey, ILoggerFactory factory) =>
+        RunReconcilerAsync(
+            new TxtRegistry(provider, new TxtRegistryOptions { OwnerId = "owner", EncryptionEnabled = true, EncryptionAesKey = aesKey }, TimeProvider.System, factory.CreateLogger<TxtRegistry>()),
+            zone,
+            factory);
+
+    private static async Task<ReconcileResult> RunReconcilerAsync(Ccx.Dns.Registry.IRegistry registry, string zone, ILoggerFactory factory)
     {
         var source = new ProgrammaticEndpointSource();
         source.ReplaceAll([
             new DnsEndpoint("app." + zone, RecordType.A, "192.0.2.80") { Ttl = 60 },
             new DnsEndpoint("alias." + zone, RecordType.CNAME, "app." + zone) { Ttl = 60 },
         ]);
-        var registry = new TxtRegistry(provider, new TxtRegistryOptions { OwnerId = "owner", EncryptionEnabled = true, EncryptionAesKey = aesKey },
-            TimeProvider.System, factory.CreateLogger<TxtRegistry>());
         using var reconciler = new DnsReconciler([source], registry, Options.Create(new DnsReconcilerOptions()), TimeProvider.System, factory.CreateLogger<DnsReconciler>());
         return await reconciler.RunOnceAsync();
     }
