@@ -20,8 +20,9 @@ namespace Ccx.Dns.Rfc2136;
 /// </summary>
 /// <remarks>
 /// A create adds one RR per target. An update deletes each old target's exact RR (class NONE) and adds each new
-/// target, in one message. A delete removes the whole RRset (class ANY). Within a zone, deletes are sent first,
-/// then updates, then creates. A name belongs to the most specific configured zone containing it (by whole
+/// target, in one message. A delete removes the whole RRset (class ANY). Within a zone, changes are grouped by
+/// name (an ownership TXT record goes with the record it owns) and each group is sent in one message; within a
+/// group, deletes are sent first, then updates, then creates. A name belongs to the most specific configured zone containing it (by whole
 /// labels). All records of a zone are returned, SOA and NS included; the planner filters by managed types.
 /// </remarks>
 public sealed class Rfc2136DnsProvider : IDnsProvider
@@ -410,21 +411,57 @@ public sealed class Rfc2136DnsProvider : IDnsProvider
 
     private List<List<ZoneChange>> Batch(List<ZoneChange> changes)
     {
+        // A record and its ownership TXT record (which names it in the ownedRecord label), and every change at one
+        // name (a CNAME deleted for an A created), go into the same message, so a failure between messages never
+        // leaves a record without its ownership record or an ownership record without its record. A name's group
+        // may make a message exceed BatchSize by a few changes; only the byte limit splits a group.
+        var groups = new Dictionary<string, List<ZoneChange>>(StringComparer.Ordinal);
+        var order = new List<List<ZoneChange>>();
+        foreach (var change in changes)
+        {
+            var endpoint = change.Endpoint;
+            var name = DnsNames.Normalize(endpoint.Labels.TryGetValue(EndpointLabels.OwnedRecordKey, out var owned) ? owned : endpoint.DnsName);
+            if (!groups.TryGetValue(name, out var group))
+            {
+                group = [];
+                groups.Add(name, group);
+                order.Add(group);
+            }
+
+            group.Add(change);
+        }
+
         var batches = new List<List<ZoneChange>>();
         var current = new List<ZoneChange>();
         var size = 0;
-        foreach (var change in changes)
+        foreach (var group in order)
         {
-            var changeSize = change.EncodedSize;
-            if (current.Count > 0 && (current.Count >= _options.BatchSize || size + changeSize > MaxUpdateSectionBytes))
+            var groupSize = 0;
+            foreach (var change in group)
+            {
+                groupSize += change.EncodedSize;
+            }
+
+            if (current.Count > 0 && (current.Count + group.Count > _options.BatchSize || size + groupSize > MaxUpdateSectionBytes))
             {
                 batches.Add(current);
                 current = [];
                 size = 0;
             }
 
-            current.Add(change);
-            size += changeSize;
+            foreach (var change in group)
+            {
+                // Only a single name's changes above the byte limit are split.
+                if (current.Count > 0 && size + change.EncodedSize > MaxUpdateSectionBytes)
+                {
+                    batches.Add(current);
+                    current = [];
+                    size = 0;
+                }
+
+                current.Add(change);
+                size += change.EncodedSize;
+            }
         }
 
         if (current.Count > 0)

@@ -305,7 +305,9 @@ public sealed class DnsReconciler : IDisposable
             RegistryEndpointCount = current.Count,
         };
 
-        if (!plan.Changes.HasChanges)
+        // With no record changes, a registry may still have ownership bookkeeping to tidy up (orphaned ownership
+        // records): that goes through the same lease and apply path as any other write (not in a dry run).
+        if (!plan.Changes.HasChanges && (_options.DryRun || _registry is not IRegistryHousekeeping { HasPendingCleanup: true }))
         {
             return result;
         }

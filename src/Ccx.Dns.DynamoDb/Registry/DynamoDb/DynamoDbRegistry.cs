@@ -58,7 +58,7 @@ namespace Ccx.Dns.Registry.DynamoDb;
 /// serialised.</para>
 /// </remarks>
 [System.Diagnostics.CodeAnalysis.SuppressMessage("Design", "CA1001", Justification = "The semaphore never creates a wait handle; the owned client is disposed in Dispose.")]
-public sealed class DynamoDbRegistry : IRegistry, IDisposable
+public sealed class DynamoDbRegistry : IRegistry, IRegistryHousekeeping, IDisposable
 {
     /// <summary>The most statements DynamoDB accepts in one BatchExecuteStatement call.</summary>
     public const int MaxBatchSize = OwnershipTable.MaxBatchSize;
@@ -209,6 +209,12 @@ public sealed class DynamoDbRegistry : IRegistry, IDisposable
 
     /// <inheritdoc />
     public IReadOnlyList<DnsEndpoint> AdjustEndpoints(IReadOnlyList<DnsEndpoint> endpoints) => _provider.AdjustEndpoints(endpoints);
+
+    /// <summary>
+    /// Whether the last read found items of this owner whose record no longer exists (orphans). The next
+    /// <see cref="ApplyChangesAsync"/> deletes them, even with no record changes; the reconciler calls it for that.
+    /// </summary>
+    public bool HasPendingCleanup => _view?.Orphans is { Count: > 0 };
 
     /// <summary>Disposes the DynamoDB client when the registry created it.</summary>
     public void Dispose()

@@ -157,9 +157,18 @@ public sealed class PowerDnsProvider : IDnsProvider, IDisposable
         var zones = new PowerDnsZoneIndex(await _client.ListZonesAsync(cancellationToken).ConfigureAwait(false));
         _lastZones = zones;
         var plan = new PatchPlan(this, zones);
+
+        // PowerDNS refuses a name with '*' inside a label (such as "cname-*.example.org", the ownership record of a
+        // wildcard record when the TXT registry has no wildcard replacement), and one such name fails the zone's whole
+        // PATCH. Those endpoints are refused instead, each together with every endpoint of its name (a record and the
+        // ownership record naming it), so that neither is written without the other and the rest still applies.
+        var refused = RefusedNames(changes);
         foreach (var endpoint in changes.Delete)
         {
-            plan.Delete(endpoint);
+            if (!plan.RejectIfRefused(endpoint, refused))
+            {
+                plan.Delete(endpoint);
+            }
         }
 
         for (var i = 0; i < changes.UpdateNew.Count; i++)
@@ -169,12 +178,18 @@ public sealed class PowerDnsProvider : IDnsProvider, IDisposable
                 continue; // Not a change (ExternalDNS drops these too).
             }
 
-            plan.Update(changes.UpdateOld[i], changes.UpdateNew[i]);
+            if (!plan.RejectIfRefused(changes.UpdateOld[i], refused, changes.UpdateNew[i]) && !plan.RejectIfRefused(changes.UpdateNew[i], refused))
+            {
+                plan.Update(changes.UpdateOld[i], changes.UpdateNew[i]);
+            }
         }
 
         foreach (var endpoint in changes.Create)
         {
-            plan.Replace(endpoint);
+            if (!plan.RejectIfRefused(endpoint, refused))
+            {
+                plan.Replace(endpoint);
+            }
         }
 
         foreach (var rejected in plan.Rejected)
@@ -319,6 +334,42 @@ public sealed class PowerDnsProvider : IDnsProvider, IDisposable
 
         return builder.ToImmutable();
     }
+
+    /// <summary>The name group (the owned record's name for an ownership record) of every endpoint whose name PowerDNS refuses, with the reason.</summary>
+    private static Dictionary<string, string> RefusedNames(DnsChanges changes)
+    {
+        var refused = new Dictionary<string, string>(StringComparer.Ordinal);
+        foreach (var endpoint in changes.Delete.Concat(changes.UpdateOld).Concat(changes.UpdateNew).Concat(changes.Create))
+        {
+            var name = DnsNames.Normalize(endpoint.DnsName);
+            if (HasWildcardInsideLabel(name))
+            {
+                refused.TryAdd(NameGroup(endpoint),
+                    $"PowerDNS refuses the name {name}: '*' is only allowed as the whole leftmost label"
+                    + (endpoint.Labels.ContainsKey(EndpointLabels.OwnedRecordKey)
+                        ? " (this is the ownership record of a wildcard record: set TxtRegistryOptions.WildcardReplacement)"
+                        : string.Empty));
+            }
+        }
+
+        return refused;
+    }
+
+    private static bool HasWildcardInsideLabel(string name)
+    {
+        var star = name.IndexOf('*', StringComparison.Ordinal);
+        if (star < 0)
+        {
+            return false;
+        }
+
+        // Only "*" as the whole first label is a wildcard; any other '*' is a literal PowerDNS rejects.
+        var rest = name.StartsWith("*.", StringComparison.Ordinal) ? name[2..] : name == "*" ? string.Empty : name;
+        return rest.Contains('*', StringComparison.Ordinal);
+    }
+
+    private static string NameGroup(DnsEndpoint endpoint) =>
+        DnsNames.Normalize(endpoint.Labels.TryGetValue(EndpointLabels.OwnedRecordKey, out var owned) ? owned : endpoint.DnsName);
 
     private static DnsProviderException Aggregate(
         List<string> applied,
@@ -501,6 +552,18 @@ public sealed class PowerDnsProvider : IDnsProvider, IDisposable
         }
 
         private void Reject(DnsEndpoint endpoint, string reason) => Rejected.Add(new RejectedEndpoint(endpoint, reason));
+
+        /// <summary>Rejects <paramref name="report"/> (or <paramref name="endpoint"/>) when the endpoint's name group is refused.</summary>
+        public bool RejectIfRefused(DnsEndpoint endpoint, Dictionary<string, string> refused, DnsEndpoint? report = null)
+        {
+            if (refused.Count == 0 || !refused.TryGetValue(NameGroup(endpoint), out var reason))
+            {
+                return false;
+            }
+
+            Reject(report ?? endpoint, reason);
+            return true;
+        }
     }
 
     private sealed record Target(ZoneBatch Batch, string Name, string Type)

@@ -31,4 +31,7 @@ internal static partial class Log
 
     [LoggerMessage(EventId = 2108, Level = LogLevel.Debug, Message = "Nothing left to apply after ownership checks")]
     public static partial void NothingToApply(ILogger logger);
+
+    [LoggerMessage(EventId = 2109, Level = LogLevel.Information, Message = "Deleting orphaned ownership record {TxtName}: {OwnedName} {OwnedType} no longer exists")]
+    public static partial void DeletingOrphan(ILogger logger, string txtName, string ownedName, string ownedType);
 }

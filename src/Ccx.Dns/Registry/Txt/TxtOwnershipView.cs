@@ -38,6 +38,9 @@ internal sealed class TxtOwnershipView
     /// <summary>The records with ownership labels attached, computed lazily; <see langword="null"/> when stale.</summary>
     public IReadOnlyList<DnsEndpoint>? Labelled { get; set; }
 
+    /// <summary>Our own ownership records whose record no longer exists, found while labelling; null until then.</summary>
+    public IReadOnlyList<OwnershipRecord>? Orphans { get; set; }
+
     /// <summary>Adds or replaces an ownership record.</summary>
     /// <param name="ownership">The ownership record.</param>
     public void AddOwnership(OwnershipRecord ownership)

@@ -35,7 +35,7 @@ namespace Ccx.Dns.Registry.Txt;
 /// </para>
 /// </remarks>
 [System.Diagnostics.CodeAnalysis.SuppressMessage("Design", "CA1001", Justification = "The semaphore never creates a wait handle, so it holds nothing to dispose.")]
-public sealed class TxtRegistry : IRegistry
+public sealed class TxtRegistry : IRegistry, IRegistryHousekeeping
 {
     private readonly IDnsProvider _provider;
     private readonly TimeProvider _timeProvider;
@@ -93,6 +93,13 @@ public sealed class TxtRegistry : IRegistry
     /// <summary>The name mapper used for ownership record names.</summary>
     public TxtNameMapper NameMapper => _mapper;
 
+    /// <summary>
+    /// Whether the last read found ownership records of this owner whose record no longer exists (left behind when a
+    /// provider applied the ownership record but not the record, or the record was deleted by hand). The next
+    /// <see cref="ApplyChangesAsync"/> deletes them, even with no record changes.
+    /// </summary>
+    public bool HasPendingCleanup => _view?.Orphans is { Count: > 0 };
+
     /// <inheritdoc />
     public async Task<IReadOnlyList<DnsEndpoint>> GetRecordsAsync(CancellationToken cancellationToken = default)
     {
@@ -147,6 +154,8 @@ public sealed class TxtRegistry : IRegistry
             {
                 PlanCreate(view, batch, record);
             }
+
+            PlanOrphanDeletes(view, batch);
 
             var applied = new DnsChanges
             {
@@ -271,9 +280,22 @@ public sealed class TxtRegistry : IRegistry
     {
         var result = new List<DnsEndpoint>(view.Records.Count);
         var anyOwnership = view.OwnershipRecords.Count > 0;
+        var claimed = anyOwnership ? new HashSet<EndpointKey>(view.OwnershipRecords.Count) : null;
         foreach (var record in view.Records.Values)
         {
             var found = FindOwnership(view, record);
+            if (found is not null)
+            {
+                claimed!.Add(found.Record.Key);
+            }
+
+            // A legacy `cname-` ownership record of an A alias stays in place after migration, as in ExternalDNS.
+            if (anyOwnership && record.RecordType == RecordType.A && IsAAlias(record)
+                && view.ByOwned.TryGetValue(new OwnedKey(OwnedName(record), RecordType.CNAME.Value, record.SetIdentifier), out var legacy))
+            {
+                claimed!.Add(legacy.Record.Key);
+            }
+
             if (found is null && !anyOwnership)
             {
                 result.Add(record);
@@ -313,11 +335,54 @@ public sealed class TxtRegistry : IRegistry
             result.Add(labelled);
         }
 
+        view.Orphans = claimed is null ? [] : FindOrphans(view, claimed);
+
         // Shared by every caller while cached: read-only.
         return result.AsReadOnly();
     }
 
-    private OwnershipRecord? FindOwnership(TxtOwnershipView view, DnsEndpoint record)
+    private List<OwnershipRecord> FindOrphans(TxtOwnershipView view, HashSet<EndpointKey> claimed)
+    {
+        // Only typed ownership records of our own, for a managed type, naming a record inside the provider's domain
+        // filter: for those, the provider's full listing is authoritative about whether the record exists.
+        var orphans = new List<OwnershipRecord>();
+        foreach (var ownership in view.OwnershipRecords.Values)
+        {
+            if (!claimed.Contains(ownership.Record.Key)
+                && ownership.Owned is { RecordType.Length: > 0 } owned
+                && IsOurs(ownership.Owner)
+                && _forceUpdateTypes.Contains(RecordType.Parse(owned.RecordType))
+                && _provider.DomainFilter.Match(owned.DnsName))
+            {
+                orphans.Add(ownership);
+            }
+        }
+
+        return orphans;
+    }
+
+    private void PlanOrphanDeletes(TxtOwnershipView view, ApplyBatch batch)
+    {
+        if (view.Orphans is null)
+        {
+            view.Labelled ??= Label(view);
+        }
+
+        foreach (var orphan in view.Orphans!)
+        {
+            var key = orphan.Record.Key;
+            if (batch.Claimed.Contains(key) || !batch.TouchedTxt.Add(key))
+            {
+                continue;
+            }
+
+            var owned = orphan.Owned!.Value;
+            Log.DeletingOrphan(_logger, orphan.Record.DnsName, owned.DnsName, owned.RecordType);
+            batch.TxtDelete.Add(orphan.Record.WithLabel(EndpointLabels.OwnedRecordKey, owned.DnsName));
+        }
+    }
+
+    private string OwnedName(DnsEndpoint record)
     {
         var name = DnsNames.Normalize(record.DnsName);
         if (_mapper.WildcardReplacement.Length > 0 && name.StartsWith("*.", StringComparison.Ordinal))
@@ -329,6 +394,12 @@ public sealed class TxtRegistry : IRegistry
             name = _mapper.WildcardReplacement;
         }
 
+        return name;
+    }
+
+    private OwnershipRecord? FindOwnership(TxtOwnershipView view, DnsEndpoint record)
+    {
+        var name = OwnedName(record);
         var type = record.RecordType;
         if (view.ByOwned.TryGetValue(new OwnedKey(name, type.Value, record.SetIdentifier), out var found))
         {
@@ -459,6 +530,7 @@ public sealed class TxtRegistry : IRegistry
     /// <returns>Why it cannot be written, or <see langword="null"/>.</returns>
     private string? WriteOwnership(TxtOwnershipView view, ApplyBatch batch, DnsEndpoint owned, string txtName, EndpointKey txtKey)
     {
+        batch.Claimed.Add(txtKey);
         if (view.OwnershipRecords.TryGetValue(txtKey, out var existing))
         {
             if (!IsOurs(existing.Owner))
@@ -581,6 +653,7 @@ public sealed class TxtRegistry : IRegistry
         }
 
         view.Labelled = null;
+        view.Orphans = null;
     }
 
     private sealed class ApplyBatch
@@ -602,6 +675,9 @@ public sealed class TxtRegistry : IRegistry
         public List<DnsEndpoint> TxtDelete { get; } = [];
 
         public HashSet<EndpointKey> TouchedTxt { get; } = [];
+
+        /// <summary>Ownership records a record in this batch is written under (kept even when already current).</summary>
+        public HashSet<EndpointKey> Claimed { get; } = [];
 
         public List<RejectedEndpoint> Rejected { get; } = [];
     }
