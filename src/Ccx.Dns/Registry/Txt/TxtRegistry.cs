@@ -513,6 +513,15 @@ public sealed class TxtRegistry : IRegistry, IRegistryHousekeeping
             return;
         }
 
+        var filter = _provider.DomainFilter;
+        if (filter.IsConfigured && filter.Match(claimed.DnsName) && !filter.Match(txtName))
+        {
+            // ExternalDNS's default ownership name for an apex record (a-example.org) lies outside the zone: the
+            // provider would refuse it and, with it, the rest of the apply.
+            Refuse(batch, record, $"its ownership record {txtName} would lie outside the provider's zones; for records at a zone apex set a Prefix ending in '.', such as '%{{record_type}}-owner.'; the record was not created");
+            return;
+        }
+
         var txtKey = new EndpointKey(txtName, RecordType.TXT, claimed.SetIdentifier);
         if (WriteOwnership(view, batch, claimed, txtName, txtKey) is { } blocked)
         {
