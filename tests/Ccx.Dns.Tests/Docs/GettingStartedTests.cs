@@ -1,4 +1,3 @@
-using System.Runtime.CompilerServices;
 using Ccx.Dns.Endpoints;
 using Ccx.Dns.Providers.InMemory;
 using Ccx.Dns.Reconciliation;
@@ -50,7 +49,7 @@ public sealed class GettingStartedTests
     [Fact]
     public void Docs_GettingStarted_ShowsTheCompiledSnippet()
     {
-        var snippet = Dedent(Between(File.ReadAllText(ThisFile()), "// begin-snippet: getting-started", "// end-snippet"));
+        var snippet = Dedent(Between(File.ReadAllText(Path.Combine(RepositoryRoot(), "tests", "Ccx.Dns.Tests", "Docs", "GettingStartedTests.cs")), "// begin-snippet: getting-started", "// end-snippet"));
         var doc = File.ReadAllText(Path.Combine(RepositoryRoot(), "docs", "getting-started.md")).ReplaceLineEndings("\n");
         var block = Between(doc, "<!-- snippet: getting-started -->\n```csharp", "```\n<!-- end-snippet -->");
 
@@ -74,11 +73,10 @@ public sealed class GettingStartedTests
         return string.Join('\n', lines.Select(l => l.Length >= indent ? l[indent..] : l.TrimStart())).TrimEnd();
     }
 
-    private static string ThisFile([CallerFilePath] string path = "") => path;
-
     private static string RepositoryRoot()
     {
-        for (var dir = new DirectoryInfo(Path.GetDirectoryName(ThisFile())!); dir is not null; dir = dir.Parent)
+        // From the test binaries, not [CallerFilePath]: deterministic CI builds map source paths to /_/.
+        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
         {
             if (File.Exists(Path.Combine(dir.FullName, "Ccx.Dns.sln")))
             {
