@@ -1,4 +1,4 @@
-namespace Ccx.Dns.DynamoDb.Tests.Infrastructure;
+namespace Ccx.Dns.TestServers;
 
 /// <summary>A clock that moves only when told to; its timers fire on <see cref="Advance"/>.</summary>
 public sealed class ManualTimeProvider : TimeProvider
@@ -12,6 +12,18 @@ public sealed class ManualTimeProvider : TimeProvider
         lock (_gate)
         {
             return _now;
+        }
+    }
+
+    /// <summary>Timers created and not yet disposed.</summary>
+    public int ActiveTimers
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return _timers.Count(t => !t.Disposed);
+            }
         }
     }
 
