@@ -1,0 +1,42 @@
+using System.Collections.Concurrent;
+
+namespace Ccx.Dns.Conformance.Tests.Infrastructure;
+
+/// <summary>
+/// One real server for a provider's conformance runs; each scenario gets its own zone and provider, and every
+/// provider and the server are disposed at the end.
+/// </summary>
+public abstract class ZonePerScenarioFixture<TServer, TProvider> : IAsyncLifetime
+    where TServer : class, IAsyncDisposable
+    where TProvider : IDisposable
+{
+    private readonly ConcurrentBag<TProvider> _providers = [];
+
+    public TServer Server { get; private set; } = null!;
+
+    public async Task InitializeAsync() => Server = await StartServerAsync();
+
+    public async Task<TProvider> CreateZoneAndProviderAsync(string zone, CancellationToken cancellationToken)
+    {
+        var provider = await CreateZoneAndProviderCoreAsync(zone, cancellationToken);
+        _providers.Add(provider);
+        return provider;
+    }
+
+    public async Task DisposeAsync()
+    {
+        foreach (var provider in _providers)
+        {
+            provider.Dispose();
+        }
+
+        if (Server is not null)
+        {
+            await Server.DisposeAsync();
+        }
+    }
+
+    protected abstract Task<TServer> StartServerAsync();
+
+    protected abstract Task<TProvider> CreateZoneAndProviderCoreAsync(string zone, CancellationToken cancellationToken);
+}
