@@ -15,4 +15,19 @@ public interface ILeaderLease
     /// <returns>Whether this instance holds the lease afterwards.</returns>
     /// <exception cref="Providers.DnsProviderException">The lease store failed; the lease must be treated as not held.</exception>
     Task<bool> TryAcquireOrRenewAsync(CancellationToken cancellationToken = default);
+
+    /// <summary>
+    /// How much longer this instance may act as the holder, measured only on its own clock from the moment it sent the
+    /// last successful acquire or renew (never from a time another instance wrote); <see cref="TimeSpan.Zero"/> when
+    /// not held. The reconciler applies nothing when this is below its margin and cancels an apply that reaches it.
+    /// </summary>
+    /// <value>The default implementation returns <see cref="TimeSpan.MaxValue"/> while <see cref="IsHeld"/> and zero otherwise.</value>
+    TimeSpan RemainingTime => IsHeld ? TimeSpan.MaxValue : TimeSpan.Zero;
+
+    /// <summary>
+    /// The fencing token of the current grant: a number that increases every time the lease changes hands, so that a
+    /// store can refuse a write carrying an older token; 0 when not held or when the lease keeps no token.
+    /// </summary>
+    /// <value>The default implementation returns 0.</value>
+    long FencingToken => 0;
 }
