@@ -290,7 +290,7 @@ public sealed class ConformanceRunner
                 {
                     problems.Add($"missing {want}");
                 }
-                else if (!DnsTargets.Same(want.Targets, have.Targets))
+                else if (!DnsTargets.Same(want.Targets, have.Targets, want.RecordType))
                 {
                     problems.Add($"targets differ: want {want}, provider has {have}");
                 }

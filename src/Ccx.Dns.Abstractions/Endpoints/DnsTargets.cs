@@ -47,6 +47,48 @@ public static class DnsTargets
     }
 
     /// <summary>
+    /// Whether two target lists of a record type denote the same set of targets: TXT text is compared exactly
+    /// (its case is data), every other type as <see cref="Same(IReadOnlyList{string}, IReadOnlyList{string})"/> does.
+    /// </summary>
+    /// <param name="left">The first list.</param>
+    /// <param name="right">The second list.</param>
+    /// <param name="recordType">The record type both lists belong to.</param>
+    /// <returns><see langword="true"/> when they are the same.</returns>
+    public static bool Same(IReadOnlyList<string> left, IReadOnlyList<string> right, RecordType recordType)
+    {
+        if (recordType != RecordType.TXT)
+        {
+            return Same(left, right);
+        }
+
+        ArgumentNullException.ThrowIfNull(left);
+        ArgumentNullException.ThrowIfNull(right);
+        if (left.Count != right.Count)
+        {
+            return false;
+        }
+
+        if (left.Count == 1)
+        {
+            return string.Equals(left[0], right[0], StringComparison.Ordinal);
+        }
+
+        var l = left.Order(StringComparer.Ordinal).ToArray();
+        var r = right.Order(StringComparer.Ordinal).ToArray();
+        return l.AsSpan().SequenceEqual(r);
+    }
+
+    /// <summary>The canonical text of a target of a record type: TXT text as it is, others as <see cref="Canonical(string)"/>.</summary>
+    /// <param name="target">The target.</param>
+    /// <param name="recordType">The record type it belongs to.</param>
+    /// <returns>The canonical text.</returns>
+    public static string Canonical(string target, RecordType recordType)
+    {
+        ArgumentNullException.ThrowIfNull(target);
+        return recordType == RecordType.TXT ? target : Canonical(target);
+    }
+
+    /// <summary>
     /// The conflict-resolution order of ExternalDNS (<c>Targets.IsLess</c>): a shorter list is less; lists of
     /// equal length are sorted and compared at the first differing element, IP addresses before names and in
     /// numeric order (IPv4 before IPv6), names ordinally.

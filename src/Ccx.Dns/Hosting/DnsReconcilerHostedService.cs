@@ -25,6 +25,7 @@ internal sealed class DnsReconcilerHostedService : BackgroundService
     private readonly DnsReconciler _reconciler;
     private readonly TimeProvider _timeProvider;
     private readonly ILogger _logger;
+    private static readonly TimeSpan MaxWait = TimeSpan.FromDays(1);
     private TaskCompletionSource _signal = NewSignal();
     private int _eventPending;
     private bool _leaseHeld;
@@ -108,14 +109,14 @@ internal sealed class DnsReconcilerHostedService : BackgroundService
             if (lease is not null && nextLeaseRenew <= now)
             {
                 await RenewLeaseAsync(stoppingToken).ConfigureAwait(false);
-                nextLeaseRenew = _timeProvider.GetUtcNow() + options.LeaseRenewInterval;
+                nextLeaseRenew = After(_timeProvider.GetUtcNow(), options.LeaseRenewInterval);
                 continue;
             }
 
             var due = retryAt is { } retry && retry < nextPeriodic ? retry : nextPeriodic;
             if (Volatile.Read(ref _eventPending) != 0)
             {
-                var eventDue = lastRunStart is { } last && last + options.MinEventSyncInterval > now ? last + options.MinEventSyncInterval : now;
+                var eventDue = lastRunStart is { } last && After(last, options.MinEventSyncInterval) > now ? After(last, options.MinEventSyncInterval) : now;
                 if (retryAt is { } backingOff && backingOff > eventDue)
                 {
                     eventDue = backingOff; // a throttled or failing provider is not hit harder because sources keep changing
@@ -153,12 +154,12 @@ internal sealed class DnsReconcilerHostedService : BackgroundService
                 Log.LoopFailed(_logger, ex);
             }
 
-            nextPeriodic = now + options.Interval;
+            nextPeriodic = After(now, options.Interval);
             if (result?.Error is { IsTransient: true })
             {
                 var attempt = Math.Max(1, _reconciler.ConsecutiveTransientFailures);
                 var delay = Backoff(options, attempt);
-                retryAt = _timeProvider.GetUtcNow() + delay;
+                retryAt = After(_timeProvider.GetUtcNow(), delay);
                 Log.RetryScheduled(_logger, delay, attempt);
             }
             else
@@ -200,8 +201,18 @@ internal sealed class DnsReconcilerHostedService : BackgroundService
         _leaseHeld = held;
     }
 
+    /// <summary><paramref name="at"/> + <paramref name="span"/>, saturating at <see cref="DateTimeOffset.MaxValue"/> (an interval of <see cref="TimeSpan.MaxValue"/> means "only on change signals").</summary>
+    internal static DateTimeOffset After(DateTimeOffset at, TimeSpan span) =>
+        span >= DateTimeOffset.MaxValue - at ? DateTimeOffset.MaxValue : at + span;
+
     private async Task WaitAsync(TimeSpan delay, TaskCompletionSource signal, CancellationToken stoppingToken)
     {
+        // Timers accept at most about 49.7 days; a longer wait is taken in steps (the loop recomputes what is due).
+        if (delay > MaxWait)
+        {
+            delay = MaxWait;
+        }
+
         using (var delayCancellation = CancellationTokenSource.CreateLinkedTokenSource(stoppingToken))
         {
             var delayTask = Task.Delay(delay, _timeProvider, delayCancellation.Token);

@@ -13,7 +13,8 @@ namespace Ccx.Dns.Planning;
 /// per-resource conflict resolver replaces the current record when its TTL, targets or provider-specific
 /// properties differ (or an owner migration is under way). Where candidates mix CNAME with other types the CNAME
 /// is discarded (RFC 1034 §3.6.2). Creates at a name are suppressed unless every current record there is ours;
-/// updates and deletes touch only our records.</para>
+/// updates and deletes touch only our records. A suppressed create and a skipped update are both reported as owner
+/// mismatches (once per record); a record not ours that is simply not desired is not.</para>
 /// <para>Two deliberate departures from ExternalDNS, both safer: a desired endpoint that fails validation is
 /// reported with its reason and the current record with the same key is left untouched (rather than deleted as
 /// unwanted); desired endpoints outside the domain filters or of unmanaged types are reported rather than
@@ -144,6 +145,7 @@ public sealed class Planner : IPlan
         private readonly List<RejectedEndpoint> _rejected = [];
         private readonly List<OwnerMismatch> _mismatches = [];
         private HashSet<EndpointKey>? _protected;
+        private HashSet<EndpointKey>? _mismatchKeys;
 
         public Context(PlanInput input)
         {
@@ -243,7 +245,7 @@ public sealed class Planner : IPlan
                     if (!current.IsOwnedBy(_input.OwnerId))
                     {
                         allOwned = false;
-                        _mismatches.Add(new OwnerMismatch(current, current.Owner ?? string.Empty));
+                        AddMismatch(current);
                     }
                 }
             }
@@ -286,14 +288,29 @@ public sealed class Planner : IPlan
             var updateNew = new List<DnsEndpoint>(changes.UpdateNew.Count);
             for (var i = 0; i < changes.UpdateOld.Count; i++)
             {
-                if (!HasOwner || changes.UpdateOld[i].IsOwnedBy(_input.OwnerId))
+                var current = changes.UpdateOld[i];
+                if (!HasOwner || current.IsOwnedBy(_input.OwnerId))
                 {
-                    updateOld.Add(changes.UpdateOld[i]);
+                    updateOld.Add(current);
                     updateNew.Add(changes.UpdateNew[i]);
+                }
+                else
+                {
+                    // A skipped update is as much an owner mismatch as a blocked create: the desired state cannot be
+                    // reached because someone else owns the record (or nobody does).
+                    AddMismatch(current);
                 }
             }
 
             return changes with { Delete = delete, UpdateOld = updateOld, UpdateNew = updateNew };
+        }
+
+        private void AddMismatch(DnsEndpoint current)
+        {
+            if ((_mismatchKeys ??= []).Add(current.Key))
+            {
+                _mismatches.Add(new OwnerMismatch(current, current.Owner ?? string.Empty));
+            }
         }
 
         private bool IsProtected(DnsEndpoint record) => _protected is not null && _protected.Contains(record.Key);
@@ -302,7 +319,7 @@ public sealed class Planner : IPlan
         {
             var migrating = _input.OldOwnerId.Length > 0 && !string.Equals(current.Owner ?? string.Empty, _input.OldOwnerId, StringComparison.Ordinal);
             if (!ShouldUpdateTtl(chosen, current)
-                && DnsTargets.Same(chosen.Targets, current.Targets)
+                && DnsTargets.Same(chosen.Targets, current.Targets, current.RecordType)
                 && !ProviderSpecificChanged(chosen, current)
                 && !migrating)
             {

@@ -426,7 +426,7 @@ public sealed class DnsReconciler : IDisposable
                 // Identical endpoints (same key and target set) from several sources collapse into the first, as
                 // ExternalDNS's dedup source does; same key with different targets is left to the planner's resolver.
                 seen ??= new HashSet<(EndpointKey, string)>(Math.Max(16, endpoints.Count));
-                if (seen.Add((endpoint.Key, TargetSetKey(endpoint.Targets))))
+                if (seen.Add((endpoint.Key, TargetSetKey(endpoint.Targets, endpoint.RecordType))))
                 {
                     merged.Add(endpoint);
                 }
@@ -436,17 +436,17 @@ public sealed class DnsReconciler : IDisposable
         return merged;
     }
 
-    private static string TargetSetKey(IReadOnlyList<string> targets)
+    private static string TargetSetKey(IReadOnlyList<string> targets, RecordType recordType)
     {
         if (targets.Count == 1)
         {
-            return DnsTargets.Canonical(targets[0]);
+            return DnsTargets.Canonical(targets[0], recordType);
         }
 
         var canonical = new string[targets.Count];
         for (var i = 0; i < canonical.Length; i++)
         {
-            canonical[i] = DnsTargets.Canonical(targets[i]);
+            canonical[i] = DnsTargets.Canonical(targets[i], recordType);
         }
 
         Array.Sort(canonical, StringComparer.Ordinal);

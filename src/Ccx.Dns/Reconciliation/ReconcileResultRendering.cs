@@ -47,7 +47,7 @@ internal static class ReconcileResultRendering
             {
                 var old = changes.UpdateOld[i];
                 var updated = changes.UpdateNew[i];
-                var targets = DnsTargets.Same(old.Targets, updated.Targets) ? Targets(updated) : Targets(old) + " → " + Targets(updated);
+                var targets = DnsTargets.Same(old.Targets, updated.Targets, updated.RecordType) ? Targets(updated) : Targets(old) + " → " + Targets(updated);
                 var ttl = old.Ttl == updated.Ttl ? Ttl(updated) : Ttl(old) + " → " + Ttl(updated);
                 Row(sb, "update", updated, targets, ttl);
             }

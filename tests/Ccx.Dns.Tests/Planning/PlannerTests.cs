@@ -85,14 +85,13 @@ public sealed class PlannerTests
     [InlineData(new[] { "::1" }, new[] { "::0001" })]
     [InlineData(new[] { "1.1.1.1", "2.2.2.2" }, new[] { "2.2.2.2", "1.1.1.1" })]
     [InlineData(new[] { "A.example.com", "b.example.com" }, new[] { "a.example.com", "B.example.com" })]
-    [InlineData(new[] { "::1", "2600.com", "3.3.3.3", "1.1.1.1" }, new[] { "2600.com", "::0001", "3.3.3.3", "1.1.1.1" })]
+    [InlineData(new[] { "::1", "2001:db8::1" }, new[] { "2001:0db8::0001", "::0001" })]
     public void Calculate_EquivalentTargets_NoChange(string[] current, string[] desired)
     {
-        var type = current[0].Contains(':') && current.Length == 1 ? RecordType.AAAA : RecordType.CNAME;
-        if (current.Length > 1)
-        {
-            type = RecordType.TXT; // any multi-target type compares the same way
-        }
+        // Mixed address/name lists are covered by DnsTargetsTests; TXT text is compared exactly (see below).
+        var type = current[0].Contains(':') ? RecordType.AAAA
+            : DnsTargets.IsIpAddress(current[0], out _) ? RecordType.A
+            : current.Length > 1 ? RecordType.NS : RecordType.CNAME;
 
         var result = Plan(
             [Owned(Ep("foo.example.org", type, current))],
@@ -101,6 +100,31 @@ public sealed class PlannerTests
 
         Assert.Empty(result.Rejected);
         Assert.False(result.Changes.HasChanges);
+    }
+
+    [Theory]
+    [InlineData(new[] { "Hello" }, new[] { "hello" })]
+    [InlineData(new[] { "v=spf1 -all", "Key=ABC" }, new[] { "key=abc", "v=spf1 -all" })]
+    public void Calculate_TxtTextDifferingOnlyInCase_IsAnUpdate(string[] current, string[] desired)
+    {
+        var result = Plan(
+            [Owned(Ep("foo.example.org", RecordType.TXT, current))],
+            [Ep("foo.example.org", RecordType.TXT, desired)],
+            configure: i => i with { ManagedRecordTypes = [RecordType.TXT] });
+
+        AssertChanges(result.Changes, updateOld: 1);
+        Assert.Equal(desired, result.Changes.UpdateNew[0].Targets);
+    }
+
+    [Fact]
+    public void Calculate_TxtTextInAnotherOrder_NoChange()
+    {
+        var result = Plan(
+            [Owned(Ep("foo.example.org", RecordType.TXT, "b", "A"))],
+            [Ep("foo.example.org", RecordType.TXT, "A", "b")],
+            configure: i => i with { ManagedRecordTypes = [RecordType.TXT] });
+
+        AssertChanges(result.Changes);
     }
 
     [Fact]
@@ -177,11 +201,45 @@ public sealed class PlannerTests
     }
 
     [Fact]
-    public void Calculate_ForeignRecordSameType_IsNotUpdated()
+    public void Calculate_ForeignRecordSameType_IsNotUpdatedAndReportsMismatch()
     {
-        var result = Plan([Owned(Ep("db.example.org", RecordType.A, "10.0.0.9"), "other")], [Ep("db.example.org", RecordType.A, "10.0.0.1")]);
+        var foreign = Owned(Ep("db.example.org", RecordType.A, "10.0.0.9"), "other");
+
+        var result = Plan([foreign], [Ep("db.example.org", RecordType.A, "10.0.0.1")]);
 
         AssertChanges(result.Changes);
+        var mismatch = Assert.Single(result.OwnerMismatches);
+        Assert.Same(foreign, mismatch.Record);
+        Assert.Equal("other", mismatch.ForeignOwner);
+    }
+
+    [Fact]
+    public void Calculate_UnownedRecordSameTypeAlreadyAsDesired_ReportsNoMismatch()
+    {
+        var result = Plan([Ep("db.example.org", RecordType.A, "10.0.0.1")], [Ep("db.example.org", RecordType.A, "10.0.0.1")]);
+
+        AssertChanges(result.Changes);
+        Assert.Empty(result.OwnerMismatches);
+    }
+
+    [Fact]
+    public void Calculate_ForeignRecordNotDesired_IsNeitherDeletedNorReported()
+    {
+        var result = Plan([Owned(Ep("db.example.org", RecordType.A, "10.0.0.9"), "other")], []);
+
+        AssertChanges(result.Changes);
+        Assert.Empty(result.OwnerMismatches);
+    }
+
+    [Fact]
+    public void Calculate_SkippedUpdateAndBlockedCreateOnOneRecord_ReportOneMismatch()
+    {
+        var foreign = Owned(Ep("db.example.org", RecordType.A, "10.0.0.9"), "other");
+
+        var result = Plan([foreign], [Ep("db.example.org", RecordType.A, "10.0.0.1"), Ep("db.example.org", RecordType.AAAA, "fd00::1")]);
+
+        AssertChanges(result.Changes);
+        Assert.Same(foreign, Assert.Single(result.OwnerMismatches).Record);
     }
 
     [Fact]

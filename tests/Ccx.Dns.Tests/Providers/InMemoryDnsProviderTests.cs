@@ -46,12 +46,49 @@ public sealed class InMemoryDnsProviderTests
         var provider = Create();
         await provider.ApplyChangesAsync(new DnsChanges { Create = [A("a.example.org", "1.1.1.1")] });
 
-        var error = await Assert.ThrowsAsync<DnsProviderException>(() => provider.ApplyChangesAsync(
+        var error = await Assert.ThrowsAsync<DnsRecordConflictException>(() => provider.ApplyChangesAsync(
             new DnsChanges { Create = [A("new.example.org", "3.3.3.3"), A("A.example.org.", "2.2.2.2")] }));
 
         Assert.Contains("already exists", error.Message, StringComparison.Ordinal);
-        Assert.False(error.IsTransient);
+        Assert.True(error.IsTransient); // a re-read shows the record as it is, and the next plan takes it into account
+        Assert.False(error.IsPartial);
+        Assert.Equal(new EndpointKey("a.example.org", RecordType.A), Assert.Single(error.RejectedEndpoints).Endpoint.Key);
         Assert.Equal(["a.example.org"], (await provider.GetRecordsAsync()).Select(r => r.DnsName));
+    }
+
+    [Theory]
+    [InlineData("delete", "9.9.9.9", 300)]
+    [InlineData("update", "9.9.9.9", 300)]
+    [InlineData("delete", "1.1.1.1", 60)]
+    [InlineData("update", "1.1.1.1", 60)]
+    public async Task ApplyChanges_OldRecordNotAsStored_ConflictsAndChangesNothing(string operation, string oldTarget, long oldTtl)
+    {
+        var provider = Create();
+        await provider.ApplyChangesAsync(new DnsChanges { Create = [A("a.example.org", "1.1.1.1") with { Ttl = 300 }] });
+        var stale = A("a.example.org", oldTarget) with { Ttl = oldTtl };
+        var changes = operation == "delete"
+            ? new DnsChanges { Create = [A("x.example.org", "1.1.1.1")], Delete = [stale] }
+            : new DnsChanges { Create = [A("x.example.org", "1.1.1.1")], UpdateOld = [stale], UpdateNew = [A("a.example.org", "2.2.2.2")] };
+
+        var error = await Assert.ThrowsAsync<DnsRecordConflictException>(() => provider.ApplyChangesAsync(changes));
+
+        Assert.Contains("not the record as it was read", Assert.Single(error.RejectedEndpoints).Reason, StringComparison.Ordinal);
+        var record = Assert.Single(await provider.GetRecordsAsync());
+        Assert.Equal(["1.1.1.1"], record.Targets);
+        Assert.Equal(300, record.Ttl);
+    }
+
+    [Theory]
+    [InlineData("example.org", "example.org")]
+    [InlineData("A.Example.ORG.", "example.org")]
+    [InlineData("x.sub.example.org", "sub.example.org")]
+    [InlineData("sub.example.org", "sub.example.org")]
+    [InlineData("example.net", null)]
+    public void FindZone_MostSpecificZone(string name, string? zone)
+    {
+        var provider = new InMemoryDnsProvider(["example.org", "sub.example.org"]);
+
+        Assert.Equal(zone, provider.FindZone(name));
     }
 
     [Theory]
@@ -65,7 +102,7 @@ public sealed class InMemoryDnsProviderTests
             ? new DnsChanges { Create = [A("x.example.org", "1.1.1.1")], Delete = [missing] }
             : new DnsChanges { Create = [A("x.example.org", "1.1.1.1")], UpdateOld = [missing], UpdateNew = [A("missing.example.org", "2.2.2.2")] };
 
-        var error = await Assert.ThrowsAsync<DnsProviderException>(() => provider.ApplyChangesAsync(changes));
+        var error = await Assert.ThrowsAsync<DnsRecordConflictException>(() => provider.ApplyChangesAsync(changes));
 
         Assert.Contains($"cannot {operation} missing.example.org", error.Message, StringComparison.Ordinal);
         Assert.Empty(await provider.GetRecordsAsync());

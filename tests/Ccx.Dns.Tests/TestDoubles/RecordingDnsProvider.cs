@@ -8,7 +8,7 @@ namespace Ccx.Dns.Tests.TestDoubles;
 /// Wraps a real provider: records every change set it is given, can hold reads until released, and can be told
 /// to fail the next apply or read.
 /// </summary>
-internal sealed class RecordingDnsProvider(IDnsProvider inner) : IDnsProvider
+internal sealed class RecordingDnsProvider(IDnsProvider inner) : IZoneAwareDnsProvider
 {
     private TaskCompletionSource? _readGate;
 
@@ -54,4 +54,6 @@ internal sealed class RecordingDnsProvider(IDnsProvider inner) : IDnsProvider
     }
 
     public IReadOnlyList<DnsEndpoint> AdjustEndpoints(IReadOnlyList<DnsEndpoint> endpoints) => inner.AdjustEndpoints(endpoints);
+
+    public string? FindZone(string dnsName) => (inner as IZoneAwareDnsProvider)?.FindZone(dnsName);
 }

@@ -20,7 +20,7 @@ namespace Ccx.Dns.Providers.Caching;
 /// cancelled by one caller's token (each caller stops waiting on its own token); providers bound their own reads
 /// with timeouts.
 /// </remarks>
-public sealed class CachingDnsProvider : IDnsProvider
+public sealed class CachingDnsProvider : IZoneAwareDnsProvider
 {
     private readonly IDnsProvider _inner;
     private readonly TimeSpan _duration;
@@ -140,6 +140,10 @@ public sealed class CachingDnsProvider : IDnsProvider
 
     /// <inheritdoc />
     public IReadOnlyList<DnsEndpoint> AdjustEndpoints(IReadOnlyList<DnsEndpoint> endpoints) => _inner.AdjustEndpoints(endpoints);
+
+    /// <inheritdoc />
+    /// <remarks>Forwarded to the decorated provider; <see langword="null"/> when it does not know its zones.</remarks>
+    public string? FindZone(string dnsName) => (_inner as IZoneAwareDnsProvider)?.FindZone(dnsName);
 
     /// <summary>The cached records with the applied changes: deletes and old updates removed by key, creates and new updates added without labels.</summary>
     internal static IReadOnlyList<DnsEndpoint> Patch(IReadOnlyList<DnsEndpoint> cached, DnsChanges changes)

@@ -6,11 +6,13 @@ namespace Ccx.Dns.Providers.InMemory;
 
 /// <summary>
 /// A DNS provider that keeps its zones in memory: the embedded default for samples and the reference for the
-/// conformance scenarios. Each <see cref="ApplyChangesAsync"/> call is atomic: it is checked whole (a create of
-/// an existing record set, an update or delete of a missing one, or a name outside every zone fails the call)
-/// and applied whole, or not at all. Like a real DNS server it does not store labels.
+/// conformance scenarios. Each <see cref="ApplyChangesAsync"/> call is atomic: it is checked whole and applied whole,
+/// or not at all. Writes are conditional, as the strictest servers make them: a create of an existing record set, or
+/// an update or delete of a record set that is missing or holds other targets or another TTL than the old record,
+/// fails the call with a <see cref="DnsRecordConflictException"/>; a name outside every zone fails it with a
+/// <see cref="DnsProviderException"/>. Like a real DNS server it does not store labels.
 /// </summary>
-public sealed class InMemoryDnsProvider : IDnsProvider
+public sealed class InMemoryDnsProvider : IZoneAwareDnsProvider
 {
     private readonly Lock _gate = new();
     private readonly Dictionary<string, Dictionary<EndpointKey, DnsEndpoint>> _zones = new(StringComparer.Ordinal);
@@ -103,20 +105,29 @@ public sealed class InMemoryDnsProvider : IDnsProvider
         lock (_gate)
         {
             var pending = new Dictionary<EndpointKey, (string Zone, DnsEndpoint? Record)>();
+            var conflicts = new List<RejectedEndpoint>();
             foreach (var record in changes.Delete)
             {
-                Remove(pending, record, "delete");
+                Remove(pending, record, "delete", conflicts);
             }
 
             for (var i = 0; i < changes.UpdateOld.Count; i++)
             {
-                Remove(pending, changes.UpdateOld[i], "update");
-                Set(pending, changes.UpdateNew[i], mustBeAbsent: false);
+                Remove(pending, changes.UpdateOld[i], "update", conflicts);
+                Set(pending, changes.UpdateNew[i], mustBeAbsent: false, conflicts);
             }
 
             foreach (var record in changes.Create)
             {
-                Set(pending, record, mustBeAbsent: true);
+                Set(pending, record, mustBeAbsent: true, conflicts);
+            }
+
+            if (conflicts.Count > 0)
+            {
+                throw new DnsRecordConflictException(
+                    $"{conflicts.Count} change(s) conflict with the records in the zone; nothing was changed: {conflicts[0].Reason}",
+                    conflicts,
+                    isPartial: false);
             }
 
             foreach (var (key, (zone, record)) in pending)
@@ -143,27 +154,41 @@ public sealed class InMemoryDnsProvider : IDnsProvider
     /// <inheritdoc />
     public IReadOnlyList<DnsEndpoint> AdjustEndpoints(IReadOnlyList<DnsEndpoint> endpoints) => endpoints;
 
-    private void Remove(Dictionary<EndpointKey, (string Zone, DnsEndpoint? Record)> pending, DnsEndpoint record, string operation)
+    /// <inheritdoc />
+    public string? FindZone(string dnsName)
+    {
+        ArgumentNullException.ThrowIfNull(dnsName);
+        lock (_gate)
+        {
+            return TryZoneOf(DnsNames.Normalize(dnsName));
+        }
+    }
+
+    private void Remove(Dictionary<EndpointKey, (string Zone, DnsEndpoint? Record)> pending, DnsEndpoint record, string operation, List<RejectedEndpoint> conflicts)
     {
         var key = record.Key;
         var zone = ZoneOf(record);
-        if (Lookup(pending, zone, key) is null)
+        var existing = Lookup(pending, zone, key);
+        if (existing is null)
         {
-            throw new DnsProviderException(
-                $"cannot {operation} {key.DnsName} {key.RecordType}{SetSuffix(key)}: no such record set in zone {zone}; nothing was changed");
+            conflicts.Add(new RejectedEndpoint(record, $"cannot {operation} {key.DnsName} {key.RecordType}{SetSuffix(key)}: no such record set in zone {zone}"));
+        }
+        else if (!DnsTargets.Same(existing.Targets, record.Targets, record.RecordType) || existing.Ttl != record.Ttl)
+        {
+            conflicts.Add(new RejectedEndpoint(record, $"cannot {operation} {key.DnsName} {key.RecordType}{SetSuffix(key)}: the zone holds {existing.Ttl} {string.Join(' ', existing.Targets)}, not the record as it was read"));
         }
 
         pending[key] = (zone, null);
     }
 
-    private void Set(Dictionary<EndpointKey, (string Zone, DnsEndpoint? Record)> pending, DnsEndpoint record, bool mustBeAbsent)
+    private void Set(Dictionary<EndpointKey, (string Zone, DnsEndpoint? Record)> pending, DnsEndpoint record, bool mustBeAbsent, List<RejectedEndpoint> conflicts)
     {
         var key = record.Key;
         var zone = ZoneOf(record);
         if (mustBeAbsent && Lookup(pending, zone, key) is not null)
         {
-            throw new DnsProviderException(
-                $"cannot create {key.DnsName} {key.RecordType}{SetSuffix(key)}: the record set already exists in zone {zone}; nothing was changed");
+            conflicts.Add(new RejectedEndpoint(record, $"cannot create {key.DnsName} {key.RecordType}{SetSuffix(key)}: the record set already exists in zone {zone}"));
+            return;
         }
 
         pending[key] = (zone, record.Labels.Count == 0 ? record : record with { Labels = ImmutableSortedDictionary<string, string>.Empty });
@@ -175,6 +200,11 @@ public sealed class InMemoryDnsProvider : IDnsProvider
     private string ZoneOf(DnsEndpoint record)
     {
         var name = DnsNames.Normalize(record.DnsName);
+        return TryZoneOf(name) ?? throw new DnsProviderException($"no zone serves {name}; nothing was changed");
+    }
+
+    private string? TryZoneOf(string name)
+    {
         for (var candidate = name; ; )
         {
             if (_zones.ContainsKey(candidate))
@@ -185,7 +215,7 @@ public sealed class InMemoryDnsProvider : IDnsProvider
             var dot = candidate.IndexOf('.', StringComparison.Ordinal);
             if (dot < 0)
             {
-                throw new DnsProviderException($"no zone serves {name}; nothing was changed");
+                return null;
             }
 
             candidate = candidate[(dot + 1)..];

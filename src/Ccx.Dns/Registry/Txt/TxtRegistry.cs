@@ -140,6 +140,8 @@ public sealed class TxtRegistry : IRegistry, IRegistryHousekeeping
         {
             var view = _view ?? await ReadViewAsync(cancellationToken).ConfigureAwait(false);
             var batch = new ApplyBatch();
+            CollectOwnershipKeys(batch, changes.Create);
+            CollectOwnershipKeys(batch, changes.UpdateNew);
             foreach (var record in changes.Delete)
             {
                 PlanDelete(view, batch, record);
@@ -171,26 +173,46 @@ public sealed class TxtRegistry : IRegistry, IRegistryHousekeeping
                 UpdateNew = [.. batch.UpdateNew, .. batch.TxtUpdateNew],
                 Delete = [.. batch.Delete, .. batch.TxtDelete],
             };
-            if (providerChanges.Count == 0)
+            if (providerChanges.Count + batch.TxtCreateFirst.Count + batch.TxtDeleteLast.Count == 0)
             {
                 Log.NothingToApply(_logger);
                 return new RegistryApplyResult(applied, batch.Rejected);
             }
 
-            Log.Applying(_logger, applied, batch.TxtCreate.Count, batch.TxtUpdateNew.Count, batch.TxtDelete.Count);
-            try
+            Log.Applying(_logger, applied, batch.TxtCreate.Count + batch.TxtCreateFirst.Count, batch.TxtUpdateNew.Count, batch.TxtDelete.Count + batch.TxtDeleteLast.Count);
+
+            // An ownership record in another zone than its record cannot travel in the same atomic write: it is
+            // created before the record and deleted after it, so that a failure in between leaves an ownership record
+            // without its record (cleaned up as an orphan) and never a record without its ownership (stuck for good).
+            var calls = 0;
+            foreach (var call in (DnsChanges[])[new DnsChanges { Create = batch.TxtCreateFirst }, providerChanges, new DnsChanges { Delete = batch.TxtDeleteLast }])
             {
-                await _provider.ApplyChangesAsync(providerChanges, cancellationToken).ConfigureAwait(false);
-            }
-            catch (Exception ex)
-            {
-                // Nothing is known about what was applied: read everything again next time.
-                Log.ApplyFailed(_logger, ex);
-                _view = null;
-                throw;
+                if (call.Count == 0)
+                {
+                    continue;
+                }
+
+                try
+                {
+                    await _provider.ApplyChangesAsync(call, cancellationToken).ConfigureAwait(false);
+                }
+                catch (Exception ex)
+                {
+                    // Nothing is known about what was applied: read everything again next time.
+                    Log.ApplyFailed(_logger, ex);
+                    _view = null;
+                    if (calls > 0 && ex is DnsProviderException { IsPartial: false } failure)
+                    {
+                        throw AsPartial(failure);
+                    }
+
+                    throw;
+                }
+
+                calls++;
+                Patch(view, call);
             }
 
-            Patch(view, providerChanges);
             return new RegistryApplyResult(applied, batch.Rejected);
         }
         finally
@@ -219,6 +241,7 @@ public sealed class TxtRegistry : IRegistry, IRegistryHousekeeping
             Add(view, record, previous);
         }
 
+        DemoteOwnedTxtRecords(view);
         Log.ViewRead(_logger, view.Records.Count, view.OwnershipRecords.Count);
         _view = view;
         return view;
@@ -245,6 +268,34 @@ public sealed class TxtRegistry : IRegistry, IRegistryHousekeeping
 
         view.RemoveOwnership(record.Key);
         view.Records[record.Key] = record;
+    }
+
+    /// <summary>
+    /// A TXT record that is itself owned as a record (an ownership record names it with type TXT) is a record, whatever
+    /// its text says: otherwise whoever controls its text could forge ownership of other records.
+    /// </summary>
+    private static void DemoteOwnedTxtRecords(TxtOwnershipView view)
+    {
+        if (view.OwnershipRecords.Count == 0)
+        {
+            return;
+        }
+
+        List<OwnershipRecord>? demoted = null;
+        foreach (var (owned, _) in view.ByOwned)
+        {
+            if (string.Equals(owned.RecordType, RecordType.TXT.Value, StringComparison.Ordinal)
+                && view.OwnershipRecords.TryGetValue(new EndpointKey(owned.DnsName, RecordType.TXT, owned.SetIdentifier), out var ownership))
+            {
+                (demoted ??= []).Add(ownership);
+            }
+        }
+
+        foreach (var ownership in demoted ?? [])
+        {
+            view.RemoveOwnership(ownership.Record.Key);
+            view.Records[ownership.Record.Key] = ownership.Record;
+        }
     }
 
     private bool TryParseOwnership(
@@ -399,6 +450,12 @@ public sealed class TxtRegistry : IRegistry, IRegistryHousekeeping
 
     private OwnershipRecord? FindOwnership(TxtOwnershipView view, DnsEndpoint record)
     {
+        if (IsAtWildcardReplacement(record.DnsName))
+        {
+            // Its ownership name is the wildcard's: an ownership record there belongs to the wildcard, never to it.
+            return null;
+        }
+
         var name = OwnedName(record);
         var type = record.RecordType;
         if (view.ByOwned.TryGetValue(new OwnedKey(name, type.Value, record.SetIdentifier), out var found))
@@ -432,6 +489,20 @@ public sealed class TxtRegistry : IRegistry, IRegistryHousekeeping
         return null;
     }
 
+    /// <summary>Whether a literal name's first label is the configured wildcard replacement (so it shares the ownership name of a wildcard).</summary>
+    private bool IsAtWildcardReplacement(string dnsName)
+    {
+        var replacement = _mapper.WildcardReplacement;
+        if (replacement.Length == 0 || dnsName.Length < replacement.Length)
+        {
+            return false;
+        }
+
+        var name = DnsNames.Normalize(dnsName);
+        return name.StartsWith(replacement, StringComparison.OrdinalIgnoreCase)
+            && (name.Length == replacement.Length || name[replacement.Length] == '.');
+    }
+
     private bool NeedsForceUpdate(TxtOwnershipView view, DnsEndpoint record)
     {
         if (!record.IsOwnedBy(OwnerId) || !_forceUpdateTypes.Contains(record.RecordType))
@@ -463,7 +534,9 @@ public sealed class TxtRegistry : IRegistry, IRegistryHousekeeping
         batch.Delete.Add(record);
         if (FindOwnOwnershipRecord(view, record) is { } ownership && batch.TouchedTxt.Add(ownership.Record.Key))
         {
-            batch.TxtDelete.Add(AsWritten(ownership.Record, record));
+            var zones = ZonesOf(record.DnsName, ownership.Record.DnsName);
+            (zones is { Record: { } recordZone, Ownership: { } txtZone } && recordZone != txtZone ? batch.TxtDeleteLast : batch.TxtDelete)
+                .Add(AsWritten(ownership.Record, record));
         }
     }
 
@@ -478,6 +551,12 @@ public sealed class TxtRegistry : IRegistry, IRegistryHousekeeping
         if (updated.Owner is { } newOwner && !IsOurs(newOwner))
         {
             Refuse(batch, updated, $"the update would hand the record to owner '{newOwner}'; the registry only writes records owned by '{OwnerId}'");
+            return;
+        }
+
+        if (ForgedOwnershipReason(view, batch, updated) is { } forged)
+        {
+            Refuse(batch, updated, forged + "; the record was not updated");
             return;
         }
 
@@ -513,8 +592,22 @@ public sealed class TxtRegistry : IRegistry, IRegistryHousekeeping
             return;
         }
 
+        if (ForgedOwnershipReason(view, batch, record) is { } forged)
+        {
+            Refuse(batch, record, forged + "; the record was not created");
+            return;
+        }
+
+        if (IsAtWildcardReplacement(record.DnsName))
+        {
+            Refuse(batch, record, $"its name starts with the WildcardReplacement '{_mapper.WildcardReplacement}', so its ownership record {txtName} would be the one of the wildcard record at the same place; choose a WildcardReplacement that no desired name uses; the record was not created");
+            return;
+        }
+
         var filter = _provider.DomainFilter;
-        if (filter.IsConfigured && filter.Match(claimed.DnsName) && !filter.Match(txtName))
+        var zones = ZonesOf(claimed.DnsName, txtName);
+        if ((filter.IsConfigured && filter.Match(claimed.DnsName) && !filter.Match(txtName))
+            || zones is { Record: not null, Ownership: null })
         {
             // ExternalDNS's default ownership name for an apex record (a-example.org) lies outside the zone: the
             // provider would refuse it and, with it, the rest of the apply.
@@ -523,7 +616,8 @@ public sealed class TxtRegistry : IRegistry, IRegistryHousekeeping
         }
 
         var txtKey = new EndpointKey(txtName, RecordType.TXT, claimed.SetIdentifier);
-        if (WriteOwnership(view, batch, claimed, txtName, txtKey) is { } blocked)
+        var crossZone = zones is { Record: { } recordZone, Ownership: { } txtZone } && recordZone != txtZone;
+        if (WriteOwnership(view, batch, claimed, txtName, txtKey, crossZone) is { } blocked)
         {
             Refuse(batch, record, blocked + "; the record was not created");
             return;
@@ -532,12 +626,67 @@ public sealed class TxtRegistry : IRegistry, IRegistryHousekeeping
         batch.Create.Add(claimed);
     }
 
+    /// <summary>The zones holding a record's name and its ownership record's name, when the provider knows its zones.</summary>
+    private (string? Record, string? Ownership)? ZonesOf(string recordName, string txtName)
+    {
+        if (_provider is not IZoneAwareDnsProvider zoned || zoned.FindZone(recordName) is not { } recordZone)
+        {
+            return null;
+        }
+
+        return (recordZone, zoned.FindZone(txtName));
+    }
+
+    /// <summary>Ownership record keys every create and update of a batch writes to (a desired TXT record may not take one).</summary>
+    private void CollectOwnershipKeys(ApplyBatch batch, IReadOnlyList<DnsEndpoint> records)
+    {
+        foreach (var record in records)
+        {
+            if (_mapper.TryGetTxtName(record.DnsName, record.RecordType, out var txtName, out _))
+            {
+                batch.OwnershipKeys.Add(new EndpointKey(txtName, RecordType.TXT, record.SetIdentifier));
+            }
+        }
+    }
+
+    /// <summary>
+    /// Why a desired TXT record would forge ownership: its text is ownership text, or it would sit where an ownership
+    /// record is (or is being written). <see langword="null"/> for every other record.
+    /// </summary>
+    private string? ForgedOwnershipReason(TxtOwnershipView view, ApplyBatch batch, DnsEndpoint record)
+    {
+        if (record.RecordType != RecordType.TXT)
+        {
+            return null;
+        }
+
+        foreach (var text in record.Targets)
+        {
+            if (ParseLabels(text) is not null)
+            {
+                return "its text is ownership text (heritage=external-dns); a record may not carry it, or it would be read as the ownership of another record";
+            }
+        }
+
+        if (view.OwnershipRecords.TryGetValue(record.Key, out var existing))
+        {
+            return $"{record.DnsName} is the ownership record of {existing.Owned?.DnsName ?? "another record"} (owner '{existing.Owner ?? string.Empty}'); a record may not take its place";
+        }
+
+        if (batch.OwnershipKeys.Contains(record.Key))
+        {
+            return $"{record.DnsName} is where the ownership record of another record of this change set is written; a record may not take its place";
+        }
+
+        return null;
+    }
+
     /// <summary>
     /// Plans writing the ownership record of <paramref name="owned"/>: a create when none exists, an update (of the
     /// text as read) when ours differs, nothing when ours is current.
     /// </summary>
     /// <returns>Why it cannot be written, or <see langword="null"/>.</returns>
-    private string? WriteOwnership(TxtOwnershipView view, ApplyBatch batch, DnsEndpoint owned, string txtName, EndpointKey txtKey)
+    private string? WriteOwnership(TxtOwnershipView view, ApplyBatch batch, DnsEndpoint owned, string txtName, EndpointKey txtKey, bool crossZone = false)
     {
         batch.Claimed.Add(txtKey);
         if (view.OwnershipRecords.TryGetValue(txtKey, out var existing))
@@ -564,7 +713,7 @@ public sealed class TxtRegistry : IRegistry, IRegistryHousekeeping
 
         if (batch.TouchedTxt.Add(txtKey))
         {
-            batch.TxtCreate.Add(NewOwnershipRecord(owned, txtName));
+            (crossZone ? batch.TxtCreateFirst : batch.TxtCreate).Add(NewOwnershipRecord(owned, txtName));
         }
 
         return null;
@@ -665,6 +814,15 @@ public sealed class TxtRegistry : IRegistry, IRegistryHousekeeping
         view.Orphans = null;
     }
 
+    /// <summary>The same failure, saying that an earlier write of the same apply went through.</summary>
+    private static DnsProviderException AsPartial(DnsProviderException failure)
+    {
+        var message = failure.Message + " (ownership records in other zones were already written)";
+        return failure is DnsRecordConflictException
+            ? new DnsRecordConflictException(message, failure.RejectedEndpoints, isPartial: true, failure)
+            : new DnsProviderException(message, failure.IsTransient, failure) { IsPartial = true, RejectedEndpoints = failure.RejectedEndpoints };
+    }
+
     private sealed class ApplyBatch
     {
         public List<DnsEndpoint> Create { get; } = [];
@@ -682,6 +840,15 @@ public sealed class TxtRegistry : IRegistry, IRegistryHousekeeping
         public List<DnsEndpoint> TxtUpdateNew { get; } = [];
 
         public List<DnsEndpoint> TxtDelete { get; } = [];
+
+        /// <summary>Ownership records created in another zone than their record: written before the records.</summary>
+        public List<DnsEndpoint> TxtCreateFirst { get; } = [];
+
+        /// <summary>Ownership records deleted in another zone than their record: deleted after the records.</summary>
+        public List<DnsEndpoint> TxtDeleteLast { get; } = [];
+
+        /// <summary>Where the creates and updates of the batch write their ownership records.</summary>
+        public HashSet<EndpointKey> OwnershipKeys { get; } = [];
 
         public HashSet<EndpointKey> TouchedTxt { get; } = [];
 

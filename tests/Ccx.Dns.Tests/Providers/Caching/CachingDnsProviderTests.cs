@@ -105,7 +105,7 @@ public sealed class CachingDnsProviderTests
         await cache.GetRecordsAsync();
 
         // The in-memory provider refuses a create of an existing record set.
-        await Assert.ThrowsAsync<DnsProviderException>(() => cache.ApplyChangesAsync(new DnsChanges { Create = [A("foo.example.org", "5.6.7.8")] }));
+        await Assert.ThrowsAsync<DnsRecordConflictException>(() => cache.ApplyChangesAsync(new DnsChanges { Create = [A("foo.example.org", "5.6.7.8")] }));
         await cache.GetRecordsAsync();
 
         Assert.Equal(2, inner.ReadCount);
