@@ -289,12 +289,29 @@ public sealed class DynamoDbRegistry : IRegistry, IRegistryHousekeeping, IDispos
         Dictionary<MigrationKey, OldTxtRecord>? byOwned = null;
         if (view.OldTxt.Count > 0)
         {
+            // A TXT record the table owns as a record is a record, whatever its text says: otherwise whoever controls
+            // its text could forge ownership of other records.
+            List<OldTxtRecord>? owned = null;
+            foreach (var txt in view.OldTxt.Values)
+            {
+                if (view.Items.ContainsKey(txt.Record.Key))
+                {
+                    (owned ??= []).Add(txt);
+                }
+            }
+
+            foreach (var txt in owned ?? [])
+            {
+                view.OldTxt.Remove(txt.Record.Key);
+                view.Records[txt.Record.Key] = txt.Record.Labels.Count == 0 ? txt.Record : txt.Record with { Labels = ImmutableSortedDictionary<string, string>.Empty };
+            }
+
             byOwned = [];
             foreach (var txt in view.OldTxt.Values)
             {
-                if (txt.Owned is { } owned)
+                if (txt.Owned is { } ownedKey)
                 {
-                    byOwned[owned] = txt;
+                    byOwned[ownedKey] = txt;
                 }
             }
         }
@@ -358,9 +375,16 @@ public sealed class DynamoDbRegistry : IRegistry, IRegistryHousekeeping, IDispos
     private OldTxtRecord? FindTxtOwnership(Dictionary<MigrationKey, OldTxtRecord> byOwned, DnsEndpoint record)
     {
         var name = DnsNames.Normalize(record.DnsName);
-        if (_mapper.WildcardReplacement.Length > 0 && (name == "*" || name.StartsWith("*.", StringComparison.Ordinal)))
+        var replacement = _mapper.WildcardReplacement;
+        if (replacement.Length > 0 && (name == "*" || name.StartsWith("*.", StringComparison.Ordinal)))
         {
-            name = _mapper.WildcardReplacement + name[1..];
+            name = replacement + name[1..];
+        }
+        else if (replacement.Length > 0 && name.StartsWith(replacement, StringComparison.Ordinal)
+            && (name.Length == replacement.Length || name[replacement.Length] == '.'))
+        {
+            // A literal name at the wildcard replacement shares the wildcard's TXT ownership name: it is the wildcard's.
+            return null;
         }
 
         if (byOwned.TryGetValue(new MigrationKey(name, record.RecordType.Value, record.SetIdentifier), out var found))
@@ -387,6 +411,12 @@ public sealed class DynamoDbRegistry : IRegistry, IRegistryHousekeeping, IDispos
         var creates = new List<DnsEndpoint?>(changes.Create.Count);
         foreach (var record in changes.Create)
         {
+            if (ForgedOwnershipReason(view, record) is { } forged)
+            {
+                Refuse(rejected, record, forged + "; the record was not created");
+                continue;
+            }
+
             var owned = record.WithLabel(EndpointLabels.OwnerKey, OwnerId);
             creates.Add(owned);
             if (!claimed.Add(owned.Key))
@@ -419,6 +449,13 @@ public sealed class DynamoDbRegistry : IRegistry, IRegistryHousekeeping, IDispos
             if (!old.IsOwnedBy(OwnerId))
             {
                 Refuse(rejected, changes.UpdateNew[i], NotOwnedReason(old));
+                updates.Add(null);
+                continue;
+            }
+
+            if (ForgedOwnershipReason(view, changes.UpdateNew[i]) is { } forged)
+            {
+                Refuse(rejected, changes.UpdateNew[i], forged + "; the record was not updated");
                 updates.Add(null);
                 continue;
             }
@@ -678,6 +715,30 @@ public sealed class DynamoDbRegistry : IRegistry, IRegistryHousekeeping, IDispos
         {
             AddProviderRecord(view, record.WithoutProviderSpecific(ProviderSpecificNames.DynamoDbNeedsMigration));
         }
+    }
+
+    /// <summary>
+    /// Why a desired TXT record would forge ownership: its text is ExternalDNS ownership text (it would be read as a TXT
+    /// ownership record to migrate), or it would take the place of such a record. <see langword="null"/> otherwise.
+    /// </summary>
+    private string? ForgedOwnershipReason(View view, DnsEndpoint record)
+    {
+        if (record.RecordType != RecordType.TXT)
+        {
+            return null;
+        }
+
+        foreach (var text in record.Targets)
+        {
+            if (_codec.TryParse(text, out _))
+            {
+                return "its text is ownership text (heritage=external-dns); a record may not carry it, or it would be read as the ownership of another record";
+            }
+        }
+
+        return view.OldTxt.TryGetValue(record.Key, out var existing)
+            ? $"{record.DnsName} is the TXT ownership record of {existing.Owned?.DnsName ?? "another record"} (owner '{existing.Owner ?? string.Empty}'); a record may not take its place"
+            : null;
     }
 
     private string NotOwnedReason(DnsEndpoint record) =>
