@@ -15,7 +15,7 @@ namespace Ccx.Dns.Registry.Txt;
 /// </summary>
 /// <remarks>
 /// <para>
-/// <see cref="GetRecordsAsync"/> reads the provider, consumes every ownership TXT record (typed and legacy
+/// <see cref="GetRecordsAsync(CancellationToken)"/> reads the provider, consumes every ownership TXT record (typed and legacy
 /// untyped names, plain or AES-GCM encrypted), attaches their labels to the records they own and returns the
 /// other records. Records owned by <see cref="TxtRegistryOptions.OldOwnerId"/> are reported as owned by
 /// <see cref="OwnerId"/>; owned records of a managed type that lack a typed ownership record carry
@@ -30,12 +30,12 @@ namespace Ccx.Dns.Registry.Txt;
 /// </para>
 /// <para>
 /// The registry keeps its view of the zones between calls. With <see cref="TxtRegistryOptions.CacheInterval"/>
-/// above zero, <see cref="GetRecordsAsync"/> serves that view for the interval; successful applies patch it, a
+/// above zero, <see cref="GetRecordsAsync(CancellationToken)"/> serves that view for the interval; successful applies patch it, a
 /// failed apply drops it. Calls are serialised.
 /// </para>
 /// </remarks>
 [System.Diagnostics.CodeAnalysis.SuppressMessage("Design", "CA1001", Justification = "The semaphore never creates a wait handle, so it holds nothing to dispose.")]
-public sealed class TxtRegistry : IRegistry, IRegistryHousekeeping
+public sealed class TxtRegistry : IScopedRegistry, IRegistryHousekeeping
 {
     private readonly IDnsProvider _provider;
     private readonly TimeProvider _timeProvider;
@@ -117,6 +117,44 @@ public sealed class TxtRegistry : IRegistry, IRegistryHousekeeping
 
             view = await ReadViewAsync(cancellationToken).ConfigureAwait(false);
             return view.Labelled ??= Label(view);
+        }
+        finally
+        {
+            _gate.Release();
+        }
+    }
+
+    /// <inheritdoc />
+    /// <remarks>
+    /// Served from the view the last full read built and every apply since patched (never from the provider): within
+    /// <see cref="TxtRegistryOptions.CacheInterval"/> when one is set, otherwise until the next full read. Changes made
+    /// at the provider by others are seen at the next full read; until then a write they conflict with is refused by
+    /// the provider (creates are create-if-absent), which drops the view.
+    /// </remarks>
+    public async Task<IReadOnlyList<DnsEndpoint>?> GetRecordsAsync(IReadOnlySet<string> names, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(names);
+        await _gate.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            var view = _view;
+            if (view is null || (_cacheInterval > TimeSpan.Zero && _timeProvider.GetUtcNow() - view.ReadAt >= _cacheInterval))
+            {
+                return null;
+            }
+
+            var records = new List<DnsEndpoint>(names.Count * 2);
+            foreach (var name in names)
+            {
+                view.RecordsAt(name, records);
+            }
+
+            for (var i = 0; i < records.Count; i++)
+            {
+                records[i] = LabelOne(view, records[i], claimed: null);
+            }
+
+            return records;
         }
         finally
         {
@@ -260,14 +298,14 @@ public sealed class TxtRegistry : IRegistry, IRegistryHousekeeping
 
             if (TryParseOwnership(record, previous, out var ownership))
             {
-                view.Records.Remove(record.Key);
+                view.RemoveRecord(record.Key);
                 view.AddOwnership(ownership);
                 return;
             }
         }
 
         view.RemoveOwnership(record.Key);
-        view.Records[record.Key] = record;
+        view.SetRecord(record);
     }
 
     /// <summary>
@@ -294,7 +332,7 @@ public sealed class TxtRegistry : IRegistry, IRegistryHousekeeping
         foreach (var ownership in demoted ?? [])
         {
             view.RemoveOwnership(ownership.Record.Key);
-            view.Records[ownership.Record.Key] = ownership.Record;
+            view.SetRecord(ownership.Record);
         }
     }
 
@@ -326,7 +364,7 @@ public sealed class TxtRegistry : IRegistry, IRegistryHousekeeping
     private ImmutableSortedDictionary<string, string>? ParseLabels(string text) =>
         _codec.TryParse(text, out var labels) ? labels : null;
 
-    /// <summary>Attaches ownership labels to the records of a view.</summary>
+    /// <summary>Attaches ownership labels to the records of a view, and finds its orphans.</summary>
     private System.Collections.ObjectModel.ReadOnlyCollection<DnsEndpoint> Label(TxtOwnershipView view)
     {
         var result = new List<DnsEndpoint>(view.Records.Count);
@@ -334,56 +372,7 @@ public sealed class TxtRegistry : IRegistry, IRegistryHousekeeping
         var claimed = anyOwnership ? new HashSet<EndpointKey>(view.OwnershipRecords.Count) : null;
         foreach (var record in view.Records.Values)
         {
-            var found = FindOwnership(view, record);
-            if (found is not null)
-            {
-                claimed!.Add(found.Record.Key);
-            }
-
-            // A legacy `cname-` ownership record of an A alias stays in place after migration, as in ExternalDNS.
-            if (anyOwnership && record.RecordType == RecordType.A && IsAAlias(record)
-                && view.ByOwned.TryGetValue(new OwnedKey(OwnedName(record), RecordType.CNAME.Value, record.SetIdentifier), out var legacy))
-            {
-                claimed!.Add(legacy.Record.Key);
-            }
-
-            if (found is null && !anyOwnership)
-            {
-                result.Add(record);
-                continue;
-            }
-
-            var labels = (ImmutableSortedDictionary<string, string>)record.Labels;
-            if (found is not null)
-            {
-                labels = labels.Count == 0 ? found.Labels : labels.SetItems(found.Labels);
-            }
-
-            var migrated = false;
-            if (_oldOwnerId.Length > 0
-                && labels.TryGetValue(EndpointLabels.OwnerKey, out var owner)
-                && string.Equals(owner, _oldOwnerId, StringComparison.Ordinal))
-            {
-                labels = labels.SetItem(EndpointLabels.OwnerKey, OwnerId);
-                migrated = true;
-            }
-
-            var labelled = ReferenceEquals(labels, record.Labels) ? record : record with { Labels = labels };
-
-            // Without a template, a typed ownership record of the record's own type can only have the name it would be
-            // written to (the mapping is one-to-one): nothing to force, and no name to compute.
-            var typed = !_mapper.HasRecordTypeTemplate
-                && found?.Owned is { } owned
-                && string.Equals(owned.RecordType, record.RecordType.Value, StringComparison.Ordinal);
-
-            // A record whose ownership still names the old owner needs its ownership record rewritten too; the
-            // marker makes the planner's update pair differ even when the desired record equals the current one.
-            if ((migrated && _forceUpdateTypes.Contains(record.RecordType)) || (anyOwnership && !typed && NeedsForceUpdate(view, labelled)))
-            {
-                labelled = labelled.WithProviderSpecific(ProviderSpecificNames.TxtForceUpdate, "true");
-            }
-
-            result.Add(labelled);
+            result.Add(LabelOne(view, record, claimed));
         }
 
         view.Orphans = claimed is null ? [] : FindOrphans(view, claimed);
@@ -392,24 +381,155 @@ public sealed class TxtRegistry : IRegistry, IRegistryHousekeeping
         return result.AsReadOnly();
     }
 
-    private List<OwnershipRecord> FindOrphans(TxtOwnershipView view, HashSet<EndpointKey> claimed)
+    /// <summary>One record with its ownership labels, as a full read returns it.</summary>
+    /// <param name="view">The view.</param>
+    /// <param name="record">The record.</param>
+    /// <param name="claimed">Collects the keys of the ownership records the record claims, when not null.</param>
+    private DnsEndpoint LabelOne(TxtOwnershipView view, DnsEndpoint record, HashSet<EndpointKey>? claimed)
     {
-        // Only typed ownership records of our own, for a managed type, naming a record inside the provider's domain
-        // filter: for those, the provider's full listing is authoritative about whether the record exists.
-        var orphans = new List<OwnershipRecord>();
+        if (view.OwnershipRecords.Count == 0)
+        {
+            return record;
+        }
+
+        var found = FindOwnership(view, record);
+        if (found is not null)
+        {
+            claimed?.Add(found.Record.Key);
+        }
+
+        // A legacy `cname-` ownership record of an A alias stays in place after migration, as in ExternalDNS.
+        if (claimed is not null && record.RecordType == RecordType.A && IsAAlias(record)
+            && view.ByOwned.TryGetValue(new OwnedKey(OwnedName(record), RecordType.CNAME.Value, record.SetIdentifier), out var legacy))
+        {
+            claimed.Add(legacy.Record.Key);
+        }
+
+        var labels = (ImmutableSortedDictionary<string, string>)record.Labels;
+        if (found is not null)
+        {
+            labels = labels.Count == 0 ? found.Labels : labels.SetItems(found.Labels);
+        }
+
+        var migrated = false;
+        if (_oldOwnerId.Length > 0
+            && labels.TryGetValue(EndpointLabels.OwnerKey, out var owner)
+            && string.Equals(owner, _oldOwnerId, StringComparison.Ordinal))
+        {
+            labels = labels.SetItem(EndpointLabels.OwnerKey, OwnerId);
+            migrated = true;
+        }
+
+        var labelled = ReferenceEquals(labels, record.Labels) ? record : record with { Labels = labels };
+
+        // Without a template, a typed ownership record of the record's own type can only have the name it would be
+        // written to (the mapping is one-to-one): nothing to force, and no name to compute.
+        var typed = !_mapper.HasRecordTypeTemplate
+            && found?.Owned is { } owned
+            && string.Equals(owned.RecordType, record.RecordType.Value, StringComparison.Ordinal);
+
+        // A record whose ownership still names the old owner needs its ownership record rewritten too; the
+        // marker makes the planner's update pair differ even when the desired record equals the current one.
+        if ((migrated && _forceUpdateTypes.Contains(record.RecordType)) || (!typed && NeedsForceUpdate(view, labelled)))
+        {
+            labelled = labelled.WithProviderSpecific(ProviderSpecificNames.TxtForceUpdate, "true");
+        }
+
+        return labelled;
+    }
+
+    private Dictionary<EndpointKey, OwnershipRecord> FindOrphans(TxtOwnershipView view, HashSet<EndpointKey> claimed)
+    {
+        var orphans = new Dictionary<EndpointKey, OwnershipRecord>();
         foreach (var ownership in view.OwnershipRecords.Values)
         {
-            if (!claimed.Contains(ownership.Record.Key)
-                && ownership.Owned is { RecordType.Length: > 0 } owned
-                && IsOurs(ownership.Owner)
-                && _forceUpdateTypes.Contains(RecordType.Parse(owned.RecordType))
-                && _provider.DomainFilter.Match(owned.DnsName))
+            if (!claimed.Contains(ownership.Record.Key) && CanBeOrphan(ownership))
             {
-                orphans.Add(ownership);
+                orphans.Add(ownership.Record.Key, ownership);
             }
         }
 
         return orphans;
+    }
+
+    /// <summary>
+    /// Only typed ownership records of our own, for a managed type, naming a record inside the provider's domain
+    /// filter: for those, the provider's full listing is authoritative about whether the record exists.
+    /// </summary>
+    private bool CanBeOrphan(OwnershipRecord ownership) =>
+        ownership.Owned is { RecordType.Length: > 0 } owned
+        && IsOurs(ownership.Owner)
+        && _forceUpdateTypes.Contains(RecordType.Parse(owned.RecordType))
+        && _provider.DomainFilter.Match(owned.DnsName);
+
+    /// <summary>Whether a record of the view claims an ownership record (the per-record form of what <see cref="Label"/> finds).</summary>
+    private bool IsClaimed(TxtOwnershipView view, OwnershipRecord ownership)
+    {
+        var owned = ownership.Owned!.Value;
+        var type = RecordType.Parse(owned.RecordType);
+        foreach (var name in ClaimantNames(owned.DnsName))
+        {
+            if (view.Records.TryGetValue(new EndpointKey(name, type, owned.SetIdentifier), out var record)
+                && ReferenceEquals(FindOwnership(view, record), ownership))
+            {
+                return true;
+            }
+
+            if (type == RecordType.CNAME
+                && view.Records.TryGetValue(new EndpointKey(name, RecordType.A, owned.SetIdentifier), out var alias)
+                && IsAAlias(alias)
+                && (ReferenceEquals(FindOwnership(view, alias), ownership)
+                    || (view.ByOwned.TryGetValue(new OwnedKey(OwnedName(alias), RecordType.CNAME.Value, alias.SetIdentifier), out var legacy) && ReferenceEquals(legacy, ownership))))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    /// <summary>The names of the records whose ownership name is <paramref name="ownedName"/> (the inverse of <see cref="OwnedName"/>).</summary>
+    private IEnumerable<string> ClaimantNames(string ownedName)
+    {
+        var replacement = _mapper.WildcardReplacement;
+        if (replacement.Length > 0 && IsAtWildcardReplacement(ownedName))
+        {
+            yield return ownedName.Length == replacement.Length ? "*" : "*" + ownedName[replacement.Length..];
+            yield break;
+        }
+
+        yield return ownedName;
+    }
+
+    /// <summary>Re-evaluates, after a patch, whether the ownership records a changed name involves are orphans.</summary>
+    private void UpdateOrphans(TxtOwnershipView view, HashSet<OwnedKey> touched, HashSet<EndpointKey> removedOwnership)
+    {
+        if (view.Orphans is not { } orphans)
+        {
+            return;
+        }
+
+        foreach (var key in removedOwnership)
+        {
+            orphans.Remove(key);
+        }
+
+        foreach (var ownedKey in touched)
+        {
+            if (!view.ByOwned.TryGetValue(ownedKey, out var ownership))
+            {
+                continue;
+            }
+
+            if (CanBeOrphan(ownership) && !IsClaimed(view, ownership))
+            {
+                orphans[ownership.Record.Key] = ownership;
+            }
+            else
+            {
+                orphans.Remove(ownership.Record.Key);
+            }
+        }
     }
 
     private void PlanOrphanDeletes(TxtOwnershipView view, ApplyBatch batch)
@@ -419,7 +539,7 @@ public sealed class TxtRegistry : IRegistry, IRegistryHousekeeping
             view.Labelled ??= Label(view);
         }
 
-        foreach (var orphan in view.Orphans!)
+        foreach (var orphan in view.Orphans!.Values)
         {
             var key = orphan.Record.Key;
             if (batch.Claimed.Contains(key) || !batch.TouchedTxt.Add(key))
@@ -793,25 +913,61 @@ public sealed class TxtRegistry : IRegistry, IRegistryHousekeeping
         batch.Rejected.Add(new RejectedEndpoint(record, reason));
     }
 
-    /// <summary>Brings the view up to date with changes the provider applied.</summary>
+    /// <summary>Brings the view up to date with changes the provider applied, in O(changes).</summary>
     private void Patch(TxtOwnershipView view, DnsChanges applied)
     {
+        var touched = new HashSet<OwnedKey>();
+        var removedOwnership = new HashSet<EndpointKey>();
         foreach (var record in applied.Delete.Concat(applied.UpdateOld))
         {
-            if (!view.RemoveOwnership(record.Key))
+            if (view.OwnershipRecords.TryGetValue(record.Key, out var ownership))
             {
-                view.Records.Remove(record.Key);
+                view.RemoveOwnership(record.Key);
+                removedOwnership.Add(record.Key);
+                Touch(touched, ownership);
+            }
+            else if (view.RemoveRecord(record.Key))
+            {
+                Touch(touched, record);
             }
         }
 
         foreach (var record in applied.UpdateNew.Concat(applied.Create))
         {
             // Providers keep no labels; what they return next time is the record without them.
-            Add(view, record.Labels.Count == 0 ? record : record with { Labels = ImmutableSortedDictionary<string, string>.Empty }, _parsedTexts);
+            var stored = record.Labels.Count == 0 ? record : record with { Labels = ImmutableSortedDictionary<string, string>.Empty };
+            Add(view, stored, _parsedTexts);
+            if (view.OwnershipRecords.TryGetValue(stored.Key, out var ownership))
+            {
+                removedOwnership.Remove(stored.Key);
+                Touch(touched, ownership);
+            }
+            else
+            {
+                Touch(touched, stored);
+            }
         }
 
         view.Labelled = null;
-        view.Orphans = null;
+        UpdateOrphans(view, touched, removedOwnership);
+    }
+
+    private static void Touch(HashSet<OwnedKey> touched, OwnershipRecord ownership)
+    {
+        if (ownership.Owned is { } owned)
+        {
+            touched.Add(owned);
+        }
+    }
+
+    private void Touch(HashSet<OwnedKey> touched, DnsEndpoint record)
+    {
+        var name = OwnedName(record);
+        touched.Add(new OwnedKey(name, record.RecordType.Value, record.SetIdentifier));
+        if (record.RecordType == RecordType.A)
+        {
+            touched.Add(new OwnedKey(name, RecordType.CNAME.Value, record.SetIdentifier));
+        }
     }
 
     /// <summary>The same failure, saying that an earlier write of the same apply went through.</summary>
