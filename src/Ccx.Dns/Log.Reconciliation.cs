@@ -71,4 +71,7 @@ internal static partial class Log
 
     [LoggerMessage(EventId = 1027, Level = LogLevel.Warning, Message = "Renewing the leader lease failed; treating it as not held")]
     public static partial void LeaseRenewFailed(ILogger logger, Exception exception);
+
+    [LoggerMessage(EventId = 1040, Level = LogLevel.Debug, Message = "The registry has no view to serve a targeted reconcile from; reconciling in full")]
+    public static partial void TargetedFallsBackToFull(ILogger logger);
 }

@@ -16,6 +16,9 @@ namespace Ccx.Dns.Hosting;
 /// is reported and the next attempt waits for the interval or a change signal. A change signal during a back-off
 /// waits for the retry, so that a throttled provider is not hit harder while sources keep changing. Nothing but stopping the host ends
 /// the loop. All waiting goes through the injected <see cref="TimeProvider"/>.</para>
+/// <para>A change signal that names the changed names (<see cref="Sources.EndpointsChangedEventArgs"/>) runs a targeted
+/// reconcile of the names collected since the last run; a signal that names nothing, the interval, a retry and the
+/// first run are full reconciles (the safety net: only they read the whole zone).</para>
 /// <para>With a leader lease registered, the lease is renewed every
 /// <see cref="DnsReconcilerOptions.LeaseRenewInterval"/>; winning it triggers a reconcile so that a new leader
 /// converges at once.</para>
@@ -26,8 +29,10 @@ internal sealed class DnsReconcilerHostedService : BackgroundService
     private readonly TimeProvider _timeProvider;
     private readonly ILogger _logger;
     private static readonly TimeSpan MaxWait = TimeSpan.FromDays(1);
+    private readonly Lock _namesGate = new();
     private TaskCompletionSource _signal = NewSignal();
     private int _eventPending;
+    private HashSet<string>? _pendingNames = new(StringComparer.Ordinal); // null: a full reconcile is due
     private bool _leaseHeld;
 
     public DnsReconcilerHostedService(DnsReconciler reconciler, TimeProvider timeProvider, ILogger<DnsReconcilerHostedService> logger)
@@ -87,8 +92,32 @@ internal sealed class DnsReconcilerHostedService : BackgroundService
 
     private void OnChanged(object? sender, EventArgs e)
     {
+        var names = Sources.EndpointsChangedEventArgs.NamesOf(e);
+        lock (_namesGate)
+        {
+            if (names is null)
+            {
+                _pendingNames = null;
+            }
+            else
+            {
+                _pendingNames?.UnionWith(names);
+            }
+        }
+
         Interlocked.Exchange(ref _eventPending, 1);
         Volatile.Read(ref _signal).TrySetResult();
+    }
+
+    /// <summary>Takes the names collected from signals since the last run; <see langword="null"/> when a full reconcile is due.</summary>
+    private HashSet<string>? TakePendingNames()
+    {
+        lock (_namesGate)
+        {
+            var names = _pendingNames;
+            _pendingNames = new HashSet<string>(StringComparer.Ordinal);
+            return names;
+        }
     }
 
     private async Task LoopAsync(DnsReconcilerOptions options, CancellationToken stoppingToken)
@@ -137,11 +166,15 @@ internal sealed class DnsReconcilerHostedService : BackgroundService
 
             // Clear the flag before reading the sources: a change signalled during the run triggers another run.
             Interlocked.Exchange(ref _eventPending, 0);
+            var names = TakePendingNames();
+            var full = names is null || nextPeriodic <= now || retryAt is { } due2 && due2 <= now;
             lastRunStart = now;
             ReconcileResult? result = null;
             try
             {
-                result = await _reconciler.RunOnceAsync(stoppingToken).ConfigureAwait(false);
+                result = full
+                    ? await _reconciler.RunOnceAsync(stoppingToken).ConfigureAwait(false)
+                    : await _reconciler.RunOnceAsync(names!, stoppingToken).ConfigureAwait(false);
             }
             catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
             {
@@ -154,7 +187,12 @@ internal sealed class DnsReconcilerHostedService : BackgroundService
                 Log.LoopFailed(_logger, ex);
             }
 
-            nextPeriodic = After(now, options.Interval);
+            if (full || result?.Mode == ReconcileMode.Full)
+            {
+                // The interval counts from the last full reconcile: targeted ones never read the whole zone.
+                nextPeriodic = After(now, options.Interval);
+            }
+
             if (result?.Error is { IsTransient: true })
             {
                 var attempt = Math.Max(1, _reconciler.ConsecutiveTransientFailures);
@@ -191,7 +229,12 @@ internal sealed class DnsReconcilerHostedService : BackgroundService
         if (held && !_leaseHeld)
         {
             Log.LeaseAcquired(_logger);
-            Interlocked.Exchange(ref _eventPending, 1); // a new leader converges at once
+            lock (_namesGate)
+        {
+            _pendingNames = null; // a new leader converges at once, in full
+        }
+
+        Interlocked.Exchange(ref _eventPending, 1);
         }
         else if (!held && _leaseHeld)
         {

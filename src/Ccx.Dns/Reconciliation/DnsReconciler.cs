@@ -17,12 +17,12 @@ namespace Ccx.Dns.Reconciliation;
 /// the plan, checks it against the safety guard and applies it through the registry.
 /// </summary>
 /// <remarks>
-/// <para>One reconcile runs at a time; concurrent calls to <see cref="RunOnceAsync"/> queue. A reconcile never
+/// <para>One reconcile runs at a time; concurrent calls to <see cref="RunOnceAsync(CancellationToken)"/> queue. A reconcile never
 /// throws except for cancellation: every failure — a source, the registry, the provider, the lease, or a bug in a
 /// plug-in — is reported in <see cref="ReconcileResult.Error"/>, logged and counted.</para>
 /// <para>Nothing is applied when <see cref="DnsReconcilerOptions.DryRun"/> is set, when the plan has no changes,
 /// when the safety guard withholds it, or when a registered <see cref="ILeaderLease"/> is held by another
-/// instance. The hosted service calls <see cref="RunOnceAsync"/> on the interval and on source change
+/// instance. The hosted service calls <see cref="RunOnceAsync(CancellationToken)"/> on the interval and on source change
 /// signals.</para>
 /// </remarks>
 public sealed class DnsReconciler : IDisposable
@@ -49,6 +49,7 @@ public sealed class DnsReconciler : IDisposable
     private int _consecutiveTransientFailures;
     private string? _lastWithheldFingerprint;
     private string? _approvedFingerprint;
+    private TargetedState? _targeted;
 
     /// <summary>Creates a reconciler.</summary>
     /// <param name="sources">The sources of desired endpoints; their endpoints are merged.</param>
@@ -105,7 +106,7 @@ public sealed class DnsReconciler : IDisposable
 
     /// <summary>
     /// Raised after every reconcile, with its report, on the thread that ran it and before the next reconcile may
-    /// start: keep handlers short, and never wait synchronously for <see cref="RunOnceAsync"/> in one. A handler's
+    /// start: keep handlers short, and never wait synchronously for <see cref="RunOnceAsync(CancellationToken)"/> in one. A handler's
     /// exception is logged and ignored.
     /// </summary>
     public event EventHandler<ReconcileResult>? Reconciled;
@@ -187,16 +188,44 @@ public sealed class DnsReconciler : IDisposable
         }
     }
 
-    /// <summary>Runs one reconcile. Never throws except when <paramref name="cancellationToken"/> is cancelled.</summary>
+    /// <summary>Runs one full reconcile. Never throws except when <paramref name="cancellationToken"/> is cancelled.</summary>
     /// <param name="cancellationToken">Cancels the reconcile.</param>
     /// <returns>The report.</returns>
     /// <exception cref="OperationCanceledException"><paramref name="cancellationToken"/> was cancelled.</exception>
-    public async Task<ReconcileResult> RunOnceAsync(CancellationToken cancellationToken = default)
+    public Task<ReconcileResult> RunOnceAsync(CancellationToken cancellationToken = default) => RunAsync(null, cancellationToken);
+
+    /// <summary>
+    /// Runs one reconcile targeted at the names whose desired endpoints changed: only those names (and the names the
+    /// previous reconcile reported on or left unapplied) are read from the sources and the registry's kept view, planned
+    /// and applied, in O(names) — exactly as a full reconcile would plan them. Falls back to a full reconcile when a
+    /// targeted one is not possible: before the first full reconcile, after a failed one, when a source is not an
+    /// <see cref="IScopedEndpointSource"/>, or when the registry is not an <see cref="IScopedRegistry"/> or has no view to
+    /// serve. <see cref="ReconcileResult.Mode"/> says which ran. Never throws except when
+    /// <paramref name="cancellationToken"/> is cancelled.
+    /// </summary>
+    /// <param name="names">The changed names, in any DNS spelling.</param>
+    /// <param name="cancellationToken">Cancels the reconcile.</param>
+    /// <returns>The report.</returns>
+    /// <exception cref="OperationCanceledException"><paramref name="cancellationToken"/> was cancelled.</exception>
+    public Task<ReconcileResult> RunOnceAsync(IEnumerable<string> names, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(names);
+        var scope = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var name in names)
+        {
+            ArgumentNullException.ThrowIfNull(name, nameof(names));
+            scope.Add(DnsNames.Normalize(name));
+        }
+
+        return RunAsync(scope, cancellationToken);
+    }
+
+    private async Task<ReconcileResult> RunAsync(HashSet<string>? names, CancellationToken cancellationToken)
     {
         await _runGate.WaitAsync(cancellationToken).ConfigureAwait(false);
         try
         {
-            return await RunExclusiveAsync(cancellationToken).ConfigureAwait(false);
+            return await RunExclusiveAsync(names, cancellationToken).ConfigureAwait(false);
         }
         finally
         {
@@ -204,7 +233,7 @@ public sealed class DnsReconciler : IDisposable
         }
     }
 
-    private async Task<ReconcileResult> RunExclusiveAsync(CancellationToken cancellationToken)
+    private async Task<ReconcileResult> RunExclusiveAsync(HashSet<string>? names, CancellationToken cancellationToken)
     {
         var startedAt = _timeProvider.GetUtcNow();
         var timestamp = _timeProvider.GetTimestamp();
@@ -214,15 +243,20 @@ public sealed class DnsReconciler : IDisposable
         ReconcileResult result;
         try
         {
-            result = await ReconcileAsync(startedAt, cancellationToken).ConfigureAwait(false);
+            result = (names is not null && CanTarget()
+                    ? await ReconcileTargetedAsync(startedAt, names, cancellationToken).ConfigureAwait(false)
+                    : null)
+                ?? await ReconcileFullAsync(startedAt, cancellationToken).ConfigureAwait(false);
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
         {
+            _targeted = null; // what was applied before the cancellation is unknown
             activity?.SetStatus(ActivityStatusCode.Error, "cancelled");
             throw;
         }
 
         result = result with { Duration = _timeProvider.GetElapsedTime(timestamp) };
+        Remember(result);
         Record(result, activity);
         try
         {
@@ -238,7 +272,26 @@ public sealed class DnsReconciler : IDisposable
         return result;
     }
 
-    private async Task<ReconcileResult> ReconcileAsync(DateTimeOffset startedAt, CancellationToken cancellationToken)
+    /// <summary>Whether a targeted reconcile may run: a full one succeeded since the last failure, and every part can read by name.</summary>
+    private bool CanTarget()
+    {
+        if (_targeted is null || _registry is not IScopedRegistry)
+        {
+            return false;
+        }
+
+        foreach (var source in _sources)
+        {
+            if (source is not IScopedEndpointSource)
+            {
+                return false;
+            }
+        }
+
+        return true;
+    }
+
+    private async Task<ReconcileResult> ReconcileFullAsync(DateTimeOffset startedAt, CancellationToken cancellationToken)
     {
         // 1. Desired endpoints from every source, merged and de-duplicated.
         List<DnsEndpoint> desired;
@@ -267,14 +320,95 @@ public sealed class DnsReconciler : IDisposable
         }
 
         _telemetry.RegistryEndpoints(current.Count);
+        var registryFilter = DomainFilter.All;
+        int owned;
+        try
+        {
+            registryFilter = _registry.DomainFilter ?? DomainFilter.All;
+            owned = CountOwned(current, _registry.OwnerId ?? string.Empty, registryFilter);
+        }
+        catch (Exception ex) when (!IsCancellation(ex, cancellationToken))
+        {
+            return Failed(startedAt, ReconcileStage.Plan, ex) with { SourceEndpointCount = desired.Count, RegistryEndpointCount = current.Count };
+        }
 
-        // 3. Provider normalisation and the plan.
-        PlanResult plan;
-        var ownerId = _registry.OwnerId ?? string.Empty;
+        return await PlanAndApplyAsync(new RunInput(startedAt, ReconcileMode.Full, desired, desired.Count, current, registryFilter, owned), cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <returns>The report, or <see langword="null"/> when the registry has no view to serve (then a full reconcile runs).</returns>
+    private async Task<ReconcileResult?> ReconcileTargetedAsync(DateTimeOffset startedAt, HashSet<string> names, CancellationToken cancellationToken)
+    {
+        var state = _targeted!;
+        names.UnionWith(state.Outstanding);
+
+        // 1. Desired endpoints at the names, from every source.
+        List<DnsEndpoint> desired;
+        var total = 0;
+        try
+        {
+            var merged = new List<DnsEndpoint>();
+            HashSet<(EndpointKey, string)>? seen = null;
+            foreach (var source in _sources)
+            {
+                var scoped = await ((IScopedEndpointSource)source).GetEndpointsAsync(names, cancellationToken).ConfigureAwait(false);
+                if (scoped is null)
+                {
+                    continue;
+                }
+
+                total += scoped.TotalCount;
+                Merge(merged, ref seen, scoped.Endpoints);
+            }
+
+            desired = merged;
+        }
+        catch (Exception ex) when (!IsCancellation(ex, cancellationToken))
+        {
+            _telemetry.SourceError();
+            return Failed(startedAt, ReconcileStage.Source, ex) with { Mode = ReconcileMode.Targeted };
+        }
+
+        // 2. Current records at the names, from the registry's kept view.
+        IReadOnlyList<DnsEndpoint>? current;
+        try
+        {
+            current = await ((IScopedRegistry)_registry).GetRecordsAsync(names, cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (!IsCancellation(ex, cancellationToken))
+        {
+            _telemetry.RegistryError();
+            return Failed(startedAt, ReconcileStage.ReadRegistry, ex) with { Mode = ReconcileMode.Targeted, SourceEndpointCount = total };
+        }
+
+        if (current is null)
+        {
+            Log.TargetedFallsBackToFull(_logger);
+            return null;
+        }
+
         var registryFilter = DomainFilter.All;
         try
         {
             registryFilter = _registry.DomainFilter ?? DomainFilter.All;
+        }
+        catch (Exception ex) when (!IsCancellation(ex, cancellationToken))
+        {
+            return Failed(startedAt, ReconcileStage.Plan, ex) with { Mode = ReconcileMode.Targeted, SourceEndpointCount = total, RegistryEndpointCount = current.Count };
+        }
+
+        return await PlanAndApplyAsync(new RunInput(startedAt, ReconcileMode.Targeted, desired, total, current, registryFilter, state.OwnedCount), cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>Steps 3 to 6, the same for both modes: the plan, the safety guard, the lease and the apply.</summary>
+    private async Task<ReconcileResult> PlanAndApplyAsync(RunInput input, CancellationToken cancellationToken)
+    {
+        var (startedAt, mode, desired, desiredCount, current, registryFilter, ownedCount) = input;
+
+        // 3. Provider normalisation and the plan.
+        PlanResult plan;
+        var ownerId = _registry.OwnerId ?? string.Empty;
+        try
+        {
             var adjusted = _registry.AdjustEndpoints(desired) ?? [];
             plan = _planner.Calculate(new PlanInput
             {
@@ -290,19 +424,21 @@ public sealed class DnsReconciler : IDisposable
         }
         catch (Exception ex) when (!IsCancellation(ex, cancellationToken))
         {
-            return Failed(startedAt, ReconcileStage.Plan, ex) with { SourceEndpointCount = desired.Count, RegistryEndpointCount = current.Count };
+            return Failed(startedAt, ReconcileStage.Plan, ex) with { Mode = mode, SourceEndpointCount = desiredCount, RegistryEndpointCount = current.Count };
         }
 
         var result = new ReconcileResult
         {
             Outcome = ReconcileOutcome.NoChanges,
+            Mode = mode,
             StartedAt = startedAt,
             Changes = plan.Changes,
             Rejected = plan.Rejected,
             OwnerMismatches = plan.OwnerMismatches,
             DryRun = _options.DryRun,
-            SourceEndpointCount = desired.Count,
+            SourceEndpointCount = desiredCount,
             RegistryEndpointCount = current.Count,
+            OwnedRecordCount = ownedCount,
         };
 
         // With no record changes, a registry may still have ownership bookkeeping to tidy up (orphaned ownership
@@ -313,7 +449,7 @@ public sealed class DnsReconciler : IDisposable
         }
 
         // 4. The safety guard.
-        var verdict = SafetyGuard.Evaluate(_options.Guard, CountOwned(current, ownerId, registryFilter), desired.Count, plan.Changes);
+        var verdict = SafetyGuard.Evaluate(_options.Guard, ownedCount, desiredCount, plan.Changes);
         if (verdict is not null)
         {
             var fingerprint = SafetyGuard.Fingerprint(plan.Changes);
@@ -362,14 +498,7 @@ public sealed class DnsReconciler : IDisposable
             }
             catch (Exception ex) when (!IsCancellation(ex, cancellationToken))
             {
-                return Failed(startedAt, ReconcileStage.Lease, ex) with
-                {
-                    Changes = plan.Changes,
-                    Rejected = plan.Rejected,
-                    OwnerMismatches = plan.OwnerMismatches,
-                    SourceEndpointCount = desired.Count,
-                    RegistryEndpointCount = current.Count,
-                };
+                return FailedAfterPlan(result, ReconcileStage.Lease, ex);
             }
 
             if (!held)
@@ -392,17 +521,85 @@ public sealed class DnsReconciler : IDisposable
         catch (Exception ex) when (!IsCancellation(ex, cancellationToken))
         {
             _telemetry.RegistryError();
-            var refused = ex is DnsProviderException { RejectedEndpoints.Count: > 0 } dpe ? dpe.RejectedEndpoints : [];
-            return Failed(startedAt, ReconcileStage.Apply, ex) with
-            {
-                Changes = plan.Changes,
-                Rejected = refused.Count == 0 ? plan.Rejected : [.. plan.Rejected, .. refused],
-                OwnerMismatches = plan.OwnerMismatches,
-                SourceEndpointCount = desired.Count,
-                RegistryEndpointCount = current.Count,
-            };
+            var failed = FailedAfterPlan(result, ReconcileStage.Apply, ex);
+            return ex is DnsProviderException { RejectedEndpoints.Count: > 0 } dpe
+                ? failed with { Rejected = [.. plan.Rejected, .. dpe.RejectedEndpoints] }
+                : failed;
         }
     }
+
+    /// <summary>A failure after planning: the report keeps what was planned.</summary>
+    private static ReconcileResult FailedAfterPlan(ReconcileResult planned, ReconcileStage stage, Exception ex) =>
+        planned with
+        {
+            Outcome = ReconcileOutcome.Failed,
+            Error = new ReconcileError(stage, ex.Message, IsTransient(ex)) { Exception = ex },
+        };
+
+    /// <summary>
+    /// Keeps what the next targeted reconcile needs: the owned-record count the safety guard judges by, kept up to date
+    /// with what was applied, and the names this reconcile reported on or left unapplied. A failure forgets both, so
+    /// that the next reconcile is full.
+    /// </summary>
+    private void Remember(ReconcileResult result)
+    {
+        if (result.Error is not null)
+        {
+            _targeted = null;
+            return;
+        }
+
+        var owned = result.OwnedRecordCount;
+        if (result.Applied)
+        {
+            var ownerId = _registry.OwnerId ?? string.Empty;
+            var registryFilter = _registry.DomainFilter ?? DomainFilter.All;
+            owned += CountOwned(result.AppliedChanges.Create, ownerId, registryFilter) - CountOwned(result.AppliedChanges.Delete, ownerId, registryFilter);
+        }
+
+        var outstanding = new HashSet<string>(StringComparer.Ordinal);
+        if (!result.Applied)
+        {
+            AddNames(outstanding, result.Changes.Create);
+            AddNames(outstanding, result.Changes.UpdateNew);
+            AddNames(outstanding, result.Changes.Delete);
+        }
+
+        foreach (var rejected in result.Rejected)
+        {
+            outstanding.Add(DnsNames.Normalize(rejected.Endpoint.DnsName));
+        }
+
+        foreach (var mismatch in result.OwnerMismatches)
+        {
+            outstanding.Add(DnsNames.Normalize(mismatch.Record.DnsName));
+        }
+
+        _targeted = new TargetedState(owned, outstanding);
+
+        static void AddNames(HashSet<string> into, IReadOnlyList<DnsEndpoint> endpoints)
+        {
+            foreach (var endpoint in endpoints)
+            {
+                into.Add(DnsNames.Normalize(endpoint.DnsName));
+            }
+        }
+    }
+
+    /// <summary>What one run reads, in either mode.</summary>
+    private readonly record struct RunInput(
+        DateTimeOffset StartedAt,
+        ReconcileMode Mode,
+        IReadOnlyList<DnsEndpoint> Desired,
+        int DesiredCount,
+        IReadOnlyList<DnsEndpoint> Current,
+        DomainFilter RegistryFilter,
+        int OwnedCount);
+
+    /// <summary>What a targeted reconcile continues from.</summary>
+    /// <param name="OwnedCount">Owned records in scope after the last run (the safety guard's reference).</param>
+    /// <param name="Outstanding">Names the last run reported on or left unapplied; every targeted run plans them again.</param>
+    private sealed record TargetedState(int OwnedCount, HashSet<string> Outstanding);
 
     private async Task<List<DnsEndpoint>> ReadSourcesAsync(CancellationToken cancellationToken)
     {
@@ -411,29 +608,34 @@ public sealed class DnsReconciler : IDisposable
         foreach (var source in _sources)
         {
             var endpoints = await source.GetEndpointsAsync(cancellationToken).ConfigureAwait(false);
-            if (endpoints is null)
+            if (endpoints is not null)
             {
-                continue;
-            }
-
-            foreach (var endpoint in endpoints)
-            {
-                if (endpoint is null)
-                {
-                    continue;
-                }
-
-                // Identical endpoints (same key and target set) from several sources collapse into the first, as
-                // ExternalDNS's dedup source does; same key with different targets is left to the planner's resolver.
-                seen ??= new HashSet<(EndpointKey, string)>(Math.Max(16, endpoints.Count));
-                if (seen.Add((endpoint.Key, TargetSetKey(endpoint.Targets, endpoint.RecordType))))
-                {
-                    merged.Add(endpoint);
-                }
+                Merge(merged, ref seen, endpoints);
             }
         }
 
         return merged;
+    }
+
+    /// <summary>
+    /// Adds a source's endpoints: identical endpoints (same key and target set) from several sources collapse into the
+    /// first, as ExternalDNS's dedup source does; same key with different targets is left to the planner's resolver.
+    /// </summary>
+    private static void Merge(List<DnsEndpoint> merged, ref HashSet<(EndpointKey, string)>? seen, IReadOnlyList<DnsEndpoint> endpoints)
+    {
+        foreach (var endpoint in endpoints)
+        {
+            if (endpoint is null)
+            {
+                continue;
+            }
+
+            seen ??= new HashSet<(EndpointKey, string)>(Math.Max(16, endpoints.Count));
+            if (seen.Add((endpoint.Key, TargetSetKey(endpoint.Targets, endpoint.RecordType))))
+            {
+                merged.Add(endpoint);
+            }
+        }
     }
 
     private static string TargetSetKey(IReadOnlyList<string> targets, RecordType recordType)

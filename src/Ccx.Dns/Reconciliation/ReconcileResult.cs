@@ -47,6 +47,20 @@ public enum ReconcileStage
     Apply,
 }
 
+/// <summary>What a reconcile read and planned.</summary>
+[JsonConverter(typeof(JsonStringEnumConverter<ReconcileMode>))]
+public enum ReconcileMode
+{
+    /// <summary>Every source and the whole zone were read, and every name was planned.</summary>
+    Full,
+
+    /// <summary>
+    /// Only the names a change signal named (plus the names the previous reconcile reported on or left unapplied) were
+    /// read and planned, against the registry's kept view.
+    /// </summary>
+    Targeted,
+}
+
 /// <summary>A reconcile failure.</summary>
 /// <param name="Stage">Where it failed.</param>
 /// <param name="Message">What failed (from the exception; providers keep secrets out of it).</param>
@@ -72,6 +86,9 @@ public sealed record ReconcileResult
 
     /// <summary>When it started.</summary>
     public required DateTimeOffset StartedAt { get; init; }
+
+    /// <summary>Whether the reconcile was full or targeted at a few names.</summary>
+    public ReconcileMode Mode { get; init; }
 
     /// <summary>How long it took.</summary>
     public TimeSpan Duration { get; init; }
@@ -105,6 +122,9 @@ public sealed record ReconcileResult
 
     /// <summary>The number of records read through the registry.</summary>
     public int RegistryEndpointCount { get; init; }
+
+    /// <summary>The records in scope that this owner held before the apply (what the safety guard judged the plan against).</summary>
+    public int OwnedRecordCount { get; init; }
 
     /// <summary>Whether the reconcile completed without error (a withheld or dry-run plan counts as completed).</summary>
     public bool Succeeded => Error is null;

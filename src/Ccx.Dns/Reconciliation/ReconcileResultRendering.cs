@@ -90,6 +90,7 @@ internal static class ReconcileResultRendering
         {
             writer.WriteStartObject();
             writer.WriteString("outcome", result.Outcome.ToString());
+            writer.WriteString("mode", result.Mode.ToString());
             writer.WriteString("startedAt", result.StartedAt);
             writer.WriteNumber("durationMs", Math.Round(result.Duration.TotalMilliseconds, 3));
             writer.WriteBoolean("dryRun", result.DryRun);

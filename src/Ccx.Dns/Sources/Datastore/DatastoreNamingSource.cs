@@ -25,14 +25,17 @@ namespace Ccx.Dns.Sources.Datastore;
 /// rather than left pointing at a failed node; a cluster without replicas publishes no replica record. Every
 /// record carries the TTL from <see cref="DatastoreNamingSourceOptions.RecordTtl"/> and the label
 /// <c>resource=datastore/&lt;uuid&gt;</c>.</para>
+/// <para>Its change signal names the changed names (<see cref="EndpointsChangedEventArgs"/>), and it reads the
+/// endpoints of a few names in O(names), so a failover is planned by a targeted reconcile.</para>
 /// </remarks>
-public sealed class DatastoreNamingSource : IEndpointSource
+public sealed class DatastoreNamingSource : IScopedEndpointSource
 {
     private readonly Lock _gate = new();
     private readonly long _ttl;
     private readonly string _replicaLabel;
     private ImmutableSortedDictionary<Guid, Entry> _clusters = ImmutableSortedDictionary<Guid, Entry>.Empty;
     private IReadOnlyList<DnsEndpoint>? _snapshot;
+    private int _endpointCount;
 
     /// <summary>Creates a source with default options.</summary>
     public DatastoreNamingSource()
@@ -79,18 +82,21 @@ public sealed class DatastoreNamingSource : IEndpointSource
     public bool SetCluster(DatastoreCluster cluster)
     {
         var entry = CreateEntry(cluster);
-        bool changed;
+        HashSet<string>? names = null;
         lock (_gate)
         {
-            changed = !_clusters.TryGetValue(cluster.Id, out var existing) || !existing.Endpoints.SequenceEqual(entry.Endpoints);
-            _clusters = _clusters.SetItem(cluster.Id, entry);
-            if (changed)
+            var existing = _clusters.GetValueOrDefault(cluster.Id);
+            if (existing is null || !existing.Endpoints.SequenceEqual(entry.Endpoints))
             {
+                names = ChangedNames(existing, entry);
+                _endpointCount += entry.Endpoints.Length - (existing?.Endpoints.Length ?? 0);
                 _snapshot = null;
             }
+
+            _clusters = _clusters.SetItem(cluster.Id, entry);
         }
 
-        return Raise(changed);
+        return Raise(names);
     }
 
     /// <summary>Replaces the whole topology.</summary>
@@ -111,19 +117,35 @@ public sealed class DatastoreNamingSource : IEndpointSource
         }
 
         var next = builder.ToImmutable();
-        bool changed;
+        HashSet<string>? names = null;
         lock (_gate)
         {
-            changed = next.Count != _clusters.Count
-                || next.Any(kv => !_clusters.TryGetValue(kv.Key, out var existing) || !existing.Endpoints.SequenceEqual(kv.Value.Endpoints));
-            _clusters = next;
-            if (changed)
+            foreach (var (id, entry) in next)
             {
+                var existing = _clusters.GetValueOrDefault(id);
+                if (existing is null || !existing.Endpoints.SequenceEqual(entry.Endpoints))
+                {
+                    (names ??= new HashSet<string>(StringComparer.Ordinal)).UnionWith(ChangedNames(existing, entry));
+                }
+            }
+
+            foreach (var (id, existing) in _clusters)
+            {
+                if (!next.ContainsKey(id))
+                {
+                    (names ??= new HashSet<string>(StringComparer.Ordinal)).UnionWith(ChangedNames(existing, null));
+                }
+            }
+
+            _clusters = next;
+            if (names is not null)
+            {
+                _endpointCount = next.Values.Sum(e => e.Endpoints.Length);
                 _snapshot = null;
             }
         }
 
-        return Raise(changed);
+        return Raise(names);
     }
 
     /// <summary>Removes a cluster (its records are then deleted by the next reconcile).</summary>
@@ -131,19 +153,19 @@ public sealed class DatastoreNamingSource : IEndpointSource
     /// <returns>Whether the cluster existed (and <see cref="Changed"/> was raised).</returns>
     public bool RemoveCluster(Guid clusterId)
     {
-        bool removed;
+        HashSet<string>? names = null;
         lock (_gate)
         {
-            var next = _clusters.Remove(clusterId);
-            removed = !ReferenceEquals(next, _clusters);
-            _clusters = next;
-            if (removed)
+            if (_clusters.TryGetValue(clusterId, out var existing))
             {
+                names = ChangedNames(existing, null);
+                _endpointCount -= existing.Endpoints.Length;
+                _clusters = _clusters.Remove(clusterId);
                 _snapshot = null;
             }
         }
 
-        return Raise(removed);
+        return Raise(names);
     }
 
     /// <summary>Fails a cluster over: the node at <paramref name="address"/> becomes the primary, the former primary a replica.</summary>
@@ -156,7 +178,7 @@ public sealed class DatastoreNamingSource : IEndpointSource
     {
         // Read-modify-write under the lock so that concurrent topology updates are not lost.
         Entry entry;
-        bool changed;
+        HashSet<string>? names = null;
         lock (_gate)
         {
             if (!_clusters.TryGetValue(clusterId, out var existing))
@@ -165,15 +187,17 @@ public sealed class DatastoreNamingSource : IEndpointSource
             }
 
             entry = CreateEntry(existing.Cluster.Promote(address));
-            changed = !existing.Endpoints.SequenceEqual(entry.Endpoints);
-            _clusters = _clusters.SetItem(clusterId, entry);
-            if (changed)
+            if (!existing.Endpoints.SequenceEqual(entry.Endpoints))
             {
+                names = ChangedNames(existing, entry);
+                _endpointCount += entry.Endpoints.Length - existing.Endpoints.Length;
                 _snapshot = null;
             }
+
+            _clusters = _clusters.SetItem(clusterId, entry);
         }
 
-        return Raise(changed);
+        return Raise(names);
     }
 
     /// <inheritdoc />
@@ -187,20 +211,90 @@ public sealed class DatastoreNamingSource : IEndpointSource
         }
     }
 
+    /// <inheritdoc />
+    /// <remarks>O(names): each name is mapped back to its cluster by the id in its first (or second) label.</remarks>
+    public Task<ScopedEndpoints> GetEndpointsAsync(IReadOnlySet<string> names, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(names);
+        cancellationToken.ThrowIfCancellationRequested();
+        var result = new List<DnsEndpoint>(names.Count);
+        lock (_gate)
+        {
+            foreach (var name in names)
+            {
+                if (ClusterIdOf(name) is { } id && _clusters.TryGetValue(id, out var entry))
+                {
+                    foreach (var endpoint in entry.Endpoints)
+                    {
+                        if (string.Equals(entry.NameOf(endpoint), name, StringComparison.Ordinal))
+                        {
+                            result.Add(endpoint);
+                        }
+                    }
+                }
+            }
+
+            return Task.FromResult(new ScopedEndpoints(result, _endpointCount));
+        }
+    }
+
     /// <summary>The endpoints published for one cluster, in the order primary (A/AAAA/CNAME), replicas (A, AAAA or CNAME).</summary>
     /// <param name="cluster">The cluster.</param>
     /// <returns>The endpoints.</returns>
     /// <exception cref="ArgumentException">The cluster is invalid.</exception>
     public IReadOnlyList<DnsEndpoint> EndpointsFor(DatastoreCluster cluster) => CreateEntry(cluster).Endpoints;
 
-    private bool Raise(bool changed)
+    private bool Raise(HashSet<string>? names)
     {
-        if (changed)
+        if (names is null)
         {
-            Changed?.Invoke(this, EventArgs.Empty);
+            return false;
         }
 
-        return changed;
+        Changed?.Invoke(this, new EndpointsChangedEventArgs(names));
+        return true;
+    }
+
+    /// <summary>The names whose endpoints differ between two entries of one cluster (either may be absent).</summary>
+    private static HashSet<string> ChangedNames(Entry? before, Entry? after)
+    {
+        var names = new HashSet<string>(StringComparer.Ordinal);
+        if (before is not null)
+        {
+            names.Add(before.PrimaryName);
+            names.Add(before.ReplicaName);
+        }
+
+        if (after is not null)
+        {
+            names.Add(after.PrimaryName);
+            names.Add(after.ReplicaName);
+        }
+
+        return names;
+    }
+
+    /// <summary>The cluster id in a name: the first label (primary) or the second (replica label first).</summary>
+    private static Guid? ClusterIdOf(string name)
+    {
+        var span = name.AsSpan();
+        for (var label = 0; label < 2; label++)
+        {
+            var dot = span.IndexOf('.');
+            if (dot < 0)
+            {
+                return null;
+            }
+
+            if (Guid.TryParseExact(span[..dot], "D", out var id))
+            {
+                return id;
+            }
+
+            span = span[(dot + 1)..];
+        }
+
+        return null;
     }
 
     private Entry CreateEntry(DatastoreCluster cluster)
@@ -246,14 +340,15 @@ public sealed class DatastoreNamingSource : IEndpointSource
         }
 
         var resource = "datastore/" + cluster.Id.ToString("D", CultureInfo.InvariantCulture);
+        var replicaName = _replicaLabel + "." + primaryName;
         var endpoints = new List<DnsEndpoint>(3);
         if (primary is not null)
         {
             AddEndpoints(endpoints, primaryName, [primary], resource);
         }
 
-        AddEndpoints(endpoints, _replicaLabel + "." + primaryName, replicas, resource);
-        return new Entry(cluster, [.. endpoints]);
+        AddEndpoints(endpoints, replicaName, replicas, resource);
+        return new Entry(cluster, [.. endpoints], primaryName, replicaName);
     }
 
     private void AddEndpoints(List<DnsEndpoint> endpoints, string name, List<string> addresses, string resource)
@@ -297,5 +392,11 @@ public sealed class DatastoreNamingSource : IEndpointSource
     private DnsEndpoint Endpoint(string name, RecordType type, IEnumerable<string> targets, string resource) =>
         new DnsEndpoint(name, type, targets) { Ttl = _ttl }.WithLabel(EndpointLabels.ResourceKey, resource);
 
-    private sealed record Entry(DatastoreCluster Cluster, DnsEndpoint[] Endpoints);
+    /// <summary>A cluster, its endpoints and its two names (normalised).</summary>
+    private sealed record Entry(DatastoreCluster Cluster, DnsEndpoint[] Endpoints, string PrimaryName, string ReplicaName)
+    {
+        /// <summary>The normalised name of one of the entry's endpoints, without normalising it again.</summary>
+        public string NameOf(DnsEndpoint endpoint) =>
+            ReferenceEquals(endpoint.DnsName, PrimaryName) || endpoint.DnsName.Length == PrimaryName.Length ? PrimaryName : ReplicaName;
+    }
 }

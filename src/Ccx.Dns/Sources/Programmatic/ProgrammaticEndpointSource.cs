@@ -6,12 +6,15 @@ namespace Ccx.Dns.Sources.Programmatic;
 /// <summary>
 /// A source the host pushes desired endpoints into: replace them all, or upsert and remove single record sets by
 /// key (name, type, set identifier — one endpoint per key, the last one pushed wins). Raises
-/// <see cref="Changed"/> whenever the content changes. Thread-safe.
+/// <see cref="Changed"/> whenever the content changes, naming the names that changed
+/// (<see cref="EndpointsChangedEventArgs"/>), and reads the endpoints of a few names in O(names), so that a change is
+/// planned by a targeted reconcile. Thread-safe.
 /// </summary>
-public sealed class ProgrammaticEndpointSource : IEndpointSource
+public sealed class ProgrammaticEndpointSource : IScopedEndpointSource
 {
     private readonly Lock _gate = new();
     private ImmutableDictionary<EndpointKey, DnsEndpoint> _endpoints = ImmutableDictionary<EndpointKey, DnsEndpoint>.Empty;
+    private ImmutableDictionary<string, ImmutableArray<EndpointKey>> _byName = ImmutableDictionary.Create<string, ImmutableArray<EndpointKey>>(StringComparer.Ordinal);
     private IReadOnlyList<DnsEndpoint>? _snapshot;
 
     /// <inheritdoc />
@@ -43,18 +46,34 @@ public sealed class ProgrammaticEndpointSource : IEndpointSource
         }
 
         var next = builder.ToImmutable();
-        bool changed;
+        HashSet<string>? names = null;
         lock (_gate)
         {
-            changed = next.Count != _endpoints.Count || next.Any(kv => !_endpoints.TryGetValue(kv.Key, out var e) || !e.Equals(kv.Value));
-            if (changed)
+            foreach (var (key, endpoint) in next)
+            {
+                if (!_endpoints.TryGetValue(key, out var e) || !e.Equals(endpoint))
+                {
+                    (names ??= new HashSet<string>(StringComparer.Ordinal)).Add(key.DnsName);
+                }
+            }
+
+            foreach (var key in _endpoints.Keys)
+            {
+                if (!next.ContainsKey(key))
+                {
+                    (names ??= new HashSet<string>(StringComparer.Ordinal)).Add(key.DnsName);
+                }
+            }
+
+            if (names is not null)
             {
                 _endpoints = next;
+                _byName = IndexByName(next);
                 _snapshot = null;
             }
         }
 
-        return Raise(changed);
+        return Raise(names);
     }
 
     /// <summary>Adds an endpoint or replaces the one with the same key.</summary>
@@ -63,18 +82,25 @@ public sealed class ProgrammaticEndpointSource : IEndpointSource
     public bool Upsert(DnsEndpoint endpoint)
     {
         ArgumentNullException.ThrowIfNull(endpoint);
+        var key = endpoint.Key;
         bool changed;
         lock (_gate)
         {
-            changed = !_endpoints.TryGetValue(endpoint.Key, out var existing) || !existing.Equals(endpoint);
+            var existed = _endpoints.TryGetValue(key, out var existing);
+            changed = !existed || !existing!.Equals(endpoint);
             if (changed)
             {
-                _endpoints = _endpoints.SetItem(endpoint.Key, endpoint);
+                _endpoints = _endpoints.SetItem(key, endpoint);
+                if (!existed)
+                {
+                    _byName = _byName.SetItem(key.DnsName, _byName.GetValueOrDefault(key.DnsName, []).Add(key));
+                }
+
                 _snapshot = null;
             }
         }
 
-        return Raise(changed);
+        return Raise(changed ? [key.DnsName] : null);
     }
 
     /// <summary>Removes the endpoint with the given key.</summary>
@@ -90,11 +116,13 @@ public sealed class ProgrammaticEndpointSource : IEndpointSource
             if (removed)
             {
                 _endpoints = next;
+                var keys = _byName[key.DnsName].Remove(key);
+                _byName = keys.IsEmpty ? _byName.Remove(key.DnsName) : _byName.SetItem(key.DnsName, keys);
                 _snapshot = null;
             }
         }
 
-        return Raise(removed);
+        return Raise(removed ? [key.DnsName] : null);
     }
 
     /// <summary>Removes every endpoint.</summary>
@@ -111,19 +139,47 @@ public sealed class ProgrammaticEndpointSource : IEndpointSource
         }
     }
 
+    /// <inheritdoc />
+    public Task<ScopedEndpoints> GetEndpointsAsync(IReadOnlySet<string> names, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(names);
+        cancellationToken.ThrowIfCancellationRequested();
+        var result = new List<DnsEndpoint>(names.Count);
+        lock (_gate)
+        {
+            foreach (var name in names)
+            {
+                if (_byName.TryGetValue(name, out var keys))
+                {
+                    foreach (var key in keys)
+                    {
+                        result.Add(_endpoints[key]);
+                    }
+                }
+            }
+
+            return Task.FromResult(new ScopedEndpoints(result, _endpoints.Count));
+        }
+    }
+
+    private static ImmutableDictionary<string, ImmutableArray<EndpointKey>> IndexByName(ImmutableDictionary<EndpointKey, DnsEndpoint> endpoints) =>
+        endpoints.Keys.GroupBy(k => k.DnsName, StringComparer.Ordinal)
+            .ToImmutableDictionary(g => g.Key, g => g.ToImmutableArray(), StringComparer.Ordinal);
+
     private IReadOnlyList<DnsEndpoint> Snapshot() =>
         _snapshot ??= [.. _endpoints.OrderBy(kv => kv.Key.DnsName, StringComparer.Ordinal)
             .ThenBy(kv => kv.Key.RecordType)
             .ThenBy(kv => kv.Key.SetIdentifier, StringComparer.Ordinal)
             .Select(kv => kv.Value)];
 
-    private bool Raise(bool changed)
+    private bool Raise(IEnumerable<string>? names)
     {
-        if (changed)
+        if (names is null)
         {
-            Changed?.Invoke(this, EventArgs.Empty);
+            return false;
         }
 
-        return changed;
+        Changed?.Invoke(this, new EndpointsChangedEventArgs(names));
+        return true;
     }
 }
