@@ -28,6 +28,9 @@ namespace Ccx.Dns.Reconciliation;
 /// </remarks>
 public sealed class DnsReconciler : IDisposable
 {
+    /// <summary>The longest delay a timer accepts; a lease with more time left gets no apply deadline.</summary>
+    private static readonly TimeSpan MaxLeaseDeadline = TimeSpan.FromMilliseconds(uint.MaxValue - 1);
+
     private readonly IEndpointSource[] _sources;
     private readonly IRegistry _registry;
     private readonly DnsReconcilerOptions _options;
@@ -42,9 +45,6 @@ public sealed class DnsReconciler : IDisposable
     private readonly HashSet<RecordType> _managed;
     private readonly IReadOnlyCollection<RecordType> _managedList;
     private readonly IReadOnlyCollection<RecordType> _excludedList;
-    /// <summary>The longest delay a timer accepts; a lease with more time left gets no apply deadline.</summary>
-    private static readonly TimeSpan MaxLeaseDeadline = TimeSpan.FromMilliseconds(uint.MaxValue - 1);
-
     private readonly SemaphoreSlim _runGate = new(1, 1);
     private readonly Lock _stateGate = new();
     private HashSet<string> _lastRejected = new(StringComparer.Ordinal);
