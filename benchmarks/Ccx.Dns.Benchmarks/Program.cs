@@ -1,10 +1,16 @@
 using BenchmarkDotNet.Running;
 using Ccx.Dns.Benchmarks;
 
-// "failover-latency [bind|pdns|all]" is a wall-clock console measurement against real DNS servers; anything else goes to BenchmarkDotNet.
+// "failover-latency [bind|pdns|all]" is a wall-clock console measurement against real DNS servers; "scale CLUSTERS
+// [FAILOVERS]" an out-of-process run that reports peak RSS; anything else goes to BenchmarkDotNet.
 if (args.Length > 0 && args[0] == "failover-latency")
 {
     return await FailoverLatencyBenchmark.RunAsync(args[1..]);
+}
+
+if (args.Length > 0 && args[0] == "scale")
+{
+    return await ScaleRun.RunAsync(args[1..]);
 }
 
 BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run(args);

@@ -36,21 +36,27 @@ internal static partial class Log
     [LoggerMessage(EventId = 2309, Level = LogLevel.Warning, Message = "DynamoDB table {Table} could not be checked at start; the first reconcile checks it again")]
     public static partial void StartupCheckDeferred(ILogger logger, string table, Exception exception);
 
-    [LoggerMessage(EventId = 2320, Level = LogLevel.Information, Message = "Leader lease {Lease} acquired by {Holder} until {ExpiresAt:O}")]
-    public static partial void LeaseAcquired(ILogger logger, string lease, string holder, DateTimeOffset expiresAt);
+    [LoggerMessage(EventId = 2320, Level = LogLevel.Information, Message = "Leader lease {Lease} acquired by {Holder} with fencing token {Token}, valid for {Validity} on this instance's clock unless renewed")]
+    public static partial void LeaseAcquired(ILogger logger, string lease, string holder, long token, TimeSpan validity);
 
-    [LoggerMessage(EventId = 2321, Level = LogLevel.Debug, Message = "Leader lease {Lease} renewed by {Holder} until {ExpiresAt:O}")]
-    public static partial void LeaseRenewed(ILogger logger, string lease, string holder, DateTimeOffset expiresAt);
+    [LoggerMessage(EventId = 2321, Level = LogLevel.Debug, Message = "Leader lease {Lease} renewed by {Holder} (fencing token {Token}), valid for {Validity} on this instance's clock")]
+    public static partial void LeaseRenewed(ILogger logger, string lease, string holder, long token, TimeSpan validity);
 
-    [LoggerMessage(EventId = 2322, Level = LogLevel.Debug, Message = "Leader lease {Lease} is held by another instance")]
-    public static partial void LeaseHeldElsewhere(ILogger logger, string lease);
+    [LoggerMessage(EventId = 2322, Level = LogLevel.Debug, Message = "Leader lease {Lease} is held by {Holder} (fencing token {Token}); unchanged for {UnchangedFor} as seen from here")]
+    public static partial void LeaseHeldElsewhere(ILogger logger, string lease, string holder, long token, TimeSpan unchangedFor);
 
-    [LoggerMessage(EventId = 2323, Level = LogLevel.Warning, Message = "Leader lease {Lease} lost by {Holder}")]
-    public static partial void LeaseLost(ILogger logger, string lease, string holder);
+    [LoggerMessage(EventId = 2323, Level = LogLevel.Warning, Message = "Leader lease {Lease} lost by {Holder}: the lease item names {NewHolder} with fencing token {Token}")]
+    public static partial void LeaseLost(ILogger logger, string lease, string holder, string newHolder, long token);
 
-    [LoggerMessage(EventId = 2324, Level = LogLevel.Information, Message = "Leader lease {Lease} released by {Holder}")]
-    public static partial void LeaseReleased(ILogger logger, string lease, string holder);
+    [LoggerMessage(EventId = 2324, Level = LogLevel.Information, Message = "Leader lease {Lease} released by {Holder} (fencing token {Token})")]
+    public static partial void LeaseReleased(ILogger logger, string lease, string holder, long token);
 
     [LoggerMessage(EventId = 2325, Level = LogLevel.Warning, Message = "Leader lease {Lease} could not be released; it expires on its own")]
     public static partial void LeaseReleaseFailed(ILogger logger, string lease, Exception exception);
+
+    [LoggerMessage(EventId = 2326, Level = LogLevel.Warning, Message = "Leader lease {Lease} taken over by {Holder} with fencing token {Token}: {PreviousHolder} had not renewed it for {Duration} as seen from here")]
+    public static partial void LeaseTakenOver(ILogger logger, string lease, string holder, long token, string previousHolder, TimeSpan duration);
+
+    [LoggerMessage(EventId = 2327, Level = LogLevel.Warning, Message = "Ownership write refused: {Reason}")]
+    public static partial void FencedWriteRefused(ILogger logger, string reason);
 }

@@ -192,4 +192,71 @@ public sealed class DynamoDbBuilderExtensionsTests(DynamoDbLocalFixture fixture)
 
         Assert.Contains("must be shorter than Duration", error.Message);
     }
+
+    [Theory]
+    [InlineData(true)]
+    [InlineData(false)]
+    public async Task AddDynamoDbRegistry_WithTheDynamoDbLeaderElection_FencesItsWritesWithThatLeaseInEitherOrder(bool registryFirst)
+    {
+        var table = await fixture.CreateTableAsync();
+        var services = new ServiceCollection();
+        services.AddSingleton<IAmazonDynamoDB>(fixture.NewClient());
+        var builder = services.AddDnsReconciler().AddInMemoryProvider(o => o.Zones.Add("example.org"));
+        void Registry() => builder.AddDynamoDbRegistry(o => o.TableName = table);
+        void Lease() => builder.AddDynamoDbLeaderElection(o =>
+        {
+            o.TableName = table;
+            o.HolderId = "holder-1";
+        });
+        if (registryFirst)
+        {
+            Registry();
+            Lease();
+        }
+        else
+        {
+            Lease();
+            Registry();
+        }
+
+        await using var provider = services.BuildServiceProvider();
+        var registry = Assert.IsType<DynamoDbRegistry>(provider.GetRequiredService<IRegistry>());
+        var lease = Assert.IsType<DynamoDbLeaderLease>(provider.GetRequiredService<ILeaderLease>());
+
+        Assert.True(registry.IsFenced);
+        await registry.GetRecordsAsync();
+        var refused = await Assert.ThrowsAsync<Ccx.Dns.Providers.DnsProviderException>(() => registry.ApplyChangesAsync(new Ccx.Dns.Planning.DnsChanges { Create = [RegistryKit.A("x", "192.0.2.1")] }));
+        Assert.Contains("is not held by this instance ('holder-1')", refused.Message);
+        Assert.True(await lease.TryAcquireOrRenewAsync());
+        Assert.Single((await registry.ApplyChangesAsync(new Ccx.Dns.Planning.DnsChanges { Create = [RegistryKit.A("x", "192.0.2.1")] })).Applied.Create);
+    }
+
+    [Fact]
+    public async Task AddDynamoDbRegistry_WithoutALease_IsNotFenced()
+    {
+        var table = await fixture.CreateTableAsync();
+        var services = new ServiceCollection();
+        services.AddSingleton<IAmazonDynamoDB>(fixture.NewClient());
+        services.AddDnsReconciler().AddInMemoryProvider(o => o.Zones.Add("example.org")).AddDynamoDbRegistry(o => o.TableName = table);
+        await using var provider = services.BuildServiceProvider();
+
+        Assert.False(Assert.IsType<DynamoDbRegistry>(provider.GetRequiredService<IRegistry>()).IsFenced);
+    }
+
+    [Fact]
+    public async Task AddDynamoDbLeaderElection_LeaseApplyMarginNotBelowWhatAGrantHasLeft_HostFailsToStart()
+    {
+        var builder = Host.CreateApplicationBuilder();
+        builder.Services.AddDnsReconciler(o => o.LeaseApplyMargin = TimeSpan.FromSeconds(8))
+            .AddInMemoryProvider(o => o.Zones.Add("example.org"))
+            .AddNoopRegistry()
+            .AddDynamoDbLeaderElection(o => o.ServiceUrl = fixture.ServiceUrl);
+        using var host = builder.Build();
+
+        var error = await Assert.ThrowsAsync<OptionsValidationException>(() => host.StartAsync());
+
+        Assert.Contains(
+            "DnsReconcilerOptions.LeaseApplyMargin (00:00:08) must be shorter than the DynamoDB leader lease's Duration - SafetyMargin - RenewInterval (00:00:15 - 00:00:02 - 00:00:05 = 00:00:08)",
+            error.Message);
+    }
 }

@@ -16,6 +16,7 @@ namespace Ccx.Dns.DynamoDb.Tests;
 public sealed class DynamoDbLeaderLeaseTests(DynamoDbLocalFixture fixture)
 {
     private static readonly TimeSpan Duration = TimeSpan.FromSeconds(15);
+    private static readonly TimeSpan SafetyMargin = new DynamoDbLeaderLeaseOptions().SafetyMargin;
 
     [Fact]
     public async Task TryAcquireOrRenew_FreeLease_OneHolderWinsAndTheOtherWaits()
@@ -36,25 +37,37 @@ public sealed class DynamoDbLeaderLeaseTests(DynamoDbLocalFixture fixture)
     }
 
     [Fact]
-    public async Task TryAcquireOrRenew_LeaderStopsRenewing_StandbyTakesOverWithinOneDuration()
+    public async Task TryAcquireOrRenew_LeaderStopsRenewing_RunsOutAfterDurationMinusMarginAndTheStandbyTakesOverOneDurationAfterItFirstSawIt()
     {
         var table = await fixture.CreateTableAsync();
         var clock = new ManualTimeProvider();
         using var a = NewLease(table, "a", clock);
         using var b = NewLease(table, "b", clock);
         Assert.True(await a.Lease.TryAcquireOrRenewAsync());
+        Assert.Equal(1, a.Lease.FencingToken);
+        Assert.False(await b.Lease.TryAcquireOrRenewAsync()); // b first sees a's grant now
 
-        clock.Advance(Duration - TimeSpan.FromMilliseconds(1));
-        Assert.False(await b.Lease.TryAcquireOrRenewAsync());
+        // a's grant: Duration - SafetyMargin (13 s) from when it sent the write, on its own clock, without any call.
+        clock.Advance(Duration - SafetyMargin - TimeSpan.FromMilliseconds(1));
         Assert.True(a.Lease.IsHeld);
-
+        Assert.Equal(TimeSpan.FromMilliseconds(1), a.Lease.RemainingTime);
         clock.Advance(TimeSpan.FromMilliseconds(1));
-        Assert.False(a.Lease.IsHeld); // expired locally, without any call
+        Assert.False(a.Lease.IsHeld);
+        Assert.Equal(TimeSpan.Zero, a.Lease.RemainingTime);
+        Assert.Equal(0, a.Lease.FencingToken);
+
+        // b takes over only once it has itself seen the item unchanged for a full Duration.
+        Assert.False(await b.Lease.TryAcquireOrRenewAsync());
+        clock.Advance(SafetyMargin - TimeSpan.FromMilliseconds(1));
+        Assert.False(await b.Lease.TryAcquireOrRenewAsync());
+        clock.Advance(TimeSpan.FromMilliseconds(1));
         Assert.True(await b.Lease.TryAcquireOrRenewAsync());
+        Assert.Equal(2, b.Lease.FencingToken);
 
         // The old leader comes back: the lease is b's now.
         Assert.False(await a.Lease.TryAcquireOrRenewAsync());
         Assert.True(b.Lease.IsHeld);
+        Assert.Equal(0, a.Lease.FencingToken);
     }
 
     [Fact]

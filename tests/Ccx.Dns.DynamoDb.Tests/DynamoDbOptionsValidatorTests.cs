@@ -77,6 +77,22 @@ public sealed class DynamoDbOptionsValidatorTests
         Assert.Equal(6, result.Failures!.Count());
     }
 
+    [Theory]
+    [InlineData(-1, false, "SafetyMargin must not be negative (was -00:00:01)")]
+    [InlineData(0, true, null)]
+    [InlineData(9, true, null)]
+    [InlineData(10, false, "SafetyMargin (00:00:10) must be shorter than Duration - RenewInterval (00:00:10)")]
+    public void Validate_LeaseSafetyMargin_IsZeroOrMoreAndShorterThanDurationMinusRenewInterval(int seconds, bool valid, string? error)
+    {
+        var result = new DynamoDbLeaderLeaseOptionsValidator().Validate(null, new DynamoDbLeaderLeaseOptions { SafetyMargin = TimeSpan.FromSeconds(seconds) });
+
+        Assert.Equal(valid, result.Succeeded);
+        if (error is not null)
+        {
+            Assert.Contains(error, Assert.Single(result.Failures!));
+        }
+    }
+
     [Fact]
     public void Constructor_InvalidOptions_Throws()
     {

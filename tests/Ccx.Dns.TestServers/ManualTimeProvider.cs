@@ -15,6 +15,12 @@ public sealed class ManualTimeProvider : TimeProvider
         }
     }
 
+    /// <summary>Timestamps follow the manual clock, so elapsed times (<see cref="TimeProvider.GetElapsedTime(long)"/>) move only on <see cref="Advance"/>.</summary>
+    public override long GetTimestamp() => GetUtcNow().UtcTicks;
+
+    /// <inheritdoc />
+    public override long TimestampFrequency => TimeSpan.TicksPerSecond;
+
     /// <summary>Timers created and not yet disposed.</summary>
     public int ActiveTimers
     {

@@ -22,11 +22,17 @@ namespace Ccx.Dns.Reconciliation;
 /// plug-in — is reported in <see cref="ReconcileResult.Error"/>, logged and counted.</para>
 /// <para>Nothing is applied when <see cref="DnsReconcilerOptions.DryRun"/> is set, when the plan has no changes,
 /// when the safety guard withholds it, or when a registered <see cref="ILeaderLease"/> is held by another
-/// instance. The hosted service calls <see cref="RunOnceAsync(CancellationToken)"/> on the interval and on source change
-/// signals.</para>
+/// instance or has less than <see cref="DnsReconcilerOptions.LeaseApplyMargin"/> left; an apply still running when the
+/// lease's remaining time reaches that margin is cancelled (a transient <see cref="ReconcileStage.Lease"/> failure).
+/// The hosted service calls <see cref="RunOnceAsync(CancellationToken)"/> on the interval and on source change
+/// signals that name nothing, and <see cref="RunOnceAsync(IEnumerable{string}, CancellationToken)"/> on signals that
+/// name the changed names.</para>
 /// </remarks>
 public sealed class DnsReconciler : IDisposable
 {
+    /// <summary>The longest delay a timer accepts; a lease with more time left gets no apply deadline.</summary>
+    private static readonly TimeSpan MaxLeaseDeadline = TimeSpan.FromMilliseconds(uint.MaxValue - 1);
+
     private readonly IEndpointSource[] _sources;
     private readonly IRegistry _registry;
     private readonly DnsReconcilerOptions _options;
@@ -488,7 +494,8 @@ public sealed class DnsReconciler : IDisposable
             return result with { Outcome = ReconcileOutcome.DryRun };
         }
 
-        // 5. Leadership, checked right before writing.
+        // 5. Leadership, checked right before writing, with enough of the lease left.
+        var applyBudget = TimeSpan.MaxValue;
         if (_lease is not null)
         {
             bool held;
@@ -505,18 +512,42 @@ public sealed class DnsReconciler : IDisposable
             {
                 return result with { Outcome = ReconcileOutcome.NotLeader };
             }
+
+            // Held, but about to run out (a slow renewal, or a lease timed too tightly): apply nothing.
+            var remaining = _lease.RemainingTime;
+            if (remaining < _options.LeaseApplyMargin)
+            {
+                return LeaseRanOut(
+                    result,
+                    $"the leader lease has {remaining} left, less than LeaseApplyMargin ({_options.LeaseApplyMargin}); nothing was applied",
+                    exception: null);
+            }
+
+            applyBudget = remaining - _options.LeaseApplyMargin;
         }
 
-        // 6. Apply through the registry.
+        // 6. Apply through the registry, cancelled when the lease's remaining time reaches LeaseApplyMargin (on this
+        // instance's clock), so that nothing more is written once a standby may take over.
+        using var leaseDeadline = applyBudget < MaxLeaseDeadline ? new CancellationTokenSource(applyBudget, _timeProvider) : null;
+        using var applyCancellation = leaseDeadline is null ? null : CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, leaseDeadline.Token);
         try
         {
-            var applied = await _registry.ApplyChangesAsync(plan.Changes, cancellationToken).ConfigureAwait(false);
+            var applied = await _registry.ApplyChangesAsync(plan.Changes, applyCancellation?.Token ?? cancellationToken).ConfigureAwait(false);
             return result with
             {
                 Outcome = ReconcileOutcome.Applied,
                 AppliedChanges = applied.Applied,
                 Rejected = applied.Rejected.Count == 0 ? plan.Rejected : [.. plan.Rejected, .. applied.Rejected],
             };
+        }
+        catch (Exception ex) when (leaseDeadline is { IsCancellationRequested: true } && !cancellationToken.IsCancellationRequested)
+        {
+            _telemetry.RegistryError();
+            var refused = ex is DnsProviderException { RejectedEndpoints.Count: > 0 } dpe ? dpe.RejectedEndpoints : [];
+            return LeaseRanOut(
+                result with { Rejected = refused.Count == 0 ? plan.Rejected : [.. plan.Rejected, .. refused] },
+                $"the lease ran out during the apply (less than LeaseApplyMargin, {_options.LeaseApplyMargin}, was left); nothing more is written ({ex.Message})",
+                ex);
         }
         catch (Exception ex) when (!IsCancellation(ex, cancellationToken))
         {
@@ -672,6 +703,13 @@ public sealed class DnsReconciler : IDisposable
 
         return count;
     }
+
+    /// <summary>A transient <see cref="ReconcileStage.Lease"/> failure that keeps the plan's report.</summary>
+    private static ReconcileResult LeaseRanOut(ReconcileResult planned, string message, Exception? exception) => planned with
+    {
+        Outcome = ReconcileOutcome.Failed,
+        Error = new ReconcileError(ReconcileStage.Lease, message, IsTransient: true) { Exception = exception },
+    };
 
     private ReconcileResult Failed(DateTimeOffset startedAt, ReconcileStage stage, Exception ex) => new()
     {

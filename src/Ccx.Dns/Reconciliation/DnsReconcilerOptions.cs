@@ -119,6 +119,19 @@ public sealed class DnsReconcilerOptions
     /// <value>The default is 5 seconds.</value>
     /// </summary>
     public TimeSpan LeaseRenewInterval { get; set; } = TimeSpan.FromSeconds(5);
+
+    /// <summary>
+    /// With a leader lease: the least remaining lease time (<see cref="Coordination.ILeaderLease.RemainingTime"/>) with
+    /// which an apply starts, and how long before the lease runs out an apply is cancelled. A reconcile that holds the
+    /// lease with less time left applies nothing and fails transiently at the <see cref="ReconcileStage.Lease"/> stage;
+    /// an apply still running when the remaining time reaches the margin is cancelled and fails the same way ("the
+    /// lease ran out during the apply"). DNS provider calls cannot be fenced, so this margin (plus the lease's own
+    /// safety margin) bounds how long a provider write already sent may land after the lease ran out here. Must not be
+    /// negative; must be shorter than what the lease has left after a renewal answered from memory (for the DynamoDB
+    /// lease <c>Duration - SafetyMargin - RenewInterval</c>, checked at start).
+    /// <value>The default is 3 seconds.</value>
+    /// </summary>
+    public TimeSpan LeaseApplyMargin { get; set; } = TimeSpan.FromSeconds(3);
 }
 
 /// <summary>

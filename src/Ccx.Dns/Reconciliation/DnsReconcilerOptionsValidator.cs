@@ -82,6 +82,11 @@ public sealed class DnsReconcilerOptionsValidator : IValidateOptions<DnsReconcil
             errors.Add($"LeaseRenewInterval must be positive (was {options.LeaseRenewInterval}).");
         }
 
+        if (options.LeaseApplyMargin < TimeSpan.Zero)
+        {
+            errors.Add($"LeaseApplyMargin must not be negative (was {options.LeaseApplyMargin}).");
+        }
+
         return errors.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(errors);
     }
 

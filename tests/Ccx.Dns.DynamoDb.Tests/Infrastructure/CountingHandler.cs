@@ -27,7 +27,13 @@ public sealed class CountingHandler : DelegatingHandler
 
     public void Reset() => _calls.Clear();
 
-    protected override Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
+    /// <summary>
+    /// Awaited before an operation is sent, without the caller's cancellation (a process paused between deciding to
+    /// write and the write reaching DynamoDB); the request is then sent even if the caller has given up since.
+    /// </summary>
+    public Func<string, Task>? BeforeSend { get; set; }
+
+    protected override async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
     {
         var target = request.Headers.TryGetValues("X-Amz-Target", out var values) ? values.First() : "?";
         var operation = target[(target.LastIndexOf('.') + 1)..];
@@ -37,6 +43,12 @@ public sealed class CountingHandler : DelegatingHandler
             throw new HttpRequestException("Connection refused (127.0.0.1)", new SocketException((int)SocketError.ConnectionRefused));
         }
 
-        return base.SendAsync(request, cancellationToken);
+        if (BeforeSend is { } hook)
+        {
+            await hook(operation);
+            return await base.SendAsync(request, CancellationToken.None);
+        }
+
+        return await base.SendAsync(request, cancellationToken);
     }
 }

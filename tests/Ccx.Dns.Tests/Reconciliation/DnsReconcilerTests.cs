@@ -276,6 +276,18 @@ public sealed class DnsReconcilerTests
     }
 
     [Fact]
+    public void Constructor_NegativeLeaseApplyMargin_Throws()
+    {
+        var options = new DnsReconcilerOptions { LeaseApplyMargin = TimeSpan.FromSeconds(-1) };
+
+        var ex = Assert.Throws<OptionsValidationException>(() => new DnsReconciler(
+            [], new OwnerLabelRegistry(new Ccx.Dns.Providers.InMemory.InMemoryDnsProvider([Zone])), Options.Create(options), TimeProvider.System,
+            Microsoft.Extensions.Logging.Abstractions.NullLogger<DnsReconciler>.Instance));
+
+        Assert.Equal("LeaseApplyMargin must not be negative (was -00:00:01).", Assert.Single(ex.Failures));
+    }
+
+    [Fact]
     public async Task RunOnce_ConcurrentCalls_RunOneAtATime()
     {
         var source = new ControlledSource { Endpoints = [A("db1", "10.0.0.1")] };

@@ -1,6 +1,7 @@
 using Amazon.DynamoDBv2;
 using Ccx.Dns.Coordination;
 using Ccx.Dns.Coordination.DynamoDb;
+using Ccx.Dns.Reconciliation;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
@@ -20,7 +21,9 @@ public static class DynamoDbLeaderLeaseBuilderExtensions
     /// <summary>
     /// Registers <see cref="DynamoDbLeaderLease"/> as the <see cref="ILeaderLease"/> (unless a lease is already
     /// registered), its options validated at start: the reconciler then applies changes only while this instance holds
-    /// the lease. Uses the registered <see cref="IAmazonDynamoDB"/> when there is one, otherwise its own client.
+    /// the lease, and a DynamoDB registry fences its ownership writes with the lease's token. The reconciler's
+    /// <see cref="DnsReconcilerOptions.LeaseApplyMargin"/> is checked against the lease's timings at start. Uses the
+    /// registered <see cref="IAmazonDynamoDB"/> when there is one, otherwise its own client. See docs/lease-and-fencing.md.
     /// </summary>
     /// <param name="builder">The reconciler builder.</param>
     /// <param name="configure">Configures the options.</param>
@@ -50,6 +53,7 @@ public static class DynamoDbLeaderLeaseBuilderExtensions
         var services = builder.Services;
         services.AddOptions<DynamoDbLeaderLeaseOptions>().ValidateOnStart();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<DynamoDbLeaderLeaseOptions>, DynamoDbLeaderLeaseOptionsValidator>());
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<DnsReconcilerOptions>, DynamoDbLeaseApplyMarginValidator>());
         services.TryAddSingleton(TimeProvider.System);
         services.TryAddSingleton<ILeaderLease>(sp =>
         {

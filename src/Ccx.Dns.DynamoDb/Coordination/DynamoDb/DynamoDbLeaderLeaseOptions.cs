@@ -28,18 +28,30 @@ public sealed class DynamoDbLeaderLeaseOptions
     public string HolderId { get; set; } = string.Create(CultureInfo.InvariantCulture, $"{Environment.MachineName}-{Environment.ProcessId}-{Guid.NewGuid():N}");
 
     /// <summary>
-    /// How long a lease stays valid after it was taken or renewed; a stopped leader is replaced within this time.
-    /// The instances' clocks must agree to well within <c>Duration - RenewInterval</c>.
+    /// How long a grant lasts, measured by each instance on its own clock: the holder acts on it until
+    /// <c>Duration - SafetyMargin</c> after it <i>sent</i> the write that took or renewed it, and a standby takes the
+    /// lease over only after it has itself seen the lease item unchanged for a full <c>Duration</c>. A crashed leader is
+    /// therefore replaced between one and two durations after its last renewal (one duration plus the standby's renew
+    /// pace). Wall-clock offsets between the instances play no part (see docs/lease-and-fencing.md).
     /// <value>The default is 15 seconds.</value>
     /// </summary>
     public TimeSpan Duration { get; set; } = TimeSpan.FromSeconds(15);
 
     /// <summary>
+    /// How much sooner than <see cref="Duration"/> the holder stops acting on a grant: it absorbs the difference in
+    /// clock <i>rate</i> between the holder and a standby (a margin <c>m</c> tolerates rates that differ by up to about
+    /// <c>m / (2 × Duration)</c>) and adds to the time an apply may overrun (see the reconciler's
+    /// <c>LeaseApplyMargin</c>). Must be zero or more and shorter than <c>Duration - RenewInterval</c>.
+    /// <value>The default is 2 seconds.</value>
+    /// </summary>
+    public TimeSpan SafetyMargin { get; set; } = TimeSpan.FromSeconds(2);
+
+    /// <summary>
     /// The least time between two renewals written by the holder: a call to
     /// <see cref="DynamoDbLeaderLease.TryAcquireOrRenewAsync"/> sooner after the last renewal answers from memory
-    /// (the lease then has at least <c>Duration - RenewInterval</c> left). Must be shorter than
-    /// <see cref="Duration"/>; keep the reconciler's <c>LeaseRenewInterval</c> (how often the hosted service renews)
-    /// at or above it.
+    /// (the lease then has at least <c>Duration - SafetyMargin - RenewInterval</c> left). Must be shorter than
+    /// <see cref="Duration"/>; keep the reconciler's <c>LeaseRenewInterval</c> (how often the hosted service renews,
+    /// and how often a standby looks at the lease item) at or above it.
     /// <value>The default is 5 seconds.</value>
     /// </summary>
     public TimeSpan RenewInterval { get; set; } = TimeSpan.FromSeconds(5);

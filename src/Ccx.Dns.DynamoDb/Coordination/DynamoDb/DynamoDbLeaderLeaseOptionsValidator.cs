@@ -40,6 +40,15 @@ public sealed class DynamoDbLeaderLeaseOptionsValidator : IValidateOptions<Dynam
             errors.Add($"DynamoDbLeaderLeaseOptions.RenewInterval ({options.RenewInterval}) must be shorter than Duration ({options.Duration})");
         }
 
+        if (options.SafetyMargin < TimeSpan.Zero)
+        {
+            errors.Add($"DynamoDbLeaderLeaseOptions.SafetyMargin must not be negative (was {options.SafetyMargin})");
+        }
+        else if (options.RenewInterval > TimeSpan.Zero && options.RenewInterval < options.Duration && options.SafetyMargin >= options.Duration - options.RenewInterval)
+        {
+            errors.Add($"DynamoDbLeaderLeaseOptions.SafetyMargin ({options.SafetyMargin}) must be shorter than Duration - RenewInterval ({options.Duration - options.RenewInterval}), or a grant answered from memory would already be over");
+        }
+
         if (options.Region is not null && (options.Region.Length == 0 || options.Region.Any(c => !(char.IsAsciiLetterOrDigit(c) || c == '-'))))
         {
             errors.Add($"DynamoDbLeaderLeaseOptions.Region '{options.Region}' is not a region name (for example eu-west-1)");

@@ -1,6 +1,7 @@
 using System.Collections.Immutable;
 using Amazon.DynamoDBv2;
 using Amazon.DynamoDBv2.Model;
+using Ccx.Dns.Coordination.DynamoDb;
 using Ccx.Dns.Endpoints;
 using Ccx.Dns.Internal;
 using Ccx.Dns.Planning;
@@ -53,6 +54,15 @@ namespace Ccx.Dns.Registry.DynamoDb;
 /// Any failure drops the registry's view, so that the next call reads the table and the provider again. An orphan can
 /// block another owner's create of the same name only until our next apply. Orphan clean-up assumes that a single
 /// instance per owner applies changes at a time (use a leader lease with several replicas).</para>
+/// <para><b>Fencing.</b> Given a <see cref="DynamoDbLeaderLease"/> (the constructors taking one, or
+/// <c>AddDynamoDbRegistry</c> together with <c>AddDynamoDbLeaderElection</c>), every ownership write — claims and
+/// releases — runs in an ExecuteTransaction together with a PartiQL <c>EXISTS</c> condition on the lease item naming
+/// this instance's holder id with the fencing token of its current grant. A leader that lost the lease (another
+/// replica took it over while this one stalled) therefore writes no ownership item: DynamoDB refuses the whole
+/// transaction and the apply fails with a transient <see cref="DnsProviderException"/> saying the lease was lost. The
+/// provider is not called once the grant has run out locally. The lease table must be reachable with the registry's
+/// DynamoDB client (same account and region); it may be the registry's table. Transactional writes cost twice the
+/// write capacity of plain ones.</para>
 /// <para>The registry keeps its view between calls: with <see cref="DynamoDbRegistryOptions.CacheInterval"/> above zero
 /// it serves it for the interval without any DynamoDB or provider call, patched after each successful apply. Calls are
 /// serialised.</para>
@@ -74,6 +84,7 @@ public sealed class DynamoDbRegistry : IRegistry, IRegistryHousekeeping, IDispos
     private readonly TxtNameMapper _mapper;
     private readonly TxtOwnershipCodec _codec;
     private readonly SemaphoreSlim _gate = new(1, 1);
+    private readonly LeaseFence? _fence;
     private View? _view;
 
     /// <summary>Creates a DynamoDB registry over a provider, using a DynamoDB client it does not own.</summary>
@@ -84,7 +95,23 @@ public sealed class DynamoDbRegistry : IRegistry, IRegistryHousekeeping, IDispos
     /// <param name="logger">The logger; none when <see langword="null"/>.</param>
     /// <exception cref="OptionsValidationException">The options are invalid.</exception>
     public DynamoDbRegistry(IDnsProvider provider, IAmazonDynamoDB client, DynamoDbRegistryOptions options, TimeProvider? timeProvider = null, ILogger<DynamoDbRegistry>? logger = null)
-        : this(provider, client, ownsClient: false, options, timeProvider, logger)
+        : this(provider, client, ownsClient: false, options, lease: null, timeProvider, logger)
+    {
+    }
+
+    /// <summary>
+    /// Creates a DynamoDB registry over a provider whose ownership writes are fenced by a leader lease (see the remarks),
+    /// using a DynamoDB client it does not own.
+    /// </summary>
+    /// <param name="provider">The DNS provider holding the records (and any TXT ownership records to migrate).</param>
+    /// <param name="client">The DynamoDB client; it must reach the lease's table too.</param>
+    /// <param name="options">The options; validated with <see cref="DynamoDbRegistryOptionsValidator"/>. <see cref="DynamoDbRegistryOptions.Region"/> and <see cref="DynamoDbRegistryOptions.ServiceUrl"/> are not used.</param>
+    /// <param name="lease">The leader lease whose item and fencing token condition every ownership write.</param>
+    /// <param name="timeProvider">The clock for the cache; <see cref="TimeProvider.System"/> when <see langword="null"/>.</param>
+    /// <param name="logger">The logger; none when <see langword="null"/>.</param>
+    /// <exception cref="OptionsValidationException">The options are invalid.</exception>
+    public DynamoDbRegistry(IDnsProvider provider, IAmazonDynamoDB client, DynamoDbRegistryOptions options, DynamoDbLeaderLease lease, TimeProvider? timeProvider = null, ILogger<DynamoDbRegistry>? logger = null)
+        : this(provider, client, ownsClient: false, options, lease ?? throw new ArgumentNullException(nameof(lease)), timeProvider, logger)
     {
     }
 
@@ -98,11 +125,26 @@ public sealed class DynamoDbRegistry : IRegistry, IRegistryHousekeeping, IDispos
     /// <param name="logger">The logger; none when <see langword="null"/>.</param>
     /// <exception cref="OptionsValidationException">The options are invalid.</exception>
     public DynamoDbRegistry(IDnsProvider provider, DynamoDbRegistryOptions options, TimeProvider? timeProvider = null, ILogger<DynamoDbRegistry>? logger = null)
-        : this(provider, CreateClient(options), ownsClient: true, options, timeProvider, logger)
+        : this(provider, CreateClient(options), ownsClient: true, options, lease: null, timeProvider, logger)
     {
     }
 
-    private DynamoDbRegistry(IDnsProvider provider, IAmazonDynamoDB client, bool ownsClient, DynamoDbRegistryOptions options, TimeProvider? timeProvider, ILogger<DynamoDbRegistry>? logger)
+    /// <summary>
+    /// Creates a DynamoDB registry whose ownership writes are fenced by a leader lease (see the remarks), with its own
+    /// DynamoDB client for <see cref="DynamoDbRegistryOptions.Region"/> and <see cref="DynamoDbRegistryOptions.ServiceUrl"/>.
+    /// </summary>
+    /// <param name="provider">The DNS provider.</param>
+    /// <param name="options">The options; validated with <see cref="DynamoDbRegistryOptionsValidator"/>.</param>
+    /// <param name="lease">The leader lease whose item and fencing token condition every ownership write; its table must be reachable with this client.</param>
+    /// <param name="timeProvider">The clock; <see cref="TimeProvider.System"/> when <see langword="null"/>.</param>
+    /// <param name="logger">The logger; none when <see langword="null"/>.</param>
+    /// <exception cref="OptionsValidationException">The options are invalid.</exception>
+    public DynamoDbRegistry(IDnsProvider provider, DynamoDbRegistryOptions options, DynamoDbLeaderLease lease, TimeProvider? timeProvider = null, ILogger<DynamoDbRegistry>? logger = null)
+        : this(provider, CreateClient(options), ownsClient: true, options, lease ?? throw new ArgumentNullException(nameof(lease)), timeProvider, logger)
+    {
+    }
+
+    private DynamoDbRegistry(IDnsProvider provider, IAmazonDynamoDB client, bool ownsClient, DynamoDbRegistryOptions options, DynamoDbLeaderLease? lease, TimeProvider? timeProvider, ILogger<DynamoDbRegistry>? logger)
     {
         ArgumentNullException.ThrowIfNull(provider);
         ArgumentNullException.ThrowIfNull(client);
@@ -113,7 +155,8 @@ public sealed class DynamoDbRegistry : IRegistry, IRegistryHousekeeping, IDispos
         _ownsClient = ownsClient;
         _timeProvider = timeProvider ?? TimeProvider.System;
         _logger = logger ?? NullLogger<DynamoDbRegistry>.Instance;
-        _table = new OwnershipTable(client, options.TableName, options.CreateTableIfMissing, _timeProvider, _logger);
+        _fence = lease is null ? null : new LeaseFence(lease);
+        _table = new OwnershipTable(client, options.TableName, options.CreateTableIfMissing, _timeProvider, _logger, _fence);
         OwnerId = options.OwnerId;
         _oldOwnerId = options.OldOwnerId ?? string.Empty;
         _cacheInterval = options.CacheInterval;
@@ -129,6 +172,9 @@ public sealed class DynamoDbRegistry : IRegistry, IRegistryHousekeeping, IDispos
 
     /// <summary>The ownership table's name.</summary>
     public string TableName => _table.Name;
+
+    /// <summary>Whether ownership writes are fenced by a leader lease.</summary>
+    public bool IsFenced => _fence is not null;
 
     /// <summary>
     /// Checks the table now (and creates it when missing and allowed) instead of at the first read, for a start-up
@@ -557,9 +603,14 @@ public sealed class DynamoDbRegistry : IRegistry, IRegistryHousekeeping, IDispos
             Delete = deletes,
         };
 
-        // Step 2: the provider.
+        // Step 2: the provider (never once the lease's grant has run out here: its writes cannot be fenced).
         if (applied.Count > 0)
         {
+            if (_fence is { IsHeld: false } fence)
+            {
+                throw fence.NotHeld("the provider was not called (ownership items claimed for this apply stay as orphans until a later apply re-adopts or deletes them)");
+            }
+
             try
             {
                 await _provider.ApplyChangesAsync(applied, cancellationToken).ConfigureAwait(false);

@@ -1,4 +1,6 @@
 using Amazon.DynamoDBv2;
+using Ccx.Dns.Coordination;
+using Ccx.Dns.Coordination.DynamoDb;
 using Ccx.Dns.Providers;
 using Ccx.Dns.Registry;
 using Ccx.Dns.Registry.DynamoDb;
@@ -25,7 +27,10 @@ public static class DynamoDbRegistryBuilderExtensions
     /// registered), its options validated at start. The registry wraps the registered <see cref="IDnsProvider"/> and
     /// uses the registered <see cref="IAmazonDynamoDB"/> when there is one, otherwise its own client for the
     /// configured region and endpoint with the AWS SDK's default credentials. When the host starts, the table is
-    /// checked (and created when missing and allowed): a missing table or a wrong key schema stops the start.
+    /// checked (and created when missing and allowed): a missing table or a wrong key schema stops the start. When the
+    /// registered <see cref="ILeaderLease"/> is a <see cref="DynamoDbLeaderLease"/> (<c>AddDynamoDbLeaderElection</c>,
+    /// in either order), the registry's ownership writes are fenced by it: each is a transaction conditioned on the
+    /// lease item naming this instance with its fencing token.
     /// </summary>
     /// <param name="builder">The reconciler builder.</param>
     /// <param name="configure">Configures the options.</param>
@@ -66,9 +71,14 @@ public static class DynamoDbRegistryBuilderExtensions
             var options = sp.GetRequiredService<IOptions<DynamoDbRegistryOptions>>().Value;
             var timeProvider = sp.GetRequiredService<TimeProvider>();
             var logger = sp.GetService<ILogger<DynamoDbRegistry>>();
-            return sp.GetService<IAmazonDynamoDB>() is { } client
-                ? new DynamoDbRegistry(provider, client, options, timeProvider, logger)
-                : new DynamoDbRegistry(provider, options, timeProvider, logger);
+            var client = sp.GetService<IAmazonDynamoDB>();
+            return (sp.GetService<ILeaderLease>() as DynamoDbLeaderLease, client) switch
+            {
+                ({ } lease, { } shared) => new DynamoDbRegistry(provider, shared, options, lease, timeProvider, logger),
+                ({ } lease, null) => new DynamoDbRegistry(provider, options, lease, timeProvider, logger),
+                (null, { } shared) => new DynamoDbRegistry(provider, shared, options, timeProvider, logger),
+                (null, null) => new DynamoDbRegistry(provider, options, timeProvider, logger),
+            };
         });
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IHostedService, DynamoDbRegistryStartupCheck>());
         return builder;

@@ -11,8 +11,9 @@ namespace Ccx.Dns.Registry.DynamoDb.Internal;
 
 /// <summary>
 /// The ownership table's I/O: the schema check, the owner-filtered scan, and parameterised PartiQL statements run in
-/// BatchExecuteStatement calls of at most <see cref="MaxBatchSize"/> with distinct keys. Not thread-safe (the registry
-/// serialises calls).
+/// BatchExecuteStatement calls of at most <see cref="MaxBatchSize"/> with distinct keys — or, with a
+/// <see cref="LeaseFence"/>, in ExecuteTransaction calls of as many statements plus the lease condition. Not
+/// thread-safe (the registry serialises calls).
 /// </summary>
 internal sealed class OwnershipTable
 {
@@ -30,11 +31,13 @@ internal sealed class OwnershipTable
     private readonly string _update;
     private readonly string _updateOwner;
     private readonly string _delete;
+    private readonly LeaseFence? _fence;
     private bool _ready;
 
-    public OwnershipTable(IAmazonDynamoDB client, string tableName, bool createIfMissing, TimeProvider timeProvider, ILogger logger)
+    public OwnershipTable(IAmazonDynamoDB client, string tableName, bool createIfMissing, TimeProvider timeProvider, ILogger logger, LeaseFence? fence = null)
     {
         _client = client;
+        _fence = fence;
         Name = tableName;
         _createIfMissing = createIfMissing;
         _timeProvider = timeProvider;
@@ -159,9 +162,14 @@ internal sealed class OwnershipTable
     /// Executes statements in BatchExecuteStatement calls of at most <see cref="MaxBatchSize"/>, never with the same
     /// key twice in one call (DynamoDB rejects that); returns one response per statement, in order.
     /// </summary>
-    /// <exception cref="DnsProviderException">A call failed, or the table is missing.</exception>
+    /// <exception cref="DnsProviderException">A call failed, or the table is missing, or (fenced) the lease is lost.</exception>
     public async Task<IReadOnlyList<BatchStatementResponse>> ExecuteAsync(IReadOnlyList<OwnershipStatement> statements, CancellationToken cancellationToken)
     {
+        if (_fence is not null)
+        {
+            return await ExecuteFencedAsync(statements, _fence, cancellationToken).ConfigureAwait(false);
+        }
+
         var responses = new BatchStatementResponse[statements.Count];
         foreach (var batch in Chunk(statements))
         {
@@ -208,6 +216,116 @@ internal sealed class OwnershipTable
 
         return responses;
     }
+
+    /// <summary>
+    /// Executes statements like <see cref="ExecuteAsync"/>, each batch as one transaction with the lease condition:
+    /// either every statement of the transaction is written while the lease item names this holder with its token, or
+    /// none is. A statement DynamoDB refuses on its own (duplicate key, failed owner condition) gets that error as its
+    /// response and the rest of its transaction is run again without it, so the results read as BatchExecuteStatement's.
+    /// </summary>
+    /// <exception cref="DnsProviderException">The lease is not held or was lost (nothing of the transaction written), a call failed, or the table is missing.</exception>
+    private async Task<IReadOnlyList<BatchStatementResponse>> ExecuteFencedAsync(IReadOnlyList<OwnershipStatement> statements, LeaseFence fence, CancellationToken cancellationToken)
+    {
+        var responses = new BatchStatementResponse[statements.Count];
+        foreach (var batch in Chunk(statements))
+        {
+            var pending = batch;
+            while (pending.Count > 0)
+            {
+                var (condition, token) = fence.Condition();
+                var request = new ExecuteTransactionRequest
+                {
+                    TransactStatements = [.. pending.Select(i => new ParameterizedStatement
+                    {
+                        Statement = statements[i].Text,
+                        Parameters = statements[i].Parameters,
+                        ReturnValuesOnConditionCheckFailure = ReturnValuesOnConditionCheckFailure.ALL_OLD,
+                    }), condition],
+                };
+                try
+                {
+                    await _client.ExecuteTransactionAsync(request, cancellationToken).ConfigureAwait(false);
+                    foreach (var i in pending)
+                    {
+                        responses[i] = new BatchStatementResponse();
+                    }
+
+                    break;
+                }
+                catch (TransactionCanceledException ex)
+                {
+                    pending = Refused(statements, pending, ex, fence, token, responses);
+                }
+                catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
+                {
+                    _ready &= !DynamoDbErrors.IsTableMissing(ex);
+                    throw DynamoDbErrors.Wrap($"executing {pending.Count} statements in a transaction on DynamoDB table \"{Name}\" fenced by the lease in table \"{fence.TableName}\"", ex);
+                }
+            }
+        }
+
+        return responses;
+    }
+
+    /// <summary>Records the statements DynamoDB refused in a cancelled transaction; returns the others, to run again.</summary>
+    private List<int> Refused(IReadOnlyList<OwnershipStatement> statements, List<int> pending, TransactionCanceledException ex, LeaseFence fence, long token, BatchStatementResponse[] responses)
+    {
+        var reasons = ex.CancellationReasons ?? [];
+        if (reasons.Count != pending.Count + 1)
+        {
+            throw new DnsProviderException($"DynamoDB cancelled a transaction on table \"{Name}\" without a reason per statement: {ex.Message}", isTransient: true, ex);
+        }
+
+        var leaseReason = reasons[^1];
+        if (!IsNone(leaseReason))
+        {
+            if (leaseReason.Code == "ConditionalCheckFailed")
+            {
+                throw fence.Lost(token, ex);
+            }
+
+            throw new DnsProviderException(
+                $"DynamoDB cancelled a transaction on table \"{Name}\" at the lease condition ({leaseReason.Code}: {leaseReason.Message}); nothing of it was written",
+                DynamoDbErrors.IsTransient(BatchStatementErrorCodeEnum.FindValue(leaseReason.Code)),
+                ex);
+        }
+
+        var again = new List<int>(pending.Count);
+        for (var j = 0; j < pending.Count; j++)
+        {
+            var reason = reasons[j];
+            if (IsNone(reason))
+            {
+                again.Add(pending[j]);
+                continue;
+            }
+
+            responses[pending[j]] = new BatchStatementResponse
+            {
+                Error = new BatchStatementError { Code = ErrorCode(statements[pending[j]], reason), Message = reason.Message, Item = reason.Item },
+            };
+        }
+
+        if (again.Count == pending.Count)
+        {
+            throw new DnsProviderException($"DynamoDB cancelled a transaction on table \"{Name}\" without naming a statement: {ex.Message}", isTransient: true, ex);
+        }
+
+        return again;
+    }
+
+    private static bool IsNone(CancellationReason reason) => reason.Code is null or "None";
+
+    /// <summary>
+    /// The BatchExecuteStatement error code of a statement refused in a transaction. An INSERT of an existing key is
+    /// <c>DuplicateItem</c> in BatchExecuteStatement; in a transaction DynamoDB Local reports it as a
+    /// <c>ValidationError</c> "Duplicate primary key exists in table", which is mapped back.
+    /// </summary>
+    private static BatchStatementErrorCodeEnum ErrorCode(OwnershipStatement statement, CancellationReason reason) =>
+        statement.Operation == "INSERT"
+        && (reason.Code == "DuplicateItem" || (reason.Code == "ValidationError" && reason.Message?.Contains("Duplicate primary key", StringComparison.OrdinalIgnoreCase) == true))
+            ? BatchStatementErrorCodeEnum.DuplicateItem
+            : BatchStatementErrorCodeEnum.FindValue(reason.Code);
 
     /// <summary>Groups statement indexes into batches of at most 25 with distinct keys, in order.</summary>
     internal static List<List<int>> Chunk(IReadOnlyList<OwnershipStatement> statements)

@@ -1,0 +1,71 @@
+using System.Diagnostics;
+using System.Globalization;
+using Ccx.Dns.Reconciliation;
+
+namespace Ccx.Dns.Benchmarks;
+
+/// <summary>
+/// Out-of-process scale run (<c>scale CLUSTERS [failovers]</c>): builds the failover stack, then reports the initial
+/// full reconcile, steady full reconciles, targeted failovers (median, p95, max, allocated per failover), the managed
+/// heap per managed record and the process's peak RSS. Run one size per process so that RSS belongs to that size.
+/// </summary>
+internal static class ScaleRun
+{
+    public static async Task<int> RunAsync(string[] args)
+    {
+        var clusters = args.Length > 0 ? int.Parse(args[0], CultureInfo.InvariantCulture) : 100_000;
+        var failovers = args.Length > 1 ? int.Parse(args[1], CultureInfo.InvariantCulture) : 2_000;
+        var sw = Stopwatch.StartNew();
+        using var stack = new FailoverStack(clusters);
+        var setup = sw.Elapsed;
+
+        var steady = new List<double>();
+        for (var i = 0; i < 5; i++)
+        {
+            sw.Restart();
+            var result = await stack.Reconciler.RunOnceAsync();
+            steady.Add(sw.Elapsed.TotalMilliseconds);
+            if (result.Outcome != ReconcileOutcome.NoChanges)
+            {
+                throw new InvalidOperationException(result.ToString());
+            }
+        }
+
+        var targeted = new List<double>(failovers);
+        long allocated = 0;
+        for (var i = 0; i < failovers; i++)
+        {
+            stack.FailoverFast();
+            var before = GC.GetAllocatedBytesForCurrentThread();
+            sw.Restart();
+            var result = await stack.Reconciler.RunOnceAsync(stack.LastNames);
+            targeted.Add(sw.Elapsed.TotalMilliseconds);
+            allocated += GC.GetAllocatedBytesForCurrentThread() - before;
+            if (result.Mode != ReconcileMode.Targeted || result.AppliedChanges.UpdateNew.Count != 2)
+            {
+                throw new InvalidOperationException(result.ToString());
+            }
+        }
+
+        sw.Restart();
+        var full = await stack.Reconciler.RunOnceAsync();
+        var fullAfter = sw.Elapsed.TotalMilliseconds;
+        sw.Restart();
+        var steadyAfter = await stack.Reconciler.RunOnceAsync();
+        var steadyAfterMs = sw.Elapsed.TotalMilliseconds;
+
+        var heap = GC.GetTotalMemory(forceFullCollection: true);
+        using var process = Process.GetCurrentProcess();
+        process.Refresh();
+        targeted.Sort();
+        steady.Sort();
+        var records = 2 * clusters;
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"clusters {clusters:N0}: {records:N0} records + {records:N0} ownership TXT"));
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"  setup (topology + initial full reconcile): {setup.TotalSeconds:0.00} s"));
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"  steady full reconcile: median {steady[steady.Count / 2]:0.0} ms (min {steady[0]:0.0}, max {steady[^1]:0.0})"));
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"  targeted failover ({failovers}): median {targeted[targeted.Count / 2] * 1000:0} us, p95 {targeted[(int)(targeted.Count * 0.95)] * 1000:0} us, max {targeted[^1]:0.00} ms, allocated {allocated / failovers / 1024.0:0.0} KB per failover"));
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"  full reconcile after the failovers ({full.Outcome}): {fullAfter:0.0} ms; next steady full: {steadyAfterMs:0.0} ms ({steadyAfter.Outcome})"));
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"  managed heap {heap / 1048576.0:0.0} MB = {heap / (double)records:0} bytes per managed record (record + ownership + desired + views); peak RSS {process.PeakWorkingSet64 / 1048576.0:0} MB"));
+        return 0;
+    }
+}
