@@ -53,6 +53,7 @@ public static class KnownProviderCapabilities
         Notes =
         [
             "Updates are sent in batches of BatchSize endpoint changes; each UPDATE message is atomic, an apply of several batches is not.",
+            "Every write is conditional (RFC 2136 prerequisites): a create over an existing record set, or an update or delete of a changed one, is refused as a conflict (see providers/rfc2136-atomicity.md).",
             "BIND refuses an MX or SRV whose in-zone host has no address record.",
         ],
     };

@@ -22,6 +22,13 @@ public sealed class BindServerFixture : IAsyncLifetime
     public const string ReverseZone = "2.0.192.in-addr.arpa";
     public const string BigZone = "big.test";
     public const string LockedZone = "locked.test";
+    public const string ApexZone = "apex.test";
+
+    /// <summary>A TXT record of two character-strings, written in the zone file (not by the provider).</summary>
+    public const string MultiStringTxtName = "multi-update.example.org";
+
+    /// <summary>An HINFO record, a type the codec does not interpret (read in RFC 3597's generic form).</summary>
+    public const string GenericRecordName = "hinfo.example.org";
     public const int BigZoneRecordCount = 5000;
 
     private Process? _process;
@@ -196,12 +203,15 @@ public sealed class BindServerFixture : IAsyncLifetime
         File.WriteAllText(Path.Combine(WorkDir, Zone + ".zone"),
             Soa(Zone) + "ns1 IN A 127.0.0.1\n" +
             "multi IN TXT \"part one\" \"part two\"\n" +
+            "multi-update IN TXT \"part one\" \"part two\"\n" +
+            "hinfo IN HINFO \"PC\" \"Linux\"\n" +
             "www.sub IN A 192.0.2.99\n");
         File.WriteAllText(Path.Combine(WorkDir, ChildZone + ".zone"),
             $"$TTL 300\n@ IN SOA ns1.{Zone}. hostmaster.{Zone}. ( 1 3600 600 86400 300 )\n  IN NS ns1.{Zone}.\nwww IN A 192.0.2.77\n");
         File.WriteAllText(Path.Combine(WorkDir, ReverseZone + ".zone"),
             $"$TTL 300\n@ IN SOA ns1.{Zone}. hostmaster.{Zone}. ( 1 3600 600 86400 300 )\n  IN NS ns1.{Zone}.\n");
         File.WriteAllText(Path.Combine(WorkDir, LockedZone + ".zone"), Soa(LockedZone) + "ns1 IN A 127.0.0.1\n");
+        File.WriteAllText(Path.Combine(WorkDir, ApexZone + ".zone"), Soa(ApexZone) + "ns1 IN A 127.0.0.1\n");
         var big = new StringBuilder(Soa(BigZone)).Append("ns1 IN A 127.0.0.1\n");
         for (var i = 0; i < BigZoneRecordCount; i++)
         {
@@ -238,7 +248,7 @@ public sealed class BindServerFixture : IAsyncLifetime
             sb.Append(CultureInfo.InvariantCulture, $"key \"{name}\" {{ algorithm {algorithm}; secret \"{secret}\"; }};\n");
         }
 
-        foreach (var zone in new[] { Zone, ChildZone, ReverseZone, BigZone })
+        foreach (var zone in new[] { Zone, ChildZone, ReverseZone, BigZone, ApexZone })
         {
             var keys = zone == Zone ? string.Concat(OtherKeys.Select(k => $" key \"{k.Name}\";")) : string.Empty;
             sb.Append(CultureInfo.InvariantCulture, $$"""
