@@ -11,13 +11,11 @@ namespace Ccx.Dns.Rfc2136.Tests;
 /// longer true is refused as a whole message and reported as <see cref="DnsRecordConflictException"/>; what the server
 /// holds is checked with real DNS queries.
 /// </summary>
-[Collection(BindServerGroup.Name)]
-[Trait("Category", "Integration")]
-public sealed class Rfc2136DnsProviderConflictTests(BindServerFixture bind)
+public abstract class Rfc2136DnsProviderConflictTests(Rfc2136ServerFixture server)
 {
     private static int _counter;
 
-    private static string Unique(string zone = BindServerFixture.Zone) =>
+    private static string Unique(string zone = Rfc2136ServerFixture.Zone) =>
         $"c{Interlocked.Increment(ref _counter)}-{Guid.NewGuid().ToString("N")[..6]}.{zone}";
 
     private static DnsEndpoint A(string name, params string[] addresses) => new(name, RecordType.A, addresses) { Ttl = 60 };
@@ -31,18 +29,18 @@ public sealed class Rfc2136DnsProviderConflictTests(BindServerFixture bind)
 
     /// <summary>The targets a real DNS query answers, sorted; empty when there is no such record set.</summary>
     private async Task<string[]> QueryAsync(string name, RecordType type) =>
-        (await bind.Query.GetEndpointAsync(name, type))?.Targets.Order(StringComparer.Ordinal).ToArray() ?? [];
+        (await server.Query.GetEndpointAsync(name, type))?.Targets.Order(StringComparer.Ordinal).ToArray() ?? [];
 
     [Fact]
     public async Task ApplyChanges_CreateOverRecordSetAnotherWriterCreatedAfterTheRead_IsRefusedAndTheirRecordsStay()
     {
-        var alpha = bind.CreateProvider();
-        var beta = bind.CreateProvider();
+        var alpha = server.CreateProvider();
+        var beta = server.CreateProvider();
         var name = Unique();
         Assert.DoesNotContain(await alpha.GetRecordsAsync(), r => DnsNames.AreEqual(r.DnsName, name));
         var theirs = A(name, "192.0.2.20");
         await beta.ApplyChangesAsync(new DnsChanges { Create = [theirs, Ownership(theirs, "beta")] });
-        var serial = await bind.GetSerialAsync(BindServerFixture.Zone);
+        var serial = await server.GetSerialAsync(Rfc2136ServerFixture.Zone);
 
         var ours = A(name, "192.0.2.10");
         var e = await Assert.ThrowsAsync<DnsRecordConflictException>(() => alpha.ApplyChangesAsync(new DnsChanges { Create = [ours, Ownership(ours, "alpha")] }));
@@ -53,14 +51,14 @@ public sealed class Rfc2136DnsProviderConflictTests(BindServerFixture bind)
         Assert.All(e.RejectedEndpoints, r => Assert.Contains("YXRRSET", r.Reason, StringComparison.Ordinal));
         Assert.Equal(["192.0.2.20"], await QueryAsync(name, RecordType.A));
         Assert.Equal([OwnerText("beta")], await QueryAsync("a-" + name, RecordType.TXT));
-        Assert.Equal(serial, await bind.GetSerialAsync(BindServerFixture.Zone));
+        Assert.Equal(serial, await server.GetSerialAsync(Rfc2136ServerFixture.Zone));
     }
 
     [Fact]
     public async Task ApplyChanges_UpdateWhoseOldValueChangedSinceTheRead_IsRefusedAndTheCurrentValueStays()
     {
-        var alpha = bind.CreateProvider();
-        var beta = bind.CreateProvider();
+        var alpha = server.CreateProvider();
+        var beta = server.CreateProvider();
         var read = A(Unique(), "192.0.2.1");
         await alpha.ApplyChangesAsync(new DnsChanges { Create = [read, Ownership(read, "alpha")] });
         await beta.ApplyChangesAsync(new DnsChanges { UpdateOld = [read], UpdateNew = [A(read.DnsName, "192.0.2.2")] });
@@ -81,8 +79,8 @@ public sealed class Rfc2136DnsProviderConflictTests(BindServerFixture bind)
     [Fact]
     public async Task ApplyChanges_DeleteOfRecordSetChangedOrDeletedSinceTheRead_IsRefusedAndLeavesTheServerAsIs()
     {
-        var alpha = bind.CreateProvider();
-        var beta = bind.CreateProvider();
+        var alpha = server.CreateProvider();
+        var beta = server.CreateProvider();
         var changed = A(Unique(), "192.0.2.1");
         var gone = A(Unique(), "192.0.2.9");
         await alpha.ApplyChangesAsync(new DnsChanges { Create = [changed, gone] });
@@ -100,12 +98,12 @@ public sealed class Rfc2136DnsProviderConflictTests(BindServerFixture bind)
     [Fact]
     public async Task ApplyChanges_OneOfThreeMessagesConflicts_TheOthersAreAppliedAndTheExceptionNamesOnlyItsChanges()
     {
-        var alpha = bind.CreateProvider(o => o.BatchSize = 2);
-        var beta = bind.CreateProvider();
+        var alpha = server.CreateProvider(o => o.BatchSize = 2);
+        var beta = server.CreateProvider();
         var names = Enumerable.Range(0, 3).Select(_ => Unique()).ToArray();
         var theirs = A(names[1], "198.51.100.1");
         await beta.ApplyChangesAsync(new DnsChanges { Create = [theirs, Ownership(theirs, "beta")] });
-        var serial = await bind.GetSerialAsync(BindServerFixture.Zone);
+        var serial = await server.GetSerialAsync(Rfc2136ServerFixture.Zone);
         var ours = names.Select((n, i) => A(n, $"192.0.2.{70 + i}")).ToArray();
 
         // As the TXT registry sends them: the records, then their ownership records. One message per name.
@@ -120,7 +118,7 @@ public sealed class Rfc2136DnsProviderConflictTests(BindServerFixture bind)
         foreach (var reason in e.RejectedEndpoints.Select(r => r.Reason))
         {
             Assert.Contains("the records changed since they were read", reason, StringComparison.Ordinal);
-            Assert.Contains($"refused UPDATE message 2 of 3 for zone {BindServerFixture.Zone} with YXRRSET", reason, StringComparison.Ordinal);
+            Assert.Contains($"refused UPDATE message 2 of 3 for zone {Rfc2136ServerFixture.Zone} with YXRRSET", reason, StringComparison.Ordinal);
             Assert.Contains("none of the message's 2 change(s) was applied", reason, StringComparison.Ordinal);
         }
 
@@ -128,9 +126,9 @@ public sealed class Rfc2136DnsProviderConflictTests(BindServerFixture bind)
         Assert.Contains($"it expected no TXT record set and no CNAME at a-{names[1]}", e.RejectedEndpoints[1].Reason, StringComparison.Ordinal);
         Assert.Contains("2 change(s) in 1 UPDATE message(s) were refused", e.Message, StringComparison.Ordinal);
         Assert.Contains("2 other message(s) were applied", e.Message, StringComparison.Ordinal);
-        Assert.Contains($"127.0.0.1:{bind.Port}", e.Message, StringComparison.Ordinal);
+        Assert.Contains($"127.0.0.1:{server.Port}", e.Message, StringComparison.Ordinal);
 
-        Assert.Equal(serial + 2, await bind.GetSerialAsync(BindServerFixture.Zone));
+        Assert.Equal(serial + 2, await server.GetSerialAsync(Rfc2136ServerFixture.Zone));
         foreach (var i in new[] { 0, 2 })
         {
             Assert.Equal([$"192.0.2.{70 + i}"], await QueryAsync(names[i], RecordType.A));
@@ -144,9 +142,9 @@ public sealed class Rfc2136DnsProviderConflictTests(BindServerFixture bind)
     [Fact]
     public async Task ApplyChanges_ConflictAndRefusedChange_ExceptionListsBoth()
     {
-        var alpha = bind.CreateProvider();
+        var alpha = server.CreateProvider();
         var taken = A(Unique(), "192.0.2.1");
-        await bind.CreateProvider().ApplyChangesAsync(new DnsChanges { Create = [taken] });
+        await server.CreateProvider().ApplyChangesAsync(new DnsChanges { Create = [taken] });
         var outside = A("www.elsewhere.test", "192.0.2.2");
 
         var e = await Assert.ThrowsAsync<DnsRecordConflictException>(() => alpha.ApplyChangesAsync(new DnsChanges { Create = [taken, outside] }));
@@ -161,14 +159,14 @@ public sealed class Rfc2136DnsProviderConflictTests(BindServerFixture bind)
     [Fact]
     public async Task ApplyChanges_TtlOnlyUpdateFromViewWithStaleTtl_IsAppliedBecausePrerequisitesCompareDataNotTtl()
     {
-        var provider = bind.CreateProvider();
+        var provider = server.CreateProvider();
         var read = A(Unique(), "192.0.2.1");
         await provider.ApplyChangesAsync(new DnsChanges { Create = [read] });
-        await bind.CreateProvider().ApplyChangesAsync(new DnsChanges { UpdateOld = [read], UpdateNew = [read with { Ttl = 120 }] });
+        await server.CreateProvider().ApplyChangesAsync(new DnsChanges { UpdateOld = [read], UpdateNew = [read with { Ttl = 120 }] });
 
         await provider.ApplyChangesAsync(new DnsChanges { UpdateOld = [read], UpdateNew = [read with { Ttl = 300 }] });
 
-        var answer = await bind.Query.GetEndpointAsync(read.DnsName, RecordType.A);
+        var answer = await server.Query.GetEndpointAsync(read.DnsName, RecordType.A);
         Assert.Equal(["192.0.2.1"], answer!.Targets);
         Assert.Equal(300, answer.Ttl);
     }
@@ -177,11 +175,11 @@ public sealed class Rfc2136DnsProviderConflictTests(BindServerFixture bind)
     public async Task ApplyChanges_CreateAWhereAnotherWriterPutACname_IsRefusedAndNoOwnershipRecordIsWritten()
     {
         var name = Unique();
-        await bind.CreateProvider().ApplyChangesAsync(new DnsChanges { Create = [new DnsEndpoint(name, RecordType.CNAME, "elsewhere.example.net") { Ttl = 60 }] });
+        await server.CreateProvider().ApplyChangesAsync(new DnsChanges { Create = [new DnsEndpoint(name, RecordType.CNAME, "elsewhere.example.net") { Ttl = 60 }] });
         var ours = A(name, "192.0.2.1");
 
         // Without the "no CNAME" prerequisite the server would ignore the A silently and write the ownership record.
-        var e = await Assert.ThrowsAsync<DnsRecordConflictException>(() => bind.CreateProvider().ApplyChangesAsync(new DnsChanges { Create = [ours, Ownership(ours, "alpha")] }));
+        var e = await Assert.ThrowsAsync<DnsRecordConflictException>(() => server.CreateProvider().ApplyChangesAsync(new DnsChanges { Create = [ours, Ownership(ours, "alpha")] }));
 
         Assert.Equal(2, e.RejectedEndpoints.Count);
         Assert.Contains("YXRRSET", e.RejectedEndpoints[0].Reason, StringComparison.Ordinal);
@@ -193,10 +191,10 @@ public sealed class Rfc2136DnsProviderConflictTests(BindServerFixture bind)
     public async Task ApplyChanges_CreateCnameWhereAnotherWriterPutAnyRecord_IsRefusedWithYxDomain()
     {
         var name = Unique();
-        await bind.CreateProvider().ApplyChangesAsync(new DnsChanges { Create = [new DnsEndpoint(name, RecordType.TXT, "someone's") { Ttl = 60 }] });
+        await server.CreateProvider().ApplyChangesAsync(new DnsChanges { Create = [new DnsEndpoint(name, RecordType.TXT, "someone's") { Ttl = 60 }] });
         var ours = new DnsEndpoint(name, RecordType.CNAME, "target.example.net") { Ttl = 60 };
 
-        var e = await Assert.ThrowsAsync<DnsRecordConflictException>(() => bind.CreateProvider().ApplyChangesAsync(new DnsChanges { Create = [ours, Ownership(ours, "alpha")] }));
+        var e = await Assert.ThrowsAsync<DnsRecordConflictException>(() => server.CreateProvider().ApplyChangesAsync(new DnsChanges { Create = [ours, Ownership(ours, "alpha")] }));
 
         Assert.Contains("YXDOMAIN", e.RejectedEndpoints[0].Reason, StringComparison.Ordinal);
         Assert.Contains($"it expected {name} to hold no records", e.RejectedEndpoints[0].Reason, StringComparison.Ordinal);
@@ -208,10 +206,10 @@ public sealed class Rfc2136DnsProviderConflictTests(BindServerFixture bind)
     [Fact]
     public async Task ApplyChanges_AReplacedByCnameAfterAnotherWriterAddedATxt_IsRefusedAndTheAStays()
     {
-        var provider = bind.CreateProvider();
+        var provider = server.CreateProvider();
         var a = A(Unique(), "192.0.2.1");
         await provider.ApplyChangesAsync(new DnsChanges { Create = [a] });
-        await bind.CreateProvider().ApplyChangesAsync(new DnsChanges { Create = [new DnsEndpoint(a.DnsName, RecordType.TXT, "added later")] });
+        await server.CreateProvider().ApplyChangesAsync(new DnsChanges { Create = [new DnsEndpoint(a.DnsName, RecordType.TXT, "added later")] });
 
         var e = await Assert.ThrowsAsync<DnsRecordConflictException>(() => provider.ApplyChangesAsync(new DnsChanges
         {
@@ -227,7 +225,7 @@ public sealed class Rfc2136DnsProviderConflictTests(BindServerFixture bind)
     [Fact]
     public async Task ApplyChanges_AReplacedByCnameInOneMessage_StillWorks()
     {
-        var provider = bind.CreateProvider();
+        var provider = server.CreateProvider();
         var a = A(Unique(), "192.0.2.1");
         await provider.ApplyChangesAsync(new DnsChanges { Create = [a, Ownership(a, "alpha")] });
         var cname = new DnsEndpoint(a.DnsName, RecordType.CNAME, "target.example.net") { Ttl = 60 };
@@ -247,7 +245,7 @@ public sealed class Rfc2136DnsProviderConflictTests(BindServerFixture bind)
     [Fact]
     public async Task ApplyChanges_NameDifferingOnlyInCase_IsTheSameRecordSet()
     {
-        var provider = bind.CreateProvider();
+        var provider = server.CreateProvider();
         var lower = Unique();
         var mixed = string.Concat(lower[..1].ToUpperInvariant(), lower[1..5].ToUpperInvariant(), lower[5..]);
         await provider.ApplyChangesAsync(new DnsChanges { Create = [A(mixed, "192.0.2.1")] });
@@ -262,34 +260,34 @@ public sealed class Rfc2136DnsProviderConflictTests(BindServerFixture bind)
     [Fact]
     public async Task ApplyChanges_ApexCreateOverExistingAndCnameAtApex_AreRefused()
     {
-        var provider = bind.CreateProvider(o =>
+        var provider = server.CreateProvider(o =>
         {
             o.Zones.Clear();
-            o.Zones.Add(BindServerFixture.ApexZone);
+            o.Zones.Add(Rfc2136ServerFixture.ApexZone);
         });
-        var theirs = new DnsEndpoint(BindServerFixture.ApexZone, RecordType.TXT, "v=spf1 -all") { Ttl = 60 };
-        await bind.CreateProvider(o => o.Zones.Add(BindServerFixture.ApexZone)).ApplyChangesAsync(new DnsChanges { Create = [theirs] });
+        var theirs = new DnsEndpoint(Rfc2136ServerFixture.ApexZone, RecordType.TXT, "v=spf1 -all") { Ttl = 60 };
+        await server.CreateProvider(o => o.Zones.Add(Rfc2136ServerFixture.ApexZone)).ApplyChangesAsync(new DnsChanges { Create = [theirs] });
 
         var conflict = await Assert.ThrowsAsync<DnsRecordConflictException>(() => provider.ApplyChangesAsync(new DnsChanges { Create = [theirs with { Targets = ["v=spf1 ~all"] }] }));
-        var cname = await Assert.ThrowsAsync<DnsProviderException>(() => provider.ApplyChangesAsync(new DnsChanges { Create = [new DnsEndpoint(BindServerFixture.ApexZone, RecordType.CNAME, "target.example.net")] }));
+        var cname = await Assert.ThrowsAsync<DnsProviderException>(() => provider.ApplyChangesAsync(new DnsChanges { Create = [new DnsEndpoint(Rfc2136ServerFixture.ApexZone, RecordType.CNAME, "target.example.net")] }));
 
         Assert.Contains("YXRRSET", Assert.Single(conflict.RejectedEndpoints).Reason, StringComparison.Ordinal);
         Assert.False(cname.IsTransient);
         Assert.Contains("zone apex", Assert.Single(cname.RejectedEndpoints).Reason, StringComparison.Ordinal);
-        Assert.Equal(["v=spf1 -all"], await QueryAsync(BindServerFixture.ApexZone, RecordType.TXT));
-        Assert.Empty(await QueryAsync(BindServerFixture.ApexZone, RecordType.CNAME));
+        Assert.Equal(["v=spf1 -all"], await QueryAsync(Rfc2136ServerFixture.ApexZone, RecordType.TXT));
+        Assert.Empty(await QueryAsync(Rfc2136ServerFixture.ApexZone, RecordType.CNAME));
     }
 
     [Fact]
     public async Task ApplyChanges_MultiStringTxtWrittenByHand_IsUpdatedKeepingItsStringsAndThenDeleted()
     {
-        var provider = bind.CreateProvider();
-        var read = Assert.Single(await provider.GetRecordsAsync(), r => r.DnsName == BindServerFixture.MultiStringTxtName);
+        var provider = server.CreateProvider();
+        var read = Assert.Single(await provider.GetRecordsAsync(), r => r.DnsName == Rfc2136ServerFixture.MultiStringTxtName);
         Assert.Equal(["part onepart two"], read.Targets);
 
         // A TTL-only change: the record keeps its two character-strings.
         await provider.ApplyChangesAsync(new DnsChanges { UpdateOld = [read], UpdateNew = [read with { Ttl = 90 }] });
-        var answer = Assert.Single(await bind.Query.GetAnswersAsync(read.DnsName, DnsRecordType.TXT));
+        var answer = Assert.Single(await server.Query.GetAnswersAsync(read.DnsName, DnsRecordType.TXT));
         Assert.Equal(90u, answer.Ttl);
         Assert.Equal(["part one", "part two"], ((TxtRecordData)answer.Data).Strings);
 
@@ -304,24 +302,24 @@ public sealed class Rfc2136DnsProviderConflictTests(BindServerFixture bind)
     [Fact]
     public async Task ApplyChanges_DeleteOfTypeTheCodecDoesNotInterpret_UsesItsDataAsRead()
     {
-        var provider = bind.CreateProvider();
-        var hinfo = Assert.Single(await provider.GetRecordsAsync(), r => r.DnsName == BindServerFixture.GenericRecordName);
+        var provider = server.CreateProvider();
+        var hinfo = Assert.Single(await provider.GetRecordsAsync(), r => r.DnsName == Rfc2136ServerFixture.GenericRecordName);
         Assert.Equal("TYPE13", hinfo.RecordType.Value);
         Assert.StartsWith("\\# ", hinfo.Targets[0], StringComparison.Ordinal);
 
         await provider.ApplyChangesAsync(new DnsChanges { Delete = [hinfo] });
 
-        Assert.Empty(await bind.Query.GetAnswersAsync(hinfo.DnsName, (DnsRecordType)13));
+        Assert.Empty(await server.Query.GetAnswersAsync(hinfo.DnsName, (DnsRecordType)13));
     }
 
     [Fact]
     public async Task ApplyChanges_RecordRefusedBeforeSending_HoldsBackItsOwnershipRecord()
     {
-        var provider = bind.CreateProvider();
+        var provider = server.CreateProvider();
         var record = new DnsEndpoint(Unique(), new RecordType("NAPTR"), "100 10 \"u\" \"E2U+sip\" \"!^.*$!sip:info@example.org!\" .") { Ttl = 60 };
         var ownership = new DnsEndpoint("naptr-" + record.DnsName, RecordType.TXT, $"\"{OwnerText("alpha")}\"") { Ttl = 60 }
             .WithLabel(EndpointLabels.OwnedRecordKey, record.DnsName);
-        var serial = await bind.GetSerialAsync(BindServerFixture.Zone);
+        var serial = await server.GetSerialAsync(Rfc2136ServerFixture.Zone);
 
         var e = await Assert.ThrowsAsync<DnsProviderException>(() => provider.ApplyChangesAsync(new DnsChanges { Create = [record, ownership] }));
 
@@ -330,6 +328,14 @@ public sealed class Rfc2136DnsProviderConflictTests(BindServerFixture bind)
         Assert.Contains("not supported", e.RejectedEndpoints[0].Reason, StringComparison.Ordinal);
         Assert.Contains("written together or not at all", e.RejectedEndpoints[1].Reason, StringComparison.Ordinal);
         Assert.Empty(await QueryAsync(ownership.DnsName, RecordType.TXT));
-        Assert.Equal(serial, await bind.GetSerialAsync(BindServerFixture.Zone));
+        Assert.Equal(serial, await server.GetSerialAsync(Rfc2136ServerFixture.Zone));
     }
 }
+
+[Collection(BindServerGroup.Name)]
+[Trait("Category", "Integration")]
+public sealed class Rfc2136DnsProviderConflictBindTests(BindServerFixture server) : Rfc2136DnsProviderConflictTests(server);
+
+[Collection(KnotServerGroup.Name)]
+[Trait("Category", "Integration")]
+public sealed class Rfc2136DnsProviderConflictKnotTests(KnotServerFixture server) : Rfc2136DnsProviderConflictTests(server);

@@ -180,7 +180,10 @@ internal sealed class Rfc2136Client
         DnsResponseCode.Refused => _key is null
             ? " (the server's allow-update/allow-transfer does not admit unsigned requests, or the zone is not served there)"
             : $" (is {_key} allowed by the zone's allow-update/allow-transfer, and is the zone served there?)",
-        DnsResponseCode.NotAuth => " (the server is not authoritative for the zone, or did not accept the TSIG key)",
+        // Knot DNS answers NOTAUTH where BIND answers REFUSED: to a request its ACL does not admit.
+        DnsResponseCode.NotAuth => _key is null
+            ? " (the server is not authoritative for the zone, or its access control admits no unsigned requests: a Knot acl or BIND allow-update/allow-transfer without a key)"
+            : $" (the server is not authoritative for the zone, or its access control does not admit {_key} for this zone and operation: the Knot acl's key and action, BIND allow-update/allow-transfer)",
         DnsResponseCode.NotZone => " (a name in the update is outside the zone)",
         _ => string.Empty,
     };
