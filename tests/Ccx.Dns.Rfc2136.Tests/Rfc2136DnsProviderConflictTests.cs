@@ -2,7 +2,13 @@ using Ccx.Dns.Endpoints;
 using Ccx.Dns.Planning;
 using Ccx.Dns.Providers;
 using Ccx.Dns.Rfc2136.Tests.Infrastructure;
+using Ccx.Dns.Providers.Caching;
+using Ccx.Dns.Reconciliation;
+using Ccx.Dns.Registry.Txt;
 using Ccx.Dns.Rfc2136.Wire;
+using Ccx.Dns.Sources.Programmatic;
+using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Options;
 
 namespace Ccx.Dns.Rfc2136.Tests;
 
@@ -24,6 +30,9 @@ public abstract class Rfc2136DnsProviderConflictTests(Rfc2136ServerFixture serve
     private static DnsEndpoint Ownership(DnsEndpoint record, string owner) =>
         new DnsEndpoint($"{record.RecordType.Value.ToLowerInvariant()}-{record.DnsName}", RecordType.TXT, $"\"heritage=external-dns,external-dns/owner={owner}\"") { Ttl = 60 }
             .WithLabel(EndpointLabels.OwnedRecordKey, record.DnsName);
+
+    private static DnsReconciler Reconciler(ProgrammaticEndpointSource source, TxtRegistry registry) =>
+        new([source], registry, Options.Create(new DnsReconcilerOptions { Guard = new SafetyGuardOptions { AllowEmptySource = true } }), TimeProvider.System, NullLogger<DnsReconciler>.Instance);
 
     private static string OwnerText(string owner) => $"heritage=external-dns,external-dns/owner={owner}";
 
@@ -52,6 +61,39 @@ public abstract class Rfc2136DnsProviderConflictTests(Rfc2136ServerFixture serve
         Assert.Equal(["192.0.2.20"], await QueryAsync(name, RecordType.A));
         Assert.Equal([OwnerText("beta")], await QueryAsync("a-" + name, RecordType.TXT));
         Assert.Equal(serial, await server.GetSerialAsync(Rfc2136ServerFixture.Zone));
+    }
+
+    [Fact]
+    public async Task Reconcile_CachedViewAfterAnotherOwnerRecreatedTheName_FailsAsConflictAndTheNextRunLeavesTheirRecord()
+    {
+        var name = Unique();
+        var alphaSource = new ProgrammaticEndpointSource();
+        var alpha = Reconciler(alphaSource, new TxtRegistry(
+            new CachingDnsProvider(server.CreateProvider(), new CachingDnsProviderOptions { CacheDuration = TimeSpan.FromMinutes(5) }),
+            new TxtRegistryOptions { OwnerId = "alpha" }));
+        var betaSource = new ProgrammaticEndpointSource();
+        var beta = Reconciler(betaSource, new TxtRegistry(server.CreateProvider(), new TxtRegistryOptions { OwnerId = "beta" }));
+        alphaSource.ReplaceAll([A(name, "192.0.2.10")]);
+        Assert.Equal(ReconcileOutcome.Applied, (await alpha.RunOnceAsync()).Outcome);
+        alphaSource.ReplaceAll([]);
+        Assert.Equal(ReconcileOutcome.Applied, (await alpha.RunOnceAsync()).Outcome);
+        betaSource.ReplaceAll([A(name, "192.0.2.20")]);
+        Assert.Equal(ReconcileOutcome.Applied, (await beta.RunOnceAsync()).Outcome);
+
+        // Alpha's cache still says the name is free: its create is refused by the server, not merged into beta's set.
+        alphaSource.ReplaceAll([A(name, "192.0.2.10")]);
+        var stale = await alpha.RunOnceAsync();
+        var next = await alpha.RunOnceAsync();
+
+        Assert.Equal(ReconcileOutcome.Failed, stale.Outcome);
+        var conflict = Assert.IsType<DnsRecordConflictException>(stale.Error?.Exception);
+        Assert.True(stale.Error!.IsTransient);
+        Assert.Contains(conflict.RejectedEndpoints, r => r.Endpoint.DnsName == name && r.Endpoint.RecordType == RecordType.A);
+        Assert.Contains(stale.Rejected, r => r.Endpoint.DnsName == name && r.Reason.Contains("YXRRSET", StringComparison.Ordinal));
+        Assert.True(next.Succeeded, next.ToString());
+        Assert.Empty(next.AppliedChanges.Create);
+        Assert.Equal(["192.0.2.20"], await QueryAsync(name, RecordType.A));
+        Assert.Equal([OwnerText("beta")], await QueryAsync("a-" + name, RecordType.TXT));
     }
 
     [Fact]
