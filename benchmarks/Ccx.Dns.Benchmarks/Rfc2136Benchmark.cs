@@ -10,7 +10,8 @@ namespace Ccx.Dns.Benchmarks;
 
 /// <summary>
 /// The RFC 2136 provider's CPU work: decoding a 5,000-record zone transfer (50 compressed messages of 100 A
-/// records), turning it into endpoints, and building + TSIG-signing one 50-change UPDATE message.
+/// records), turning it into endpoints, and building + TSIG-signing one 50-change UPDATE message (with its
+/// prerequisites: each deleted set's value and each created set's absence).
 /// </summary>
 [MemoryDiagnoser]
 public class Rfc2136Benchmark
@@ -18,6 +19,7 @@ public class Rfc2136Benchmark
     private const string Zone = "big.test";
     private readonly List<byte[]> _messages = [];
     private readonly List<DnsResourceRecord> _updates = [];
+    private readonly List<DnsResourceRecord> _prerequisites = [];
     private TsigKey _key = null!;
     private Rfc2136DnsProvider _provider = null!;
 
@@ -36,6 +38,8 @@ public class Rfc2136Benchmark
         {
             _updates.Add(new DnsResourceRecord($"www{i}.{Zone}", DnsRecordType.A, DnsClass.Any, 0, EmptyRecordData.Instance));
             _updates.Add(new DnsResourceRecord($"www{i}.{Zone}", DnsRecordType.TXT, DnsClass.IN, 300, new TxtRecordData("heritage=external-dns,external-dns/owner=default")));
+            _prerequisites.AddRange(DnsUpdatePrerequisites.RecordSetEquals($"www{i}.{Zone}", DnsRecordType.A, [new AddressRecordData(new IPAddress([192, 0, 2, (byte)i]))]));
+            _prerequisites.Add(DnsUpdatePrerequisites.RecordSetDoesNotExist($"www{i}.{Zone}", DnsRecordType.TXT));
         }
 
         _key = new TsigKey("bench-key", "hmac-sha256", "96Ah/a2g0/nLeFGK+d/0tzQcccf9hCEIy34PoXX2Qg8=");
@@ -65,13 +69,13 @@ public class Rfc2136Benchmark
             records.AddRange(DnsMessage.Decode(message, out _).Answers);
         }
 
-        return _provider.ToEndpoints(Zone, records).Count();
+        return _provider.ToEndpoints(Zone, records).Count;
     }
 
     [Benchmark]
     public int EncodeAndSignUpdate50()
     {
-        var update = Rfc2136Client.BuildUpdate(Zone, _updates).Encode();
+        var update = Rfc2136Client.BuildUpdate(Zone, _prerequisites, _updates).Encode();
         return TsigSigner.Sign(update, _key, 1_700_000_000, 300, out _).Length;
     }
 }

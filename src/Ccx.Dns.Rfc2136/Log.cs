@@ -14,6 +14,9 @@ internal static partial class Log
     [LoggerMessage(EventId = 3, Level = LogLevel.Warning, Message = "UPDATE of zone {Zone} on {Server}: batch {Batch} of {BatchCount} failed ({Transient}): {Reason}")]
     public static partial void BatchFailed(ILogger logger, string zone, string server, int batch, int batchCount, string transient, string reason);
 
+    [LoggerMessage(EventId = 5, Level = LogLevel.Warning, Message = "UPDATE of zone {Zone} on {Server}: batch {Batch} of {BatchCount} refused with {ResponseCode}: the records changed since they were read; none of its {ChangeCount} changes was applied")]
+    public static partial void BatchConflicted(ILogger logger, string zone, string server, int batch, int batchCount, string responseCode, int changeCount);
+
     [LoggerMessage(EventId = 4, Level = LogLevel.Warning, Message = "endpoint {Endpoint} refused: {Reason}")]
     public static partial void EndpointRejected(ILogger logger, string endpoint, string reason);
 }

@@ -39,7 +39,7 @@ public sealed class Rfc2136ProviderOptions
 
     /// <summary>
     /// The most endpoint changes (a create, an update pair or a delete) sent in one UPDATE message
-    /// (<c>--rfc2136-batch-change-size</c>). Each message is applied atomically by the server. All changes at one
+    /// (<c>--rfc2136-batch-change-size</c>). Each message is applied atomically by the server, and only if its prerequisites hold. All changes at one
     /// name (a record and its ownership TXT record included) always share a message, which may therefore carry a
     /// few more changes than this.
     /// </summary>

@@ -148,6 +148,64 @@ internal static class Rfc2136RecordMapper
         }
     }
 
+    /// <summary>
+    /// Parses the target of a record set as read from the server (the old value of an update or a delete) into
+    /// record data: the forms <see cref="TryParseTarget"/> accepts and, for any type, RFC 3597's generic form
+    /// <c>\# length hex</c>, in which records of types this codec does not interpret are read.
+    /// </summary>
+    /// <param name="type">The endpoint record type.</param>
+    /// <param name="target">The target text.</param>
+    /// <param name="wireType">The wire type.</param>
+    /// <param name="data">The data.</param>
+    /// <param name="error">Why the target was refused.</param>
+    /// <returns>Whether the target could be encoded.</returns>
+    public static bool TryParseExisting(RecordType type, string target, out DnsRecordType wireType, out DnsRecordData data, out string error)
+    {
+        if (TryParseTarget(type, target, out wireType, out data, out error))
+        {
+            return true;
+        }
+
+        if (TryGetWireType(type, out wireType) && TryParseGeneric(target, out var bytes))
+        {
+            data = new UnknownRecordData(bytes);
+            error = string.Empty;
+            return true;
+        }
+
+        return false;
+    }
+
+    /// <summary>Parses RFC 3597's generic RDATA form: <c>\# length</c> followed by that many bytes in hex (spaces allowed).</summary>
+    /// <param name="text">The text.</param>
+    /// <param name="bytes">The data.</param>
+    /// <returns>Whether the text is in that form and its length matches.</returns>
+    public static bool TryParseGeneric(string text, out byte[] bytes)
+    {
+        bytes = [];
+        var parts = text.Split(' ', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+        if (parts.Length < 2 || parts[0] != "\\#" || !int.TryParse(parts[1], NumberStyles.None, CultureInfo.InvariantCulture, out var length) || length > ushort.MaxValue)
+        {
+            return false;
+        }
+
+        var hex = string.Concat(parts.Skip(2));
+        if (hex.Length != length * 2)
+        {
+            return false;
+        }
+
+        try
+        {
+            bytes = Convert.FromHexString(hex);
+            return true;
+        }
+        catch (FormatException)
+        {
+            return false;
+        }
+    }
+
     /// <summary>The target text of a record, as <see cref="TryParseTarget"/> reads it back.</summary>
     /// <param name="data">The record data.</param>
     /// <returns>The target.</returns>

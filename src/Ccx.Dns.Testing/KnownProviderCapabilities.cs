@@ -41,7 +41,7 @@ public static class KnownProviderCapabilities
         ],
     };
 
-    /// <summary>RFC 2136 dynamic updates with TSIG, read by AXFR (<c>Rfc2136DnsProvider</c>; tested against BIND 9.18).</summary>
+    /// <summary>RFC 2136 dynamic updates with TSIG, read by AXFR (<c>Rfc2136DnsProvider</c>), against BIND 9.18.</summary>
     public static DnsProviderCapabilities Rfc2136 { get; } = new()
     {
         Name = "RFC 2136 (BIND)",
@@ -53,7 +53,21 @@ public static class KnownProviderCapabilities
         Notes =
         [
             "Updates are sent in batches of BatchSize endpoint changes; each UPDATE message is atomic, an apply of several batches is not.",
+            "Every write is conditional (RFC 2136 prerequisites): a create over an existing record set, or an update or delete of a changed one, is refused as a conflict (see providers/rfc2136-atomicity.md).",
             "BIND refuses an MX or SRV whose in-zone host has no address record.",
+        ],
+    };
+
+    /// <summary>RFC 2136 dynamic updates with TSIG, read by AXFR (<c>Rfc2136DnsProvider</c>), against Knot DNS 3.2.</summary>
+    public static DnsProviderCapabilities Rfc2136Knot { get; } = Rfc2136 with
+    {
+        Name = "RFC 2136 (Knot)",
+        Notes =
+        [
+            "Updates are sent in batches of BatchSize endpoint changes; each UPDATE message is atomic, an apply of several batches is not.",
+            "Every write is conditional (RFC 2136 prerequisites): a create over an existing record set, or an update or delete of a changed one, is refused as a conflict (see providers/rfc2136-atomicity.md).",
+            "Knot answers NOTAUTH (BIND: REFUSED) to an update its ACL does not admit, unsigned or for a zone without an update rule.",
+            "Unlike BIND, Knot accepts an MX whose in-zone host has no address record.",
         ],
     };
 
@@ -76,5 +90,5 @@ public static class KnownProviderCapabilities
     };
 
     /// <summary>Every declaration above, in documentation order.</summary>
-    public static IReadOnlyList<DnsProviderCapabilities> All { get; } = [InMemory, PowerDns, Rfc2136, Route53];
+    public static IReadOnlyList<DnsProviderCapabilities> All { get; } = [InMemory, PowerDns, Rfc2136, Rfc2136Knot, Route53];
 }

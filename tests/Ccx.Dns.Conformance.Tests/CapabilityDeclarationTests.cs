@@ -31,13 +31,15 @@ public sealed class CapabilityDeclarationTests
         Assert.Contains("set identifier", error.Message, StringComparison.OrdinalIgnoreCase);
     }
 
-    [Fact]
-    public async Task SetIdentifiers_ForcedOnBind_FailsBecauseRfc2136HasNone()
+    [Theory]
+    [InlineData(TestServers.Rfc2136ServerKind.Bind)]
+    [InlineData(TestServers.Rfc2136ServerKind.Knot)]
+    public async Task SetIdentifiers_ForcedOnRfc2136Server_FailsBecauseRfc2136HasNone(TestServers.Rfc2136ServerKind kind)
     {
-        await using var server = await TestServers.BindServer.StartAsync(["set-identifiers.forced.test"]);
+        await using var server = await TestServers.Rfc2136Server.StartAsync(kind, [new("set-identifiers.forced.test")]);
         var target = new ConformanceTarget
         {
-            Name = "rfc2136-forced",
+            Name = $"rfc2136-{kind}-forced",
             Capabilities = KnownProviderCapabilities.Rfc2136 with { SetIdentifiers = true },
             CreateSubjectAsync = (scenario, _) => Task.FromResult(new ConformanceSubject(server.CreateProvider("set-identifiers.forced.test"), new ConformanceZone("set-identifiers.forced.test"))),
         };
@@ -45,6 +47,7 @@ public sealed class CapabilityDeclarationTests
         var error = await Assert.ThrowsAsync<ConformanceException>(() => new ConformanceRunner(target).RunAsync(ConformanceScenarios.Get("set-identifiers")));
 
         Assert.Contains("set-identifiers", error.Message, StringComparison.Ordinal);
+        Assert.Contains("set identifiers (routing policies) are not supported", error.ToString(), StringComparison.Ordinal);
     }
 
     [Fact]

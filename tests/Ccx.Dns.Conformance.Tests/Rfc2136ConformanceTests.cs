@@ -3,35 +3,26 @@ using Ccx.Dns.Testing;
 
 namespace Ccx.Dns.Conformance.Tests;
 
-/// <summary>A real BIND 9 through RFC 2136 updates and AXFR, with the TXT registry; answers checked with real DNS queries.</summary>
-[Collection(BindServerGroup.Name)]
-[Trait("Category", "Integration")]
-public sealed class Rfc2136ConformanceTests(BindFixture fixture, ITestOutputHelper output)
+/// <summary>
+/// A real RFC 2136 server through updates and AXFR, with the TXT registry; answers checked with real DNS queries. Runs
+/// against each server (BIND 9, Knot DNS) through a subclass, with that server's capability declaration.
+/// </summary>
+public abstract class Rfc2136ConformanceTests(Rfc2136Fixture fixture, ITestOutputHelper output)
 {
-    public static TheoryData<string> Scenarios => ConformanceTheoryData.Supported(KnownProviderCapabilities.Rfc2136);
-
-    private ConformanceTarget Target => CreateTarget(new DnsAnswerVerifier(fixture.Server.Query(), static text => text));
-
-    private ConformanceTarget CreateTarget(DnsAnswerVerifier verifier)
+    private ConformanceTarget CreateTarget(DnsAnswerVerifier verifier) => new()
     {
+        Name = $"rfc2136-{fixture.Kind.ToString().ToLowerInvariant()}+txt",
+        Capabilities = fixture.Capabilities,
+        CreateSubjectAsync = (scenario, _) =>
         {
-            return new()
-            {
-                Name = "rfc2136+txt",
-                Capabilities = KnownProviderCapabilities.Rfc2136,
-                CreateSubjectAsync = (scenario, _) =>
-                {
-                    var zone = BindFixture.ZoneFor(scenario);
-                    return Task.FromResult(new ConformanceSubject(fixture.Server.CreateProvider(zone), new ConformanceZone(zone)));
-                },
-                VerifyStepAsync = verifier.VerifyAsync,
-            };
-        }
-    }
+            var zone = Rfc2136Fixture.ZoneFor(scenario);
+            return Task.FromResult(new ConformanceSubject(fixture.Server.CreateProvider(zone), new ConformanceZone(zone)));
+        },
+        VerifyStepAsync = verifier.VerifyAsync,
+    };
 
-    [Theory]
-    [MemberData(nameof(Scenarios))]
-    public async Task Scenario_Rfc2136WithTxtRegistry_ConvergesAndAnswersInDns(string scenario)
+    /// <summary>Runs one scenario; each subclass's theory lists the scenarios its server's declaration allows.</summary>
+    protected async Task RunScenarioAsync(string scenario)
     {
         var verifier = new DnsAnswerVerifier(fixture.Server.Query(), static text => text);
         await ConformanceTheoryData.RunAsync(CreateTarget(verifier), scenario, output);
@@ -40,5 +31,28 @@ public sealed class Rfc2136ConformanceTests(BindFixture fixture, ITestOutputHelp
     }
 
     [Fact]
-    public void SkippedScenarios_Rfc2136_AreListedWithReasons() => ConformanceTheoryData.ListSkipped(Target, output);
+    public void SkippedScenarios_Rfc2136_AreListedWithReasons() =>
+        ConformanceTheoryData.ListSkipped(CreateTarget(new DnsAnswerVerifier(fixture.Server.Query(), static text => text)), output);
+}
+
+[Collection(BindServerGroup.Name)]
+[Trait("Category", "Integration")]
+public sealed class Rfc2136BindConformanceTests(BindFixture fixture, ITestOutputHelper output) : Rfc2136ConformanceTests(fixture, output)
+{
+    public static TheoryData<string> Scenarios => ConformanceTheoryData.Supported(KnownProviderCapabilities.Rfc2136);
+
+    [Theory]
+    [MemberData(nameof(Scenarios))]
+    public Task Scenario_Rfc2136WithTxtRegistry_ConvergesAndAnswersInDns(string scenario) => RunScenarioAsync(scenario);
+}
+
+[Collection(KnotServerGroup.Name)]
+[Trait("Category", "Integration")]
+public sealed class Rfc2136KnotConformanceTests(KnotFixture fixture, ITestOutputHelper output) : Rfc2136ConformanceTests(fixture, output)
+{
+    public static TheoryData<string> Scenarios => ConformanceTheoryData.Supported(KnownProviderCapabilities.Rfc2136Knot);
+
+    [Theory]
+    [MemberData(nameof(Scenarios))]
+    public Task Scenario_Rfc2136WithTxtRegistry_ConvergesAndAnswersInDns(string scenario) => RunScenarioAsync(scenario);
 }

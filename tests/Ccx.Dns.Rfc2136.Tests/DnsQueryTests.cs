@@ -7,31 +7,29 @@ using Ccx.Dns.Rfc2136.Wire;
 
 namespace Ccx.Dns.Rfc2136.Tests;
 
-[Collection(BindServerGroup.Name)]
-[Trait("Category", "Integration")]
-public sealed class DnsQueryTests(BindServerFixture bind)
+public abstract class DnsQueryTests(Rfc2136ServerFixture server)
 {
     [Fact]
     public async Task QueryAsync_AnswerLargerThanUdpLimit_FallsBackToTcpAndReturnsAll()
     {
-        var provider = bind.CreateProvider();
-        var name = $"big-{Guid.NewGuid():N}.{BindServerFixture.Zone}";
+        var provider = server.CreateProvider();
+        var name = $"big-{Guid.NewGuid():N}.{Rfc2136ServerFixture.Zone}";
         var targets = Enumerable.Range(0, 40).Select(i => $"{i:D2}-" + new string('x', 100)).ToArray();
         await provider.ApplyChangesAsync(new DnsChanges { Create = [new DnsEndpoint(name, RecordType.TXT, targets)] });
 
-        var response = await bind.Query.QueryAsync(name, DnsRecordType.TXT);
+        var response = await server.Query.QueryAsync(name, DnsRecordType.TXT);
 
         Assert.False(response.IsTruncated);
         Assert.Equal(40, response.Answers.Count);
         Assert.True(response.Encode().Length > 512);
-        var endpoint = await bind.Query.GetEndpointAsync(name, RecordType.TXT);
+        var endpoint = await server.Query.GetEndpointAsync(name, RecordType.TXT);
         Assert.True(DnsTargets.Same(targets, endpoint!.Targets));
     }
 
     [Fact]
     public async Task GetAnswersAsync_MissingName_ReturnsEmpty()
     {
-        var answers = await bind.Query.GetAnswersAsync($"missing-{Guid.NewGuid():N}.{BindServerFixture.Zone}", DnsRecordType.A);
+        var answers = await server.Query.GetAnswersAsync($"missing-{Guid.NewGuid():N}.{Rfc2136ServerFixture.Zone}", DnsRecordType.A);
 
         Assert.Empty(answers);
     }
@@ -39,7 +37,7 @@ public sealed class DnsQueryTests(BindServerFixture bind)
     [Fact]
     public async Task GetAnswersAsync_ZoneNotServed_ThrowsNamingRcode()
     {
-        var e = await Assert.ThrowsAsync<InvalidOperationException>(() => bind.Query.GetAnswersAsync("www.not-served.test", DnsRecordType.A));
+        var e = await Assert.ThrowsAsync<InvalidOperationException>(() => server.Query.GetAnswersAsync("www.not-served.test", DnsRecordType.A));
 
         Assert.Contains("REFUSED", e.Message, StringComparison.Ordinal);
     }
@@ -54,3 +52,11 @@ public sealed class DnsQueryTests(BindServerFixture bind)
         await Assert.ThrowsAsync<TimeoutException>(() => query.QueryAsync("example.org", DnsRecordType.A));
     }
 }
+
+[Collection(BindServerGroup.Name)]
+[Trait("Category", "Integration")]
+public sealed class DnsQueryBindTests(BindServerFixture server) : DnsQueryTests(server);
+
+[Collection(KnotServerGroup.Name)]
+[Trait("Category", "Integration")]
+public sealed class DnsQueryKnotTests(KnotServerFixture server) : DnsQueryTests(server);

@@ -128,4 +128,36 @@ public sealed class Rfc2136DnsProviderUnitTests
         Assert.False(e.IsTransient);
         Assert.False(e.IsPartial);
     }
+
+    [Theory]
+    [InlineData("TYPE13", "\\# 9 02504305 4c696e7578", "02504305" + "4c696e7578")]
+    [InlineData("TYPE65280", "\\# 0", "")]
+    public void TryParseExisting_GenericForm_GivesTheBytes(string type, string target, string hex)
+    {
+        Assert.True(Rfc2136RecordMapper.TryParseExisting(new RecordType(type), target, out _, out var data, out var error), error);
+
+        Assert.Equal(hex, Convert.ToHexStringLower(Assert.IsType<UnknownRecordData>(data).Data.Span));
+    }
+
+    [Theory]
+    [InlineData("\\# 2 0102 03")]
+    [InlineData("\\# 2 zz01")]
+    [InlineData("\\# x 01")]
+    [InlineData("# 1 01")]
+    public void TryParseExisting_MalformedGenericForm_IsRefused(string target)
+    {
+        Assert.False(Rfc2136RecordMapper.TryParseExisting(new RecordType("TYPE13"), target, out _, out _, out var error));
+        Assert.NotEmpty(error);
+    }
+
+    [Fact]
+    public void TryParseExisting_UnknownRecordDataAsRead_RoundTrips()
+    {
+        var read = new UnknownRecordData(new byte[] { 2, 0x50, 0x43, 5, 0x4c, 0x69, 0x6e, 0x75, 0x78 });
+
+        Assert.True(Rfc2136RecordMapper.TryParseExisting(new RecordType("TYPE13"), Rfc2136RecordMapper.ToTarget(read), out var type, out var data, out _));
+
+        Assert.Equal((DnsRecordType)13, type);
+        Assert.Equal(read.Data.ToArray(), Assert.IsType<UnknownRecordData>(data).Data.ToArray());
+    }
 }

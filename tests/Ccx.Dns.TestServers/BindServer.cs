@@ -1,183 +1,52 @@
-using System.Diagnostics;
 using System.Globalization;
-using System.Net;
-using System.Net.Sockets;
-using System.Security.Cryptography;
 using System.Text;
-using Ccx.Dns.Rfc2136;
-using Ccx.Dns.Rfc2136.Wire;
-using Microsoft.Extensions.Options;
 
 namespace Ccx.Dns.TestServers;
 
 /// <summary>
-/// A real BIND 9 <c>named</c> in the foreground on a free loopback port with a temp work dir, serving the given
-/// primary zones (each holding only SOA, NS and <c>ns1</c> A), which accept TSIG-signed updates and transfers.
-/// Killed by PID on dispose.
+/// A real BIND 9 <c>named</c> (<c>-g</c>, foreground) on a free loopback port with a temp work dir and its own
+/// <c>named.conf</c>: the given primary zones accept updates and transfers signed with the server's keys.
 /// </summary>
-public sealed class BindServer : IAsyncDisposable
+public sealed class BindServer : Rfc2136Server
 {
-    /// <summary>The TSIG key name.</summary>
-    public const string KeyName = "ccx-conformance-key";
-
-    private readonly string _workDir = Path.Combine(Path.GetTempPath(), "ccx-bind-" + Guid.NewGuid().ToString("N")[..12]);
-    private Process? _process;
-
-    private BindServer(IReadOnlyList<string> zones)
+    private BindServer(IReadOnlyList<Rfc2136TestZone> zones, IReadOnlyList<TsigTestKey>? otherKeys)
+        : base(zones, otherKeys)
     {
-        Zones = zones;
     }
 
-    /// <summary>The zones served.</summary>
-    public IReadOnlyList<string> Zones { get; }
+    /// <inheritdoc />
+    public override Rfc2136ServerKind Kind => Rfc2136ServerKind.Bind;
 
-    /// <summary>The hmac-sha256 TSIG secret (base64).</summary>
-    public string Secret { get; } = Convert.ToBase64String(RandomNumberGenerator.GetBytes(32));
+    /// <inheritdoc />
+    protected override (string Binary, string Package) Executable => ("named", "bind9");
 
-    /// <summary>The DNS port (UDP and TCP) on 127.0.0.1.</summary>
-    public int Port { get; private set; }
+    /// <inheritdoc />
+    protected override string ConfigurationFileName => "named.conf";
 
-    /// <summary>The DNS endpoint.</summary>
-    public IPEndPoint EndPoint => new(IPAddress.Loopback, Port);
-
-    /// <summary>A stub resolver asking this server over UDP.</summary>
-    /// <param name="timeout">The per-query timeout; 2 s when null.</param>
-    /// <returns>The resolver.</returns>
-    public DnsQuery Query(TimeSpan? timeout = null) => new(EndPoint, timeout ?? TimeSpan.FromSeconds(2));
-
-    /// <summary>Options for an RFC 2136 provider updating the given zones (all served zones when none given).</summary>
-    /// <param name="zones">The zones.</param>
-    /// <returns>The options.</returns>
-    public Rfc2136ProviderOptions ProviderOptions(params string[] zones)
-    {
-        var options = new Rfc2136ProviderOptions
-        {
-            Host = "127.0.0.1",
-            Port = Port,
-            TsigKeyName = KeyName,
-            TsigSecret = Secret,
-            TsigAlgorithm = "hmac-sha256",
-            Timeout = TimeSpan.FromSeconds(10),
-        };
-        foreach (var zone in zones.Length == 0 ? Zones : zones)
-        {
-            options.Zones.Add(zone);
-        }
-
-        return options;
-    }
-
-    /// <summary>An RFC 2136 provider for the given zones.</summary>
-    /// <param name="zones">The zones.</param>
-    /// <returns>The provider.</returns>
-    public Rfc2136DnsProvider CreateProvider(params string[] zones) => new(Options.Create(ProviderOptions(zones)));
-
-    /// <summary>Starts named serving <paramref name="zones"/>; fails naming the missing package when BIND is not installed.</summary>
+    /// <summary>Starts named serving plain <paramref name="zones"/> (SOA, NS, ns1 A); fails naming the missing package when BIND is not installed.</summary>
     /// <param name="zones">The zone names, without trailing dots.</param>
     /// <returns>The running server.</returns>
-    public static async Task<BindServer> StartAsync(IReadOnlyList<string> zones)
-    {
-        ArgumentNullException.ThrowIfNull(zones);
-        Prerequisites.Require("BIND 9", ("named", "bind9"), ("dig", "bind9-dnsutils"));
-        var server = new BindServer(zones);
-        try
-        {
-            await server.StartAsync().ConfigureAwait(false);
-            return server;
-        }
-        catch
-        {
-            await server.DisposeAsync().ConfigureAwait(false);
-            throw;
-        }
-    }
+    public static Task<BindServer> StartAsync(IReadOnlyList<string> zones) => StartAsync(Rfc2136TestZone.Plain(zones));
 
-    private async Task StartAsync()
-    {
-        Directory.CreateDirectory(_workDir);
-        foreach (var zone in Zones)
-        {
-            File.WriteAllText(
-                Path.Combine(_workDir, zone + ".zone"),
-                $"$TTL 300\n@ IN SOA ns1.{zone}. hostmaster.{zone}. ( 1 3600 600 86400 300 )\n  IN NS ns1.{zone}.\nns1 IN A 127.0.0.1\n");
-        }
+    /// <summary>Starts named serving <paramref name="zones"/>; fails naming the missing package when BIND is not installed.</summary>
+    /// <param name="zones">The zones.</param>
+    /// <param name="otherKeys">Keys besides the main one.</param>
+    /// <returns>The running server.</returns>
+    public static Task<BindServer> StartAsync(IReadOnlyList<Rfc2136TestZone> zones, IReadOnlyList<TsigTestKey>? otherKeys = null) =>
+        StartAsync(new BindServer(zones, otherKeys));
 
-        var named = Prerequisites.FindOnPath("named")!;
-        for (var attempt = 0; ; attempt++)
-        {
-            Port = LoopbackPorts.FreeTcpAndUdpPort();
-            File.WriteAllText(Path.Combine(_workDir, "named.conf"), NamedConf());
-            var start = new ProcessStartInfo(named)
-            {
-                ArgumentList = { "-g", "-c", Path.Combine(_workDir, "named.conf") },
-                RedirectStandardError = true,
-                RedirectStandardOutput = true,
-                RedirectStandardInput = true,
-                UseShellExecute = false,
-                WorkingDirectory = _workDir,
-            };
-            _process = Process.Start(start) ?? throw new InvalidOperationException("named did not start");
-            var output = new StringBuilder();
-            _process.ErrorDataReceived += (_, e) => { lock (output) { output.AppendLine(e.Data); } };
-            _process.OutputDataReceived += (_, e) => { lock (output) { output.AppendLine(e.Data); } };
-            _process.BeginErrorReadLine();
-            _process.BeginOutputReadLine();
-            if (await WaitReadyAsync().ConfigureAwait(false))
-            {
-                return;
-            }
+    /// <inheritdoc />
+    protected override IEnumerable<string> Arguments() => ["-g", "-c", ConfigurationPath];
 
-            StopProcess();
-            string text;
-            lock (output)
-            {
-                text = output.ToString();
-            }
-
-            if (attempt >= 2 || !text.Contains("address in use", StringComparison.OrdinalIgnoreCase))
-            {
-                throw new InvalidOperationException($"named did not become ready on 127.0.0.1:{Port}; its log:\n{string.Join('\n', text.Split('\n').TakeLast(40))}");
-            }
-        }
-    }
-
-    private async Task<bool> WaitReadyAsync()
-    {
-        var deadline = Stopwatch.StartNew();
-        var query = new DnsQuery(EndPoint, TimeSpan.FromMilliseconds(300));
-        while (deadline.Elapsed < TimeSpan.FromSeconds(20))
-        {
-            if (_process!.HasExited)
-            {
-                return false;
-            }
-
-            try
-            {
-                var response = await query.QueryAsync(Zones[^1], DnsRecordType.SOA).ConfigureAwait(false);
-                if (response.ResponseCode == DnsResponseCode.NoError && response.Answers.Count == 1)
-                {
-                    return true;
-                }
-            }
-            catch (Exception e) when (e is TimeoutException or SocketException or DnsFormatException)
-            {
-            }
-
-            await Task.Delay(50).ConfigureAwait(false);
-        }
-
-        return false;
-    }
-
-    private string NamedConf()
+    /// <inheritdoc />
+    protected override string RenderConfiguration()
     {
         var sb = new StringBuilder();
         sb.Append(CultureInfo.InvariantCulture, $$"""
             options {
-                directory "{{_workDir}}";
-                pid-file "{{_workDir}}/named.pid";
-                session-keyfile "{{_workDir}}/session.key";
+                directory "{{WorkDir}}";
+                pid-file "{{WorkDir}}/named.pid";
+                session-keyfile "{{WorkDir}}/session.key";
                 listen-on port {{Port}} { 127.0.0.1; };
                 listen-on-v6 { none; };
                 recursion no;
@@ -186,20 +55,21 @@ public sealed class BindServer : IAsyncDisposable
                 max-journal-size 10m;
             };
             controls { };
-            key "{{KeyName}}" {
-                algorithm hmac-sha256;
-                secret "{{Secret}}";
-            };
 
             """);
-        foreach (var zone in Zones)
+        foreach (var key in (TsigTestKey[])[Key, .. OtherKeys])
+        {
+            sb.Append(CultureInfo.InvariantCulture, $"key \"{key.Name}\" {{ algorithm {key.Algorithm}; secret \"{key.Secret}\"; }};\n");
+        }
+
+        foreach (var zone in ZoneSpecs)
         {
             sb.Append(CultureInfo.InvariantCulture, $$"""
-                zone "{{zone}}" {
+                zone "{{zone.Name}}" {
                     type primary;
-                    file "{{_workDir}}/{{zone}}.zone";
-                    allow-update { key "{{KeyName}}"; };
-                    allow-transfer { key "{{KeyName}}"; };
+                    file "{{ZoneFilePath(zone.Name)}}";
+                    allow-update { {{Keys(UpdateKeys(zone))}} };
+                    allow-transfer { {{Keys(TransferKeys(zone))}} };
                 };
 
                 """);
@@ -208,34 +78,6 @@ public sealed class BindServer : IAsyncDisposable
         return sb.ToString();
     }
 
-    private void StopProcess()
-    {
-        if (_process is null)
-        {
-            return;
-        }
-
-        try
-        {
-            if (!_process.HasExited)
-            {
-                _process.Kill();
-                _process.WaitForExit(5000);
-            }
-        }
-        catch (InvalidOperationException)
-        {
-        }
-
-        _process.Dispose();
-        _process = null;
-    }
-
-    /// <inheritdoc />
-    public ValueTask DisposeAsync()
-    {
-        StopProcess();
-        ServerProcess.DeleteDirectory(_workDir);
-        return ValueTask.CompletedTask;
-    }
+    private static string Keys(IReadOnlyList<TsigTestKey> keys) =>
+        keys.Count == 0 ? "none;" : string.Concat(keys.Select(k => $"key \"{k.Name}\"; "));
 }

@@ -8,7 +8,8 @@ using Ccx.Dns.Rfc2136.Wire;
 namespace Ccx.Dns.Rfc2136.Transport;
 
 /// <summary>
-/// Sends TSIG-signed UPDATE messages and AXFR queries over TCP to one server and checks the answers. Every
+/// Sends TSIG-signed UPDATE messages and AXFR queries over TCP to one server and checks the answers. A failed UPDATE
+/// prerequisite (YXDOMAIN, YXRRSET, NXDOMAIN, NXRRSET) is returned to the caller, from a signed answer only; every other
 /// failure is a <see cref="DnsProviderException"/>: timeouts, refused connections and SERVFAIL are transient;
 /// REFUSED, NOTAUTH, NOTZONE, FORMERR and TSIG errors (BADSIG, BADKEY, BADTIME) are permanent.
 /// </summary>
@@ -88,35 +89,49 @@ internal sealed class Rfc2136Client
             return new ZoneTransfer(records, messageCount, verifier?.SignedCount ?? 0);
         }, cancellationToken);
 
-    /// <summary>Sends one UPDATE message for a zone and checks that the server applied it.</summary>
+    /// <summary>
+    /// Sends one UPDATE message for a zone and checks the answer. A failed prerequisite (YXDOMAIN, YXRRSET, NXDOMAIN,
+    /// NXRRSET: the server applied nothing) is returned; every other error is thrown.
+    /// </summary>
     /// <param name="zone">The zone apex.</param>
+    /// <param name="prerequisites">The prerequisite section (RFC 2136 §2.4); see <see cref="DnsUpdatePrerequisites"/>.</param>
     /// <param name="updates">The update section (adds and deletes).</param>
     /// <param name="cancellationToken">Cancels the update.</param>
-    /// <returns>A task.</returns>
-    public Task UpdateAsync(string zone, IReadOnlyList<DnsResourceRecord> updates, CancellationToken cancellationToken = default) =>
+    /// <returns><see cref="DnsResponseCode.NoError"/> when the server applied the message, else the prerequisite
+    /// failure it answered.</returns>
+    /// <exception cref="DnsProviderException">The server refused the message for another reason or did not answer.</exception>
+    public Task<DnsResponseCode> UpdateAsync(string zone, IReadOnlyList<DnsResourceRecord> prerequisites, IReadOnlyList<DnsResourceRecord> updates, CancellationToken cancellationToken = default) =>
         RunAsync($"UPDATE of zone {zone}", async token =>
         {
-            var update = BuildUpdate(zone, updates);
+            var update = BuildUpdate(zone, prerequisites, updates);
             var (bytes, verifier) = Sign(update);
             await using var connection = await ConnectAsync(token).ConfigureAwait(false);
             await connection.SendAsync(bytes, token).ConfigureAwait(false);
             var raw = await connection.ReceiveAsync(token).ConfigureAwait(false);
-            Check(raw, update.Id, verifier, $"UPDATE of zone {zone}");
+            var response = Check(raw, update.Id, verifier, $"UPDATE of zone {zone}", acceptPrerequisiteFailure: true);
             verifier?.EnsureComplete();
-            return true;
+            return response.ResponseCode;
         }, cancellationToken);
 
-    /// <summary>Builds an UPDATE message (zone section = the zone's SOA, no prerequisites).</summary>
+    /// <summary>Builds an UPDATE message: zone section = the zone's SOA, then the prerequisite and update sections.</summary>
     /// <param name="zone">The zone.</param>
+    /// <param name="prerequisites">The prerequisite section.</param>
     /// <param name="updates">The update section.</param>
     /// <returns>The message.</returns>
-    internal static DnsMessage BuildUpdate(string zone, IReadOnlyList<DnsResourceRecord> updates) => new()
+    internal static DnsMessage BuildUpdate(string zone, IReadOnlyList<DnsResourceRecord> prerequisites, IReadOnlyList<DnsResourceRecord> updates) => new()
     {
         Id = NewId(),
         Opcode = DnsOpcode.Update,
         Questions = [new DnsQuestion(zone, DnsRecordType.SOA, DnsClass.IN)],
+        Answers = prerequisites,
         Authorities = updates,
     };
+
+    /// <summary>Whether a response code to an UPDATE says that a prerequisite failed (RFC 2136 §3.2), so nothing was applied.</summary>
+    /// <param name="code">The response code.</param>
+    /// <returns><see langword="true"/> for YXDOMAIN, YXRRSET, NXDOMAIN and NXRRSET.</returns>
+    internal static bool IsPrerequisiteFailure(DnsResponseCode code) =>
+        code is DnsResponseCode.YXDomain or DnsResponseCode.YXRRSet or DnsResponseCode.NXDomain or DnsResponseCode.NXRRSet;
 
     private static ushort NewId() => (ushort)RandomNumberGenerator.GetInt32(0, 65536);
 
@@ -135,7 +150,7 @@ internal sealed class Rfc2136Client
         return (signed, new TsigVerifier(_key, mac, _timeProvider));
     }
 
-    private DnsMessage Check(byte[] raw, ushort id, TsigVerifier? verifier, string what)
+    private DnsMessage Check(byte[] raw, ushort id, TsigVerifier? verifier, string what, bool acceptPrerequisiteFailure = false)
     {
         var message = DnsMessage.Decode(raw, out var lastRecordOffset);
         if (!message.IsResponse || message.Id != id)
@@ -143,13 +158,15 @@ internal sealed class Rfc2136Client
             throw new DnsProviderException($"{what}: {Server} answered with a message that is not the response to the request (id {message.Id}, expected {id})", isTransient: true);
         }
 
+        // An answer acted on (success, or a failed prerequisite: nothing applied) must carry a valid signature.
+        var accepted = message.ResponseCode == DnsResponseCode.NoError || (acceptPrerequisiteFailure && IsPrerequisiteFailure(message.ResponseCode));
         var signed = message.Additionals.Count > 0 && message.Additionals[^1].Type == DnsRecordType.TSIG;
-        if (verifier is not null && (signed || message.ResponseCode == DnsResponseCode.NoError))
+        if (verifier is not null && (signed || accepted))
         {
             verifier.Verify(raw, message, lastRecordOffset);
         }
 
-        if (message.ResponseCode != DnsResponseCode.NoError)
+        if (!accepted)
         {
             var name = DnsResponseCodes.Name(message.ResponseCode);
             throw new DnsProviderException($"{what}: {Server} answered {name}{Hint(message.ResponseCode)}", IsTransient(message.ResponseCode));
@@ -163,7 +180,10 @@ internal sealed class Rfc2136Client
         DnsResponseCode.Refused => _key is null
             ? " (the server's allow-update/allow-transfer does not admit unsigned requests, or the zone is not served there)"
             : $" (is {_key} allowed by the zone's allow-update/allow-transfer, and is the zone served there?)",
-        DnsResponseCode.NotAuth => " (the server is not authoritative for the zone, or did not accept the TSIG key)",
+        // Knot DNS answers NOTAUTH where BIND answers REFUSED: to a request its ACL does not admit.
+        DnsResponseCode.NotAuth => _key is null
+            ? " (the server is not authoritative for the zone, or its access control admits no unsigned requests: a Knot acl or BIND allow-update/allow-transfer without a key)"
+            : $" (the server is not authoritative for the zone, or its access control does not admit {_key} for this zone and operation: the Knot acl's key and action, BIND allow-update/allow-transfer)",
         DnsResponseCode.NotZone => " (a name in the update is outside the zone)",
         _ => string.Empty,
     };

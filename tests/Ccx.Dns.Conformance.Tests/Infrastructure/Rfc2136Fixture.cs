@@ -1,0 +1,61 @@
+using Ccx.Dns.Testing;
+using Ccx.Dns.TestServers;
+
+namespace Ccx.Dns.Conformance.Tests.Infrastructure;
+
+/// <summary>
+/// One real RFC 2136 server serving one zone per conformance scenario (zones must exist before the server starts);
+/// one subclass per server.
+/// </summary>
+public abstract class Rfc2136Fixture : IAsyncLifetime
+{
+    public const string Suffix = "rfc2136.test";
+
+    public Rfc2136Server Server { get; private set; } = null!;
+
+    public abstract Rfc2136ServerKind Kind { get; }
+
+    /// <summary>The server's capability declaration.</summary>
+    public abstract DnsProviderCapabilities Capabilities { get; }
+
+    public static string ZoneFor(ConformanceScenario scenario) => scenario.Name + "." + Suffix;
+
+    public async Task InitializeAsync() =>
+        Server = await Rfc2136Server.StartAsync(Kind, Rfc2136TestZone.Plain(ConformanceScenarios.All.Select(ZoneFor)));
+
+    public async Task DisposeAsync()
+    {
+        if (Server is not null)
+        {
+            await Server.DisposeAsync();
+        }
+    }
+}
+
+/// <summary>The conformance zones on BIND 9.</summary>
+public sealed class BindFixture : Rfc2136Fixture
+{
+    public override Rfc2136ServerKind Kind => Rfc2136ServerKind.Bind;
+
+    public override DnsProviderCapabilities Capabilities => KnownProviderCapabilities.Rfc2136;
+}
+
+/// <summary>The conformance zones on Knot DNS.</summary>
+public sealed class KnotFixture : Rfc2136Fixture
+{
+    public override Rfc2136ServerKind Kind => Rfc2136ServerKind.Knot;
+
+    public override DnsProviderCapabilities Capabilities => KnownProviderCapabilities.Rfc2136Knot;
+}
+
+[CollectionDefinition(Name)]
+public sealed class BindServerGroup : ICollectionFixture<BindFixture>
+{
+    public const string Name = "conformance: BIND";
+}
+
+[CollectionDefinition(Name)]
+public sealed class KnotServerGroup : ICollectionFixture<KnotFixture>
+{
+    public const string Name = "conformance: Knot";
+}
