@@ -43,7 +43,7 @@ internal sealed class FailoverStack : IDisposable
         Source.Changed += (_, e) =>
         {
             _lastNames.Clear();
-            _lastNames.UnionWith(EndpointsChangedEventArgs.NamesOf(e) ?? []);
+            _lastNames.UnionWith(EndpointsChangedEventArgs.NamesOf(e) ?? (IEnumerable<string>)[]);
         };
         var cached = new CachingDnsProvider(Provider, new CachingDnsProviderOptions { CacheDuration = TimeSpan.FromHours(1) });
         Registry = new TxtRegistry(cached, new TxtRegistryOptions { OwnerId = "bench" });

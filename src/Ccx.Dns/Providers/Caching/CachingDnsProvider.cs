@@ -27,8 +27,10 @@ public sealed class CachingDnsProvider : IZoneAwareDnsProvider
     private readonly TimeProvider _timeProvider;
     private readonly ILogger _logger;
     private readonly Lock _gate = new();
-    private IReadOnlyList<DnsEndpoint>? _cached;
+    private IReadOnlyList<DnsEndpoint>? _cached;          // the list served; null after a patch until the next read asks for it
+    private Dictionary<EndpointKey, DnsEndpoint>? _byKey; // the cache by key, built at the first patch after a read
     private DateTimeOffset _readAt;
+    private long _version;
     private Task<IReadOnlyList<DnsEndpoint>>? _inflight;
     private long _generation;
 
@@ -70,8 +72,10 @@ public sealed class CachingDnsProvider : IZoneAwareDnsProvider
         lock (_gate)
         {
             var now = _timeProvider.GetUtcNow();
-            if (_cached is not null && now - _readAt < _duration)
+            if ((_cached is not null || _byKey is not null) && now - _readAt < _duration)
             {
+                // After patches the list is materialised once, here, not at every apply.
+                _cached ??= _byKey!.Values.ToArray().AsReadOnly();
                 Log.CacheHit(_logger, _cached.Count, now - _readAt);
                 return Task.FromResult(_cached);
             }
@@ -121,7 +125,9 @@ public sealed class CachingDnsProvider : IZoneAwareDnsProvider
             lock (_gate)
             {
                 _generation++;
+                _version++;
                 _cached = null;
+                _byKey = null;
             }
 
             throw;
@@ -130,10 +136,29 @@ public sealed class CachingDnsProvider : IZoneAwareDnsProvider
         lock (_gate)
         {
             _generation++;
-            if (_cached is not null)
+            _version++;
+            if (_cached is not null || _byKey is not null)
             {
-                _cached = Patch(_cached, changes);
+                _byKey ??= ByKey(_cached!);
+                Patch(_byKey, changes);
+                _cached = null;
                 Log.Patched(_logger, changes);
+            }
+        }
+    }
+
+    /// <summary>
+    /// A number that changes whenever the cached records may change (a read, a patch, a drop), or -1 when nothing valid is
+    /// cached: a caller that built a view from the records at version <c>v</c>, and patched it with every apply since,
+    /// holds exactly the cached records while the version is still <c>v</c>.
+    /// </summary>
+    internal long CacheVersion
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return (_cached is not null || _byKey is not null) && _timeProvider.GetUtcNow() - _readAt < _duration ? _version : -1;
             }
         }
     }
@@ -145,31 +170,29 @@ public sealed class CachingDnsProvider : IZoneAwareDnsProvider
     /// <remarks>Forwarded to the decorated provider; <see langword="null"/> when it does not know its zones.</remarks>
     public string? FindZone(string dnsName) => (_inner as IZoneAwareDnsProvider)?.FindZone(dnsName);
 
-    /// <summary>The cached records with the applied changes: deletes and old updates removed by key, creates and new updates added without labels.</summary>
-    internal static IReadOnlyList<DnsEndpoint> Patch(IReadOnlyList<DnsEndpoint> cached, DnsChanges changes)
+    /// <summary>The cached records with the applied changes, in O(changes): deletes and old updates removed by key, creates and new updates added without labels.</summary>
+    internal static void Patch(Dictionary<EndpointKey, DnsEndpoint> cached, DnsChanges changes)
     {
-        var replaced = new HashSet<EndpointKey>();
-        foreach (var record in changes.Delete.Concat(changes.UpdateOld).Concat(changes.UpdateNew).Concat(changes.Create))
+        foreach (var record in changes.Delete.Concat(changes.UpdateOld))
         {
-            replaced.Add(record.Key);
-        }
-
-        var result = new List<DnsEndpoint>(cached.Count + changes.Create.Count);
-        foreach (var record in cached)
-        {
-            if (!replaced.Contains(record.Key))
-            {
-                result.Add(record);
-            }
+            cached.Remove(record.Key);
         }
 
         foreach (var record in changes.UpdateNew.Concat(changes.Create))
         {
-            result.Add(record.Labels.Count == 0 ? record : record with { Labels = ImmutableSortedDictionary<string, string>.Empty });
+            cached[record.Key] = record.Labels.Count == 0 ? record : record with { Labels = ImmutableSortedDictionary<string, string>.Empty };
+        }
+    }
+
+    private static Dictionary<EndpointKey, DnsEndpoint> ByKey(IReadOnlyList<DnsEndpoint> records)
+    {
+        var byKey = new Dictionary<EndpointKey, DnsEndpoint>(records.Count);
+        foreach (var record in records)
+        {
+            byKey[record.Key] = record;
         }
 
-        // Shared by every caller while cached: read-only.
-        return result.AsReadOnly();
+        return byKey;
     }
 
     private async Task ReadAsync(TaskCompletionSource<IReadOnlyList<DnsEndpoint>> owned, long generation, DateTimeOffset startedAt)
@@ -184,7 +207,9 @@ public sealed class CachingDnsProvider : IZoneAwareDnsProvider
                 if (_generation == generation)
                 {
                     _cached = records;
+                    _byKey = null;
                     _readAt = startedAt;
+                    _version++;
                 }
             }
 
@@ -198,6 +223,8 @@ public sealed class CachingDnsProvider : IZoneAwareDnsProvider
             {
                 _inflight = null;
                 _cached = null;
+                _byKey = null;
+                _version++;
             }
 
             owned.SetException(ex);

@@ -42,7 +42,13 @@ internal sealed class TxtOwnershipView
     /// <summary>Ownership records by the record they own (legacy untyped ones under an empty type).</summary>
     public Dictionary<OwnedKey, OwnershipRecord> ByOwned { get; }
 
-    /// <summary>The records with ownership labels attached, computed lazily; <see langword="null"/> when stale.</summary>
+    /// <summary>The records with ownership labels attached, by key: computed by the first full read, then patched; <see langword="null"/> until computed.</summary>
+    public Dictionary<EndpointKey, DnsEndpoint>? LabelledByKey { get; set; }
+
+    /// <summary>Whether <see cref="LabelledByKey"/> was computed with ownership records present (with none, records are returned as read).</summary>
+    public bool LabelledWithOwnership { get; set; }
+
+    /// <summary><see cref="LabelledByKey"/> as the list a full read returns; <see langword="null"/> when stale.</summary>
     public IReadOnlyList<DnsEndpoint>? Labelled { get; set; }
 
     /// <summary>

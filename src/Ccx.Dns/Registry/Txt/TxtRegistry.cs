@@ -48,6 +48,7 @@ public sealed class TxtRegistry : IScopedRegistry, IRegistryHousekeeping
     private readonly HashSet<EndpointKey> _legacyAliasWarned = [];
     private readonly SemaphoreSlim _gate = new(1, 1);
     private TxtOwnershipView? _view;
+    private long _viewCacheVersion = -1;
 
     // Parsed label text by TXT text, kept from one read to the next: parsing (and decrypting) is a pure function of
     // the text, and most ownership records do not change between reads. A null value marks a non-ownership text.
@@ -108,15 +109,16 @@ public sealed class TxtRegistry : IScopedRegistry, IRegistryHousekeeping
         {
             var view = _view;
             var now = _timeProvider.GetUtcNow();
-            if (view is not null && _cacheInterval > TimeSpan.Zero && now - view.ReadAt < _cacheInterval)
+            if (view is not null
+                && ((_cacheInterval > TimeSpan.Zero && now - view.ReadAt < _cacheInterval) || IsExactCopyOfProviderCache()))
             {
-                var cached = view.Labelled ??= Label(view);
+                var cached = Labelled(view);
                 Log.CacheHit(_logger, cached.Count, now - view.ReadAt);
                 return cached;
             }
 
             view = await ReadViewAsync(cancellationToken).ConfigureAwait(false);
-            return view.Labelled ??= Label(view);
+            return Labelled(view);
         }
         finally
         {
@@ -230,6 +232,7 @@ public sealed class TxtRegistry : IScopedRegistry, IRegistryHousekeeping
                     continue;
                 }
 
+                var cacheBefore = CacheVersion();
                 try
                 {
                     await _provider.ApplyChangesAsync(call, cancellationToken).ConfigureAwait(false);
@@ -249,6 +252,10 @@ public sealed class TxtRegistry : IScopedRegistry, IRegistryHousekeeping
 
                 calls++;
                 Patch(view, call);
+
+                // The provider's cache was patched with exactly this call (one version step) and ours too: still a copy.
+                var cacheAfter = CacheVersion();
+                _viewCacheVersion = cacheBefore >= 0 && cacheBefore == _viewCacheVersion && cacheAfter == cacheBefore + 1 ? cacheAfter : -1;
             }
 
             return new RegistryApplyResult(applied, batch.Rejected);
@@ -262,11 +269,22 @@ public sealed class TxtRegistry : IScopedRegistry, IRegistryHousekeeping
     /// <inheritdoc />
     public IReadOnlyList<DnsEndpoint> AdjustEndpoints(IReadOnlyList<DnsEndpoint> endpoints) => _provider.AdjustEndpoints(endpoints);
 
+    /// <summary>
+    /// Whether the view is known to hold exactly the records the provider's cache would return (built from it and
+    /// patched with every apply since, nothing else having changed it): then a full read needs no re-read.
+    /// </summary>
+    private bool IsExactCopyOfProviderCache() => _viewCacheVersion >= 0 && CacheVersion() == _viewCacheVersion;
+
+    private long CacheVersion() => _provider is Providers.Caching.CachingDnsProvider caching ? caching.CacheVersion : -1;
+
     private async Task<TxtOwnershipView> ReadViewAsync(CancellationToken cancellationToken)
     {
         var last = _view;
         _view = null;
+        var before = CacheVersion();
         var records = await _provider.GetRecordsAsync(cancellationToken).ConfigureAwait(false);
+        var after = CacheVersion();
+        _viewCacheVersion = after >= 0 && (before == after || before < 0) ? after : -1;
 
         // Most zones hold about as many ownership records as records; the last view is a better guess.
         var view = last is null
@@ -365,20 +383,31 @@ public sealed class TxtRegistry : IScopedRegistry, IRegistryHousekeeping
         _codec.TryParse(text, out var labels) ? labels : null;
 
     /// <summary>Attaches ownership labels to the records of a view, and finds its orphans.</summary>
-    private System.Collections.ObjectModel.ReadOnlyCollection<DnsEndpoint> Label(TxtOwnershipView view)
+    private void Label(TxtOwnershipView view)
     {
-        var result = new List<DnsEndpoint>(view.Records.Count);
+        var result = new Dictionary<EndpointKey, DnsEndpoint>(view.Records.Count);
         var anyOwnership = view.OwnershipRecords.Count > 0;
         var claimed = anyOwnership ? new HashSet<EndpointKey>(view.OwnershipRecords.Count) : null;
-        foreach (var record in view.Records.Values)
+        foreach (var (key, record) in view.Records)
         {
-            result.Add(LabelOne(view, record, claimed));
+            result.Add(key, LabelOne(view, record, claimed));
         }
 
         view.Orphans = claimed is null ? [] : FindOrphans(view, claimed);
+        view.LabelledByKey = result;
+        view.LabelledWithOwnership = anyOwnership;
+        view.Labelled = null;
+    }
 
-        // Shared by every caller while cached: read-only.
-        return result.AsReadOnly();
+    /// <summary>The view's records with their ownership labels, as a full read returns them (shared while unchanged: read-only).</summary>
+    private IReadOnlyList<DnsEndpoint> Labelled(TxtOwnershipView view)
+    {
+        if (view.LabelledByKey is null)
+        {
+            Label(view);
+        }
+
+        return view.Labelled ??= view.LabelledByKey!.Values.ToArray().AsReadOnly();
     }
 
     /// <summary>One record with its ownership labels, as a full read returns it.</summary>
@@ -536,7 +565,7 @@ public sealed class TxtRegistry : IScopedRegistry, IRegistryHousekeeping
     {
         if (view.Orphans is null)
         {
-            view.Labelled ??= Label(view);
+            Label(view);
         }
 
         foreach (var orphan in view.Orphans!.Values)
@@ -948,8 +977,56 @@ public sealed class TxtRegistry : IScopedRegistry, IRegistryHousekeeping
             }
         }
 
-        view.Labelled = null;
         UpdateOrphans(view, touched, removedOwnership);
+        Relabel(view, applied, touched);
+    }
+
+    /// <summary>Brings the labelled records up to date after a patch: the records at every name the patch touched, in O(changes).</summary>
+    private void Relabel(TxtOwnershipView view, DnsChanges applied, HashSet<OwnedKey> touched)
+    {
+        view.Labelled = null;
+        if (view.LabelledByKey is not { } labelled)
+        {
+            return;
+        }
+
+        if (view.LabelledWithOwnership != view.OwnershipRecords.Count > 0)
+        {
+            // The first ownership record appeared or the last one went: every record's labels may change.
+            view.LabelledByKey = null;
+            return;
+        }
+
+        var names = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var record in applied.Delete.Concat(applied.UpdateOld))
+        {
+            labelled.Remove(record.Key);
+            names.Add(record.Key.DnsName);
+        }
+
+        foreach (var record in applied.UpdateNew.Concat(applied.Create))
+        {
+            names.Add(record.Key.DnsName);
+        }
+
+        foreach (var owned in touched)
+        {
+            foreach (var name in ClaimantNames(owned.DnsName))
+            {
+                names.Add(name);
+            }
+        }
+
+        var records = new List<DnsEndpoint>();
+        foreach (var name in names)
+        {
+            view.RecordsAt(name, records);
+        }
+
+        foreach (var record in records)
+        {
+            labelled[record.Key] = LabelOne(view, record, claimed: null);
+        }
     }
 
     private static void Touch(HashSet<OwnedKey> touched, OwnershipRecord ownership)
