@@ -69,3 +69,35 @@ internal static class ScaleRun
         return 0;
     }
 }
+
+/// <summary>Where a steady full reconcile spends its time (development aid: <c>scale-split CLUSTERS</c>).</summary>
+internal static class ScaleSplit
+{
+    public static async Task<int> RunAsync(string[] args)
+    {
+        var clusters = args.Length > 0 ? int.Parse(args[0], CultureInfo.InvariantCulture) : 100_000;
+        using var stack = new FailoverStack(clusters);
+        for (var round = 0; round < 3; round++)
+        {
+            var sw = Stopwatch.StartNew();
+            var desired = await stack.Source.GetEndpointsAsync();
+            var tSource = sw.Elapsed.TotalMilliseconds;
+            sw.Restart();
+            var current = await stack.Registry.GetRecordsAsync();
+            var tRegistry = sw.Elapsed.TotalMilliseconds;
+            sw.Restart();
+            foreach (var d in desired)
+            {
+                _ = Endpoints.EndpointValidator.Validate(d);
+            }
+
+            var tValidate = sw.Elapsed.TotalMilliseconds;
+            sw.Restart();
+            var plan = Planning.Planner.Instance.Calculate(new Planning.PlanInput { Current = current, Desired = desired, OwnerId = "bench" });
+            var tPlan = sw.Elapsed.TotalMilliseconds;
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"source {tSource:0.0} ms, registry {tRegistry:0.0} ms, validate {tValidate:0.0} ms, plan (incl. validate) {tPlan:0.0} ms, changes {plan.Changes.Count}"));
+        }
+
+        return 0;
+    }
+}

@@ -56,6 +56,9 @@ public sealed class DnsReconciler : IDisposable
     private string? _lastWithheldFingerprint;
     private string? _approvedFingerprint;
     private TargetedState? _targeted;
+    private FullPlan? _lastFullPlan;
+    private IReadOnlyList<DnsEndpoint>?[]? _lastSourceLists;
+    private IReadOnlyList<DnsEndpoint>? _lastMerged;
 
     /// <summary>Creates a reconciler.</summary>
     /// <param name="sources">The sources of desired endpoints; their endpoints are merged.</param>
@@ -300,7 +303,7 @@ public sealed class DnsReconciler : IDisposable
     private async Task<ReconcileResult> ReconcileFullAsync(DateTimeOffset startedAt, CancellationToken cancellationToken)
     {
         // 1. Desired endpoints from every source, merged and de-duplicated.
-        List<DnsEndpoint> desired;
+        IReadOnlyList<DnsEndpoint> desired;
         try
         {
             desired = await ReadSourcesAsync(cancellationToken).ConfigureAwait(false);
@@ -331,7 +334,9 @@ public sealed class DnsReconciler : IDisposable
         try
         {
             registryFilter = _registry.DomainFilter ?? DomainFilter.All;
-            owned = CountOwned(current, _registry.OwnerId ?? string.Empty, registryFilter);
+            owned = _lastFullPlan is { } last && ReferenceEquals(last.Current, current) && ReferenceEquals(last.RegistryFilter, registryFilter)
+                ? last.OwnedCount
+                : CountOwned(current, _registry.OwnerId ?? string.Empty, registryFilter);
         }
         catch (Exception ex) when (!IsCancellation(ex, cancellationToken))
         {
@@ -410,23 +415,35 @@ public sealed class DnsReconciler : IDisposable
     {
         var (startedAt, mode, desired, desiredCount, current, registryFilter, ownedCount) = input;
 
-        // 3. Provider normalisation and the plan.
+        // 3. Provider normalisation and the plan. The plan is a pure function of its inputs: a full reconcile whose
+        // sources and registry returned the very same snapshots as the last one (nothing changed anywhere) reuses its plan
+        // instead of joining and validating every record again.
         PlanResult plan;
         var ownerId = _registry.OwnerId ?? string.Empty;
         try
         {
-            var adjusted = _registry.AdjustEndpoints(desired) ?? [];
-            plan = _planner.Calculate(new PlanInput
+            if (mode == ReconcileMode.Full && _lastFullPlan is { } last
+                && ReferenceEquals(last.Desired, desired) && ReferenceEquals(last.Current, current)
+                && ReferenceEquals(last.RegistryFilter, registryFilter) && string.Equals(last.OwnerId, ownerId, StringComparison.Ordinal))
             {
-                Current = current,
-                Desired = adjusted,
-                Policies = [_policy],
-                DomainFilters = [_domainFilter, registryFilter],
-                ManagedRecordTypes = _managedList,
-                ExcludedRecordTypes = _excludedList,
-                OwnerId = ownerId,
-                OldOwnerId = _options.OldOwnerId ?? string.Empty,
-            });
+                plan = last.Plan;
+            }
+            else
+            {
+                var adjusted = _registry.AdjustEndpoints(desired) ?? [];
+                plan = _planner.Calculate(new PlanInput
+                {
+                    Current = current,
+                    Desired = adjusted,
+                    Policies = [_policy],
+                    DomainFilters = [_domainFilter, registryFilter],
+                    ManagedRecordTypes = _managedList,
+                    ExcludedRecordTypes = _excludedList,
+                    OwnerId = ownerId,
+                    OldOwnerId = _options.OldOwnerId ?? string.Empty,
+                });
+                _lastFullPlan = mode == ReconcileMode.Full ? new FullPlan(desired, current, registryFilter, ownerId, ownedCount, plan) : _lastFullPlan;
+            }
         }
         catch (Exception ex) when (!IsCancellation(ex, cancellationToken))
         {
@@ -617,6 +634,9 @@ public sealed class DnsReconciler : IDisposable
         }
     }
 
+    /// <summary>The inputs and the plan of the last full reconcile.</summary>
+    private sealed record FullPlan(IReadOnlyList<DnsEndpoint> Desired, IReadOnlyList<DnsEndpoint> Current, DomainFilter RegistryFilter, string OwnerId, int OwnedCount, PlanResult Plan);
+
     /// <summary>What one run reads, in either mode.</summary>
     private readonly record struct RunInput(
         DateTimeOffset StartedAt,
@@ -632,19 +652,34 @@ public sealed class DnsReconciler : IDisposable
     /// <param name="Outstanding">Names the last run reported on or left unapplied; every targeted run plans them again.</param>
     private sealed record TargetedState(int OwnedCount, HashSet<string> Outstanding);
 
-    private async Task<List<DnsEndpoint>> ReadSourcesAsync(CancellationToken cancellationToken)
+    private async Task<IReadOnlyList<DnsEndpoint>> ReadSourcesAsync(CancellationToken cancellationToken)
     {
+        var lists = new IReadOnlyList<DnsEndpoint>?[_sources.Length];
+        var unchanged = _lastSourceLists is not null;
+        for (var i = 0; i < _sources.Length; i++)
+        {
+            lists[i] = await _sources[i].GetEndpointsAsync(cancellationToken).ConfigureAwait(false);
+            unchanged &= ReferenceEquals(lists[i], _lastSourceLists?[i]);
+        }
+
+        // Sources hand out immutable snapshots: the very same snapshots merge into the very same list.
+        if (unchanged && _lastMerged is not null)
+        {
+            return _lastMerged;
+        }
+
         var merged = new List<DnsEndpoint>();
         HashSet<(EndpointKey, string)>? seen = null;
-        foreach (var source in _sources)
+        foreach (var endpoints in lists)
         {
-            var endpoints = await source.GetEndpointsAsync(cancellationToken).ConfigureAwait(false);
             if (endpoints is not null)
             {
                 Merge(merged, ref seen, endpoints);
             }
         }
 
+        _lastSourceLists = lists;
+        _lastMerged = merged;
         return merged;
     }
 
