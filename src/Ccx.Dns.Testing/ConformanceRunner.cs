@@ -5,6 +5,8 @@ using Ccx.Dns.Endpoints;
 using Ccx.Dns.Planning;
 using Ccx.Dns.Providers;
 using Ccx.Dns.Reconciliation;
+using Ccx.Dns.Registry;
+using Ccx.Dns.Sources;
 using Ccx.Dns.Sources.Programmatic;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
@@ -34,10 +36,22 @@ public sealed class ConformanceRunner
     /// <summary>Creates a runner for a target.</summary>
     /// <param name="target">The provider under test.</param>
     public ConformanceRunner(ConformanceTarget target)
+        : this(target, ConformanceReconcileMode.Full)
+    {
+    }
+
+    /// <summary>Creates a runner for a target that applies each step in the given mode.</summary>
+    /// <param name="target">The provider under test.</param>
+    /// <param name="mode">How each step after the first is reconciled.</param>
+    public ConformanceRunner(ConformanceTarget target, ConformanceReconcileMode mode)
     {
         ArgumentNullException.ThrowIfNull(target);
         _target = target;
+        Mode = mode;
     }
+
+    /// <summary>How each step after the first is reconciled (the first is always full).</summary>
+    public ConformanceReconcileMode Mode { get; }
 
     /// <summary>The scenarios the target's capabilities allow, in order.</summary>
     /// <returns>The scenarios.</returns>
@@ -173,7 +187,9 @@ public sealed class ConformanceRunner
                 var desired = step.Desired(_zone);
                 var blocked = step.Blocked(_zone).ToHashSet();
 
-                var result = await ReconcileAsync(apply, desired, cancellationToken).ConfigureAwait(false);
+                var result = i > 0 && runner.Mode == ConformanceReconcileMode.Targeted
+                    ? await ReconcileTargetedAsync(i, apply, desired, cancellationToken).ConfigureAwait(false)
+                    : await ReconcileAsync(apply, desired, cancellationToken).ConfigureAwait(false);
                 if (!result.Succeeded || result.Outcome is not (ReconcileOutcome.Applied or ReconcileOutcome.NoChanges))
                 {
                     throw Fail(i, $"the reconcile did not apply: {result}", result);
@@ -207,6 +223,48 @@ public sealed class ConformanceRunner
             }
 
             return results;
+        }
+
+        /// <summary>
+        /// Sets the desired state and reconciles only the names the source's change signal named; a registry that can
+        /// serve names from its view must make that a targeted reconcile.
+        /// </summary>
+        private async Task<ReconcileResult> ReconcileTargetedAsync(int step, ServiceProvider services, IReadOnlyList<DnsEndpoint> desired, CancellationToken cancellationToken)
+        {
+            var source = services.GetRequiredService<ProgrammaticEndpointSource>();
+            HashSet<string>? names = new(StringComparer.Ordinal);
+            void OnChanged(object? sender, EventArgs e)
+            {
+                if (EndpointsChangedEventArgs.NamesOf(e) is { } changed)
+                {
+                    names?.UnionWith(changed);
+                }
+                else
+                {
+                    names = null;
+                }
+            }
+
+            source.Changed += OnChanged;
+            try
+            {
+                source.ReplaceAll(desired);
+            }
+            finally
+            {
+                source.Changed -= OnChanged;
+            }
+
+            var reconciler = services.GetRequiredService<DnsReconciler>();
+            var result = names is null
+                ? await reconciler.RunOnceAsync(cancellationToken).ConfigureAwait(false)
+                : await reconciler.RunOnceAsync(names, cancellationToken).ConfigureAwait(false);
+            if (result.Succeeded && result.Mode != ReconcileMode.Targeted && services.GetRequiredService<IRegistry>() is IScopedRegistry)
+            {
+                throw Fail(step, $"the reconcile of the changed names [{string.Join(", ", names ?? [])}] was not targeted", result);
+            }
+
+            return result;
         }
 
         private async Task SeedAsync(CancellationToken cancellationToken)

@@ -26,6 +26,11 @@ public sealed class InMemoryConformanceTests(ITestOutputHelper output)
     public Task Scenario_InMemoryWithTxtRegistry_ConvergesWithZeroChangeReplan(string scenario) =>
         ConformanceTheoryData.RunAsync(Target, scenario, output);
 
+    [Theory]
+    [MemberData(nameof(Scenarios))]
+    public Task Scenario_InMemoryWithTxtRegistry_TargetedReconciles_ConvergeWithZeroChangeReplan(string scenario) =>
+        ConformanceTheoryData.RunAsync(Target, scenario, output, ConformanceReconcileMode.Targeted);
+
     [Fact]
     public void SkippedScenarios_InMemory_AreListedWithReasons() => ConformanceTheoryData.ListSkipped(Target, output);
 }

@@ -9,23 +9,23 @@ namespace Ccx.Dns.Conformance.Tests;
 /// </summary>
 public abstract class Rfc2136ConformanceTests(Rfc2136Fixture fixture, ITestOutputHelper output)
 {
-    private ConformanceTarget CreateTarget(DnsAnswerVerifier verifier) => new()
+    private ConformanceTarget CreateTarget(DnsAnswerVerifier verifier, ConformanceReconcileMode mode = ConformanceReconcileMode.Full) => new()
     {
         Name = $"rfc2136-{fixture.Kind.ToString().ToLowerInvariant()}+txt",
         Capabilities = fixture.Capabilities,
         CreateSubjectAsync = (scenario, _) =>
         {
-            var zone = Rfc2136Fixture.ZoneFor(scenario);
+            var zone = Rfc2136Fixture.ZoneFor(scenario, mode);
             return Task.FromResult(new ConformanceSubject(fixture.Server.CreateProvider(zone), new ConformanceZone(zone)));
         },
         VerifyStepAsync = verifier.VerifyAsync,
     };
 
     /// <summary>Runs one scenario; each subclass's theory lists the scenarios its server's declaration allows.</summary>
-    protected async Task RunScenarioAsync(string scenario)
+    protected async Task RunScenarioAsync(string scenario, ConformanceReconcileMode mode = ConformanceReconcileMode.Full)
     {
         var verifier = new DnsAnswerVerifier(fixture.Server.Query(), static text => text);
-        await ConformanceTheoryData.RunAsync(CreateTarget(verifier), scenario, output);
+        await ConformanceTheoryData.RunAsync(CreateTarget(verifier, mode), scenario, output, mode);
         output.WriteLine($"{verifier.Queries} real DNS queries agreed");
         Assert.True(verifier.Queries > 0, "no step was checked with a real DNS query");
     }
@@ -44,6 +44,11 @@ public sealed class Rfc2136BindConformanceTests(BindFixture fixture, ITestOutput
     [Theory]
     [MemberData(nameof(Scenarios))]
     public Task Scenario_Rfc2136WithTxtRegistry_ConvergesAndAnswersInDns(string scenario) => RunScenarioAsync(scenario);
+
+    [Theory]
+    [MemberData(nameof(Scenarios))]
+    public Task Scenario_Rfc2136WithTxtRegistry_TargetedReconciles_ConvergeAndAnswerInDns(string scenario) =>
+        RunScenarioAsync(scenario, ConformanceReconcileMode.Targeted);
 }
 
 [Collection(KnotServerGroup.Name)]
@@ -55,4 +60,9 @@ public sealed class Rfc2136KnotConformanceTests(KnotFixture fixture, ITestOutput
     [Theory]
     [MemberData(nameof(Scenarios))]
     public Task Scenario_Rfc2136WithTxtRegistry_ConvergesAndAnswersInDns(string scenario) => RunScenarioAsync(scenario);
+
+    [Theory]
+    [MemberData(nameof(Scenarios))]
+    public Task Scenario_Rfc2136WithTxtRegistry_TargetedReconciles_ConvergeAndAnswerInDns(string scenario) =>
+        RunScenarioAsync(scenario, ConformanceReconcileMode.Targeted);
 }

@@ -13,13 +13,15 @@ public sealed class Route53ConformanceTests(MotoFixture fixture, ITestOutputHelp
 {
     public static TheoryData<string> Scenarios => ConformanceTheoryData.Supported(KnownProviderCapabilities.Route53);
 
-    private ConformanceTarget Target => new()
+    private ConformanceTarget Target => CreateTarget("route53.test");
+
+    private ConformanceTarget CreateTarget(string zoneSuffix) => new()
     {
         Name = "route53(moto)+txt",
         Capabilities = KnownProviderCapabilities.Route53,
         CreateSubjectAsync = async (scenario, ct) =>
         {
-            var zone = scenario.Name + ".route53.test";
+            var zone = scenario.Name + "." + zoneSuffix;
             return new ConformanceSubject(await fixture.CreateZoneAndProviderAsync(zone, ct), new ConformanceZone(zone));
         },
     };
@@ -28,6 +30,11 @@ public sealed class Route53ConformanceTests(MotoFixture fixture, ITestOutputHelp
     [MemberData(nameof(Scenarios))]
     public Task Scenario_Route53WithTxtRegistry_ConvergesWithZeroChangeReplan(string scenario) =>
         ConformanceTheoryData.RunAsync(Target, scenario, output);
+
+    [Theory]
+    [MemberData(nameof(Scenarios))]
+    public Task Scenario_Route53WithTxtRegistry_TargetedReconciles_ConvergeWithZeroChangeReplan(string scenario) =>
+        ConformanceTheoryData.RunAsync(CreateTarget("targeted.route53.test"), scenario, output, ConformanceReconcileMode.Targeted);
 
     [Fact]
     public void SkippedScenarios_Route53_AreListedWithReasons() => ConformanceTheoryData.ListSkipped(Target, output);

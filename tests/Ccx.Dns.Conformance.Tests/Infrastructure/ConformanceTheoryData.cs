@@ -17,9 +17,9 @@ internal static class ConformanceTheoryData
     }
 
     /// <summary>Runs one scenario and writes its step timings; a failure throws the runner's descriptive exception.</summary>
-    public static async Task RunAsync(ConformanceTarget target, string scenarioName, ITestOutputHelper output)
+    public static async Task RunAsync(ConformanceTarget target, string scenarioName, ITestOutputHelper output, ConformanceReconcileMode mode = ConformanceReconcileMode.Full)
     {
-        var result = await new ConformanceRunner(target).RunAsync(ConformanceScenarios.Get(scenarioName));
+        var result = await new ConformanceRunner(target, mode).RunAsync(ConformanceScenarios.Get(scenarioName));
         Assert.Equal(ConformanceOutcome.Passed, result.Outcome);
         Assert.Equal(result.Scenario.Steps.Count, result.Steps.Count);
         foreach (var step in result.Steps)

@@ -18,10 +18,12 @@ public abstract class Rfc2136Fixture : IAsyncLifetime
     /// <summary>The server's capability declaration.</summary>
     public abstract DnsProviderCapabilities Capabilities { get; }
 
-    public static string ZoneFor(ConformanceScenario scenario) => scenario.Name + "." + Suffix;
+    public static string ZoneFor(ConformanceScenario scenario, ConformanceReconcileMode mode = ConformanceReconcileMode.Full) =>
+        scenario.Name + (mode == ConformanceReconcileMode.Targeted ? ".targeted." : ".") + Suffix;
 
     public async Task InitializeAsync() =>
-        Server = await Rfc2136Server.StartAsync(Kind, Rfc2136TestZone.Plain(ConformanceScenarios.All.Select(ZoneFor)));
+        Server = await Rfc2136Server.StartAsync(Kind, Rfc2136TestZone.Plain(
+            ConformanceScenarios.All.SelectMany(s => new[] { ZoneFor(s), ZoneFor(s, ConformanceReconcileMode.Targeted) })));
 
     public async Task DisposeAsync()
     {
