@@ -143,6 +143,7 @@ public sealed class FaultInjectionTests(ITestOutputHelper output)
         var foreign = await SeedForeignAsync(target, dynamo);
         var foreignItems = dynamo is null ? [] : await dynamo.ForeignItemsAsync();
         var model = new DesiredStateModel(random, zone, poolSize: 24, [("shared0." + zone, RecordType.A), ("shared1." + zone, RecordType.CNAME)]);
+        model.CollectChangedNames();
         model.Start();
         var audit = new ZoneAudit(OwnerId, new TxtNameMapper(naming.Prefix, null, naming.WildcardReplacement), new TxtOwnershipCodec(encrypted ? AesKey : null, encrypted));
         var figures = new FaultFigures();
@@ -231,8 +232,18 @@ public sealed class FaultInjectionTests(ITestOutputHelper output)
         faulty.CancelCurrentRun = run.Cancel;
         try
         {
-            var result = await instance.Reconciler.RunOnceAsync(run.Token);
+            // Half the faulty-phase reconciles are targeted at the names the sources' signals named since the last
+            // reconcile (as the hosted service runs them), interleaved with full ones.
+            var names = model.TakeChangedNames();
+            var result = names is not null && figures.Random.Next(2) == 0
+                ? await instance.Reconciler.RunOnceAsync(names, run.Token)
+                : await instance.Reconciler.RunOnceAsync(run.Token);
             figures.FaultyReconciles++;
+            if (result.Mode == ReconcileMode.Targeted)
+            {
+                figures.TargetedReconciles++;
+            }
+
             if (result.Error is { } error)
             {
                 figures.FailedReconciles++;
@@ -365,6 +376,12 @@ public sealed class FaultInjectionTests(ITestOutputHelper output)
 
         public int FaultyReconciles { get; set; }
 
+        /// <summary>Faulty-phase reconciles that ran targeted (the rest were full, or fell back to full).</summary>
+        public int TargetedReconciles { get; set; }
+
+        /// <summary>Decides which reconciles are targeted (seeded apart from the fault schedule, which it must not shift).</summary>
+        public Random Random { get; } = new(7);
+
         public int FailedReconciles { get; set; }
 
         public int Restarts { get; set; }
@@ -390,7 +407,7 @@ public sealed class FaultInjectionTests(ITestOutputHelper output)
         public override string ToString()
         {
             var sb = new StringBuilder();
-            sb.Append($"seed={Seed} encrypted={Encrypted} cached={Cached} prefix='{Naming.Prefix}' wildcard-replacement='{Naming.WildcardReplacement}' rounds={Rounds} faulty-reconciles={FaultyReconciles} failed={FailedReconciles} restarts={Restarts} ")
+            sb.Append($"seed={Seed} encrypted={Encrypted} cached={Cached} prefix='{Naming.Prefix}' wildcard-replacement='{Naming.WildcardReplacement}' rounds={Rounds} faulty-reconciles={FaultyReconciles} targeted={TargetedReconciles} failed={FailedReconciles} restarts={Restarts} ")
               .Append($"elapsed={Elapsed.TotalSeconds:0.00}s max-reconciles-to-converge={MaxReconcilesToConverge}\n")
               .Append("converged after n reconciles: ").AppendJoin(", ", ConvergenceHistogram.OrderBy(p => p.Key).Select(p => $"{p.Key}:{p.Value}")).Append('\n')
               .Append($"faults injected ({FaultsInjected}): ").AppendJoin(", ", Faults.Select(p => $"{p.Key}={p.Value}")).Append('\n')

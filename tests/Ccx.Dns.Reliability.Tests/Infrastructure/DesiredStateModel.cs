@@ -54,6 +54,39 @@ public sealed class DesiredStateModel
 
     public DatastoreNamingSource Datastores { get; } = new();
 
+    /// <summary>
+    /// The names both sources' change signals named since the last <see cref="TakeChangedNames"/> (for targeted
+    /// reconciles); <see langword="null"/> when a signal named nothing.
+    /// </summary>
+    private HashSet<string>? _changedNames = new(StringComparer.Ordinal);
+
+    /// <summary>Starts collecting the names the sources' change signals name.</summary>
+    public void CollectChangedNames()
+    {
+        void OnChanged(object? sender, EventArgs e)
+        {
+            if (Ccx.Dns.Sources.EndpointsChangedEventArgs.NamesOf(e) is { } names)
+            {
+                _changedNames?.UnionWith(names);
+            }
+            else
+            {
+                _changedNames = null;
+            }
+        }
+
+        Programmatic.Changed += OnChanged;
+        Datastores.Changed += OnChanged;
+    }
+
+    /// <summary>The names changed since the last call; <see langword="null"/> when unknown.</summary>
+    public HashSet<string>? TakeChangedNames()
+    {
+        var names = _changedNames;
+        _changedNames = new HashSet<string>(StringComparer.Ordinal);
+        return names;
+    }
+
     /// <summary>How many changes of each kind were made.</summary>
     public Dictionary<DesiredChangeKind, int> Counts { get; } = Enum.GetValues<DesiredChangeKind>().ToDictionary(k => k, _ => 0);
 
