@@ -1,14 +1,16 @@
 using System.Collections.Concurrent;
 using System.Globalization;
 using System.Net;
+using System.Net.Sockets;
 using System.Text;
 using System.Xml.Linq;
 
 namespace Ccx.Dns.TestServers;
 
 /// <summary>
-/// The project's own Route 53 stand-in in front of moto: a real HTTP server on a free loopback port (an
-/// <see cref="HttpListener"/>) that a provider talks to by URL, so the whole HTTP stack is exercised. It forwards
+/// The project's own Route 53 stand-in in front of moto: a real HTTP/1.1 server on a free loopback port (a minimal
+/// one on a <see cref="TcpListener"/>, so that a connection can really be dropped) that a provider talks to by URL, so
+/// the whole HTTP stack is exercised. It forwards
 /// every request to the emulator, and for ChangeResourceRecordSets first enforces Route 53's rules, which moto does not
 /// (<see cref="Route53ChangeRules"/>), reading the zone from the emulator: a refused batch is answered with HTTP 400
 /// <c>InvalidChangeBatch</c> and nothing is forwarded. It injects faults on demand (<see cref="InjectFault"/>,
@@ -29,7 +31,8 @@ public sealed class Route53RuleProxy : IAsyncDisposable
         "Host", "Content-Length", "Content-Type", "Connection", "Keep-Alive", "Transfer-Encoding", "Expect", "Proxy-Connection",
     };
 
-    private readonly HttpListener _listener;
+    private readonly TcpListener _listener;
+    private readonly ConcurrentDictionary<TcpClient, byte> _connections = new();
     private readonly HttpClient _upstream = new(new SocketsHttpHandler { AllowAutoRedirect = false }) { Timeout = TimeSpan.FromSeconds(30) };
     private readonly Uri _upstreamBase;
     private readonly SemaphoreSlim _zoneGate = new(1, 1);
@@ -49,7 +52,7 @@ public sealed class Route53RuleProxy : IAsyncDisposable
     private int _sequence;
     private int _redirects;
 
-    private Route53RuleProxy(HttpListener listener, Uri endpoint, Uri upstream)
+    private Route53RuleProxy(TcpListener listener, Uri endpoint, Uri upstream)
     {
         _listener = listener;
         Endpoint = endpoint;
@@ -109,23 +112,10 @@ public sealed class Route53RuleProxy : IAsyncDisposable
     public static Route53RuleProxy Start(Uri upstream)
     {
         ArgumentNullException.ThrowIfNull(upstream);
-        for (var attempt = 0; ; attempt++)
-        {
-            var port = LoopbackPorts.FreeTcpPort();
-            var listener = new HttpListener();
-            var endpoint = new Uri(string.Create(CultureInfo.InvariantCulture, $"http://127.0.0.1:{port}/"));
-            listener.Prefixes.Add(endpoint.ToString());
-            try
-            {
-                listener.Start();
-                return new Route53RuleProxy(listener, endpoint, upstream);
-            }
-            catch (HttpListenerException) when (attempt < 10)
-            {
-                // The port was taken between finding it and binding it: try another.
-                listener.Close();
-            }
-        }
+        var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        var port = ((IPEndPoint)listener.LocalEndpoint).Port;
+        return new Route53RuleProxy(listener, new Uri(string.Create(CultureInfo.InvariantCulture, $"http://127.0.0.1:{port}/")), upstream);
     }
 
     /// <summary>The Route 53 operation a request maps to.</summary>
@@ -267,7 +257,12 @@ public sealed class Route53RuleProxy : IAsyncDisposable
     public async ValueTask DisposeAsync()
     {
         await _stopping.CancelAsync().ConfigureAwait(false);
-        _listener.Close();
+        _listener.Stop();
+        foreach (var connection in _connections.Keys)
+        {
+            connection.Dispose();
+        }
+
         try
         {
             await _acceptLoop.ConfigureAwait(false);
@@ -275,6 +270,8 @@ public sealed class Route53RuleProxy : IAsyncDisposable
         catch (ObjectDisposedException)
         {
         }
+
+        _listener.Dispose();
 
         _upstream.Dispose();
         _zoneGate.Dispose();
@@ -315,94 +312,92 @@ public sealed class Route53RuleProxy : IAsyncDisposable
         }
     }
 
-    private static async Task RespondAsync(HttpListenerContext context, int status, string? contentType, byte[] body, string? location = null)
-    {
-        var response = context.Response;
-        response.StatusCode = status;
-        if (contentType is not null)
-        {
-            response.ContentType = contentType;
-        }
-
-        if (location is not null)
-        {
-            response.RedirectLocation = location;
-        }
-
-        response.ContentLength64 = body.Length;
-        await response.OutputStream.WriteAsync(body).ConfigureAwait(false);
-        response.Close();
-    }
-
-    private static Task RespondAsync(HttpListenerContext context, int status, string body) =>
-        RespondAsync(context, status, "text/xml", Encoding.UTF8.GetBytes(body));
+    private static ProxyResponse Xml(int status, string body) => new(status, "text/xml", Encoding.UTF8.GetBytes(body), null);
 
     private async Task AcceptLoopAsync()
     {
         while (!_stopping.IsCancellationRequested)
         {
-            HttpListenerContext context;
+            TcpClient client;
             try
             {
-                context = await _listener.GetContextAsync().ConfigureAwait(false);
+                client = await _listener.AcceptTcpClientAsync(_stopping.Token).ConfigureAwait(false);
             }
-            catch (Exception) when (_stopping.IsCancellationRequested || !_listener.IsListening)
+            catch (Exception e) when (e is OperationCanceledException or ObjectDisposedException or SocketException)
             {
                 return;
             }
 
-            _ = Task.Run(() => HandleSafelyAsync(context));
+            _connections[client] = 0;
+            _ = Task.Run(() => ServeConnectionAsync(client));
         }
     }
 
-    private async Task HandleSafelyAsync(HttpListenerContext context)
+    /// <summary>Serves the requests of one connection in turn (HTTP/1.1 keep-alive) until the caller closes it or a fault drops it.</summary>
+    private async Task ServeConnectionAsync(TcpClient client)
     {
         try
         {
-            await HandleAsync(context).ConfigureAwait(false);
-        }
-        catch (Exception e) when (e is HttpListenerException or IOException or ObjectDisposedException)
-        {
-            // The caller went away (a cancelled request): nothing to answer.
-        }
-        catch (Exception e) when (!_stopping.IsCancellationRequested)
-        {
-            _proxyErrors.Enqueue(e.ToString());
-            try
+            var stream = client.GetStream();
+            var reader = new HttpRequestReader(stream);
+            while (!_stopping.IsCancellationRequested)
             {
-                await RespondAsync(context, 599, "text/plain", Encoding.UTF8.GetBytes("Route53RuleProxy failed: " + e.Message)).ConfigureAwait(false);
+                var request = await reader.ReadAsync(_stopping.Token).ConfigureAwait(false);
+                if (request is null)
+                {
+                    return;
+                }
+
+                ProxyResponse? response;
+                try
+                {
+                    response = await HandleAsync(request).ConfigureAwait(false);
+                }
+                catch (Exception e) when (!_stopping.IsCancellationRequested)
+                {
+                    _proxyErrors.Enqueue(e.ToString());
+                    response = new ProxyResponse(599, "text/plain", Encoding.UTF8.GetBytes("Route53RuleProxy failed: " + e.Message), null);
+                }
+
+                if (response is null)
+                {
+                    // Drop: reset the connection without a byte of answer.
+                    client.Client.LingerState = new LingerOption(true, 0);
+                    return;
+                }
+
+                await response.WriteAsync(stream, _stopping.Token).ConfigureAwait(false);
+                if (request.WantsClose)
+                {
+                    return;
+                }
             }
-            catch (Exception)
-            {
-                context.Response.Abort();
-            }
+        }
+        catch (Exception e) when (e is IOException or SocketException or ObjectDisposedException or OperationCanceledException or InvalidDataException)
+        {
+            // The caller went away, or sent something that is not HTTP/1.1: nothing to answer.
+        }
+        finally
+        {
+            _connections.TryRemove(client, out _);
+            client.Dispose();
         }
     }
 
-    private async Task HandleAsync(HttpListenerContext context)
+    /// <summary>Answers one request; null drops the connection.</summary>
+    private async Task<ProxyResponse?> HandleAsync(ProxyRequest request)
     {
-        var request = context.Request;
-        var method = request.HttpMethod;
-        var pathAndQuery = request.RawUrl ?? "/";
-        var operation = OperationOf(method, request.Url?.AbsolutePath ?? "/");
-        byte[] body;
-        using (var buffer = new MemoryStream())
-        {
-            await request.InputStream.CopyToAsync(buffer).ConfigureAwait(false);
-            body = buffer.ToArray();
-        }
-
-        var caller = CallerOf(request.Headers["Authorization"]);
+        var operation = OperationOf(request.Method, request.Path);
+        var caller = CallerOf(request.Header("Authorization"));
         Interlocked.Increment(ref _total);
         _calls.AddOrUpdate(operation, 1, (_, n) => n + 1);
-        _requests.Enqueue(new Route53ProxiedRequest(method, pathAndQuery, operation, caller, request.Headers["Authorization"] is not null, request.Headers["X-Amz-Security-Token"] is not null));
+        _requests.Enqueue(new Route53ProxiedRequest(request.Method, request.Target, operation, caller, request.Header("Authorization") is not null, request.Header("X-Amz-Security-Token") is not null));
 
         var fault = NextFault(operation);
         if (fault?.RedirectTo is { } location)
         {
             Interlocked.Increment(ref _redirects);
-            await RespondAsync(context, 307, null, [], location.ToString()).ConfigureAwait(false);
-            return;
+            return new ProxyResponse(307, null, [], location.ToString());
         }
 
         if (fault?.Kind is { } kind)
@@ -412,26 +407,23 @@ public sealed class Route53RuleProxy : IAsyncDisposable
             {
                 if (operation == "ChangeResourceRecordSets")
                 {
-                    RecordUnforwarded(caller, pathAndQuery, body, kind.ToString());
+                    RecordUnforwarded(caller, request.Target, request.Body, kind.ToString());
                 }
 
                 if (kind == Route53FaultKind.DroppedBeforeForwarding)
                 {
-                    context.Response.Abort();
-                    return;
+                    return null;
                 }
 
                 var (status, text) = FaultResponse(kind);
-                await RespondAsync(context, status, text).ConfigureAwait(false);
-                return;
+                return Xml(status, text);
             }
         }
 
         var dropAfter = fault?.Kind == Route53FaultKind.DroppedAfterForwarding;
         if (operation == "ChangeResourceRecordSets" && EnforceRules)
         {
-            await HandleChangeBatchAsync(context, caller, pathAndQuery, body, dropAfter).ConfigureAwait(false);
-            return;
+            return await HandleChangeBatchAsync(request, caller, dropAfter).ConfigureAwait(false);
         }
 
         var serialized = operation is "ChangeResourceRecordSets" or "ListResourceRecordSets";
@@ -440,10 +432,10 @@ public sealed class Route53RuleProxy : IAsyncDisposable
             await _zoneGate.WaitAsync().ConfigureAwait(false);
         }
 
-        Forwarded answer;
+        ProxyResponse answer;
         try
         {
-            answer = await ForwardAsync(request, method, pathAndQuery, body).ConfigureAwait(false);
+            answer = await ForwardAsync(request, request.Method, request.Target, request.Body).ConfigureAwait(false);
         }
         finally
         {
@@ -453,31 +445,23 @@ public sealed class Route53RuleProxy : IAsyncDisposable
             }
         }
 
-        if (dropAfter)
-        {
-            context.Response.Abort();
-            return;
-        }
-
-        await RespondAsync(context, answer.Status, answer.ContentType, answer.Body, answer.Location).ConfigureAwait(false);
+        return dropAfter ? null : answer;
     }
 
-    private async Task HandleChangeBatchAsync(HttpListenerContext context, string caller, string pathAndQuery, byte[] body, bool dropAfter)
+    private async Task<ProxyResponse?> HandleChangeBatchAsync(ProxyRequest request, string caller, bool dropAfter)
     {
-        var zoneId = ZoneIdOf(pathAndQuery);
+        var zoneId = ZoneIdOf(request.Target);
         IReadOnlyList<Route53ChangeXml> changes;
         try
         {
-            changes = Route53ChangeRules.ParseBatch(body);
+            changes = Route53ChangeRules.ParseBatch(request.Body);
         }
         catch (FormatException e)
         {
-            await RespondAsync(context, 400, ErrorBody("Sender", "InvalidInput", "Invalid XML ; " + e.Message)).ConfigureAwait(false);
-            return;
+            return Xml(400, ErrorBody("Sender", "InvalidInput", "Invalid XML ; " + e.Message));
         }
 
         var wire = changes.Select(c => new Route53WireChange(c.Action, c.RecordSet.Name, c.RecordSet.Type, c.RecordSet.SetIdentifier)).ToList();
-        Forwarded answer;
         await _zoneGate.WaitAsync().ConfigureAwait(false);
         try
         {
@@ -486,59 +470,43 @@ public sealed class Route53RuleProxy : IAsyncDisposable
             if (zoneName is null || current is null)
             {
                 Record(caller, zoneId, wire, Route53BatchOutcome.RefusedUpstream, ["NoSuchHostedZone"]);
-                await RespondAsync(context, 404, ErrorBody("Sender", "NoSuchHostedZone", $"No hosted zone found with ID: {zoneId}")).ConfigureAwait(false);
-                return;
+                return Xml(404, ErrorBody("Sender", "NoSuchHostedZone", $"No hosted zone found with ID: {zoneId}"));
             }
 
             var verdict = Route53ChangeRules.Evaluate(zoneName, current, changes);
             if (!verdict.Accepted)
             {
                 Record(caller, zoneId, wire, Route53BatchOutcome.RefusedByRules, verdict.Messages);
-                await RespondAsync(context, 400, Route53ChangeRules.InvalidChangeBatchBody(verdict.Messages, Guid.NewGuid().ToString())).ConfigureAwait(false);
-                return;
+                return Xml(400, Route53ChangeRules.InvalidChangeBatchBody(verdict.Messages, Guid.NewGuid().ToString()));
             }
 
             var pending = new Route53WireBatch(0, caller, zoneId, wire, Route53BatchOutcome.Applied, []);
             if (BeforeForwarding is { } before && !before(pending))
             {
                 Record(caller, zoneId, wire, Route53BatchOutcome.NotForwarded, ["dropped before forwarding by the test's hook"]);
-                context.Response.Abort();
-                return;
+                return null;
             }
 
             var path = $"/2013-04-01/hostedzone/{Uri.EscapeDataString(zoneId)}/rrset/";
-            answer = null!;
+            ProxyResponse? answer = null;
             foreach (var emulatorBody in verdict.EmulatorBodies)
             {
-                answer = await ForwardAsync(context.Request, "POST", path, emulatorBody).ConfigureAwait(false);
+                answer = await ForwardAsync(request, "POST", path, emulatorBody).ConfigureAwait(false);
                 if (answer.Status is < 200 or > 299)
                 {
-                    break;
+                    Record(caller, zoneId, wire, Route53BatchOutcome.RefusedUpstream, [Encoding.UTF8.GetString(answer.Body)]);
+                    return answer;
                 }
             }
 
-            if (answer.Status is < 200 or > 299)
-            {
-                Record(caller, zoneId, wire, Route53BatchOutcome.RefusedUpstream, [Encoding.UTF8.GetString(answer.Body)]);
-            }
-            else
-            {
-                var applied = Record(caller, zoneId, wire, dropAfter ? Route53BatchOutcome.AppliedAnswerLost : Route53BatchOutcome.Applied, []);
-                AfterForwarding?.Invoke(applied);
-            }
+            var applied = Record(caller, zoneId, wire, dropAfter ? Route53BatchOutcome.AppliedAnswerLost : Route53BatchOutcome.Applied, []);
+            AfterForwarding?.Invoke(applied);
+            return dropAfter ? null : answer;
         }
         finally
         {
             _zoneGate.Release();
         }
-
-        if (dropAfter)
-        {
-            context.Response.Abort();
-            return;
-        }
-
-        await RespondAsync(context, answer.Status, answer.ContentType, answer.Body, answer.Location).ConfigureAwait(false);
     }
 
     private void RecordUnforwarded(string caller, string pathAndQuery, byte[] body, string reason)
@@ -621,28 +589,28 @@ public sealed class Route53RuleProxy : IAsyncDisposable
         return (response.StatusCode, await response.Content.ReadAsStringAsync(cancellationToken).ConfigureAwait(false));
     }
 
-    private async Task<Forwarded> ForwardAsync(HttpListenerRequest request, string method, string pathAndQuery, byte[] body)
+    private async Task<ProxyResponse> ForwardAsync(ProxyRequest request, string method, string pathAndQuery, byte[] body)
     {
         using var message = new HttpRequestMessage(new HttpMethod(method), new Uri(_upstreamBase, pathAndQuery));
-        foreach (var name in request.Headers.AllKeys)
+        foreach (var (name, value) in request.Headers)
         {
-            if (name is not null && !HopByHopHeaders.Contains(name))
+            if (!HopByHopHeaders.Contains(name))
             {
-                message.Headers.TryAddWithoutValidation(name, request.Headers.GetValues(name) ?? []);
+                message.Headers.TryAddWithoutValidation(name, value);
             }
         }
 
         if (body.Length > 0 || method == "POST")
         {
             message.Content = new ByteArrayContent(body);
-            if (request.ContentType is { } contentType)
+            if (request.Header("Content-Type") is { } contentType)
             {
                 message.Content.Headers.TryAddWithoutValidation("Content-Type", contentType);
             }
         }
 
         using var response = await _upstream.SendAsync(message).ConfigureAwait(false);
-        return new Forwarded(
+        return new ProxyResponse(
             (int)response.StatusCode,
             response.Content.Headers.ContentType?.ToString(),
             await response.Content.ReadAsByteArrayAsync().ConfigureAwait(false),
@@ -651,5 +619,145 @@ public sealed class Route53RuleProxy : IAsyncDisposable
 
     private sealed record QueuedFault(Route53FaultKind? Kind, Uri? RedirectTo, string? Operation);
 
-    private sealed record Forwarded(int Status, string? ContentType, byte[] Body, string? Location);
+    /// <summary>One HTTP/1.1 request as read from the wire.</summary>
+    private sealed record ProxyRequest(string Method, string Target, IReadOnlyList<(string Name, string Value)> Headers, byte[] Body, bool WantsClose)
+    {
+        public string Path => Target.Split('?', 2)[0];
+
+        public string? Header(string name) => Headers.FirstOrDefault(h => string.Equals(h.Name, name, StringComparison.OrdinalIgnoreCase)).Value;
+    }
+
+    /// <summary>An answer to write back.</summary>
+    private sealed record ProxyResponse(int Status, string? ContentType, byte[] Body, string? Location)
+    {
+        public async Task WriteAsync(Stream stream, CancellationToken cancellationToken)
+        {
+            var head = new StringBuilder()
+                .Append(CultureInfo.InvariantCulture, $"HTTP/1.1 {Status} {Reason(Status)}\r\n")
+                .Append(CultureInfo.InvariantCulture, $"Content-Length: {Body.Length}\r\n")
+                .Append("x-amzn-RequestId: ").Append(Guid.NewGuid()).Append("\r\n");
+            if (ContentType is not null)
+            {
+                head.Append("Content-Type: ").Append(ContentType).Append("\r\n");
+            }
+
+            if (Location is not null)
+            {
+                head.Append("Location: ").Append(Location).Append("\r\n");
+            }
+
+            head.Append("\r\n");
+            await stream.WriteAsync(Encoding.ASCII.GetBytes(head.ToString()), cancellationToken).ConfigureAwait(false);
+            await stream.WriteAsync(Body, cancellationToken).ConfigureAwait(false);
+            await stream.FlushAsync(cancellationToken).ConfigureAwait(false);
+        }
+
+        private static string Reason(int status) => status switch
+        {
+            200 => "OK",
+            307 => "Temporary Redirect",
+            400 => "Bad Request",
+            403 => "Forbidden",
+            404 => "Not Found",
+            500 => "Internal Server Error",
+            503 => "Service Unavailable",
+            _ => "Status",
+        };
+    }
+
+    /// <summary>Reads HTTP/1.1 requests (request line, headers, a Content-Length body) from a connection.</summary>
+    private sealed class HttpRequestReader(Stream stream)
+    {
+        private readonly byte[] _buffer = new byte[64 * 1024];
+        private int _start;
+        private int _end;
+
+        /// <summary>The next request, or null when the caller closed the connection between requests.</summary>
+        public async Task<ProxyRequest?> ReadAsync(CancellationToken cancellationToken)
+        {
+            int headerEnd;
+            while ((headerEnd = IndexOfHeaderEnd()) < 0)
+            {
+                if (_end - _start >= _buffer.Length)
+                {
+                    throw new InvalidDataException("request head larger than 64 KB");
+                }
+
+                if (!await FillAsync(cancellationToken).ConfigureAwait(false))
+                {
+                    return _end == _start ? null : throw new InvalidDataException("connection closed inside a request head");
+                }
+            }
+
+            var lines = Encoding.ASCII.GetString(_buffer, _start, headerEnd - _start).Split("\r\n");
+            _start = headerEnd + 4;
+            var requestLine = lines[0].Split(' ');
+            if (requestLine.Length != 3)
+            {
+                throw new InvalidDataException("bad request line: " + lines[0]);
+            }
+
+            var headers = new List<(string, string)>();
+            foreach (var line in lines.Skip(1))
+            {
+                var colon = line.IndexOf(':', StringComparison.Ordinal);
+                if (colon > 0)
+                {
+                    headers.Add((line[..colon].Trim(), line[(colon + 1)..].Trim()));
+                }
+            }
+
+            string? Get(string name) => headers.FirstOrDefault(h => string.Equals(h.Item1, name, StringComparison.OrdinalIgnoreCase)).Item2;
+            if (Get("Transfer-Encoding") is not null)
+            {
+                throw new InvalidDataException("chunked request bodies are not supported by the proxy");
+            }
+
+            var length = int.TryParse(Get("Content-Length"), NumberStyles.None, CultureInfo.InvariantCulture, out var n) ? n : 0;
+            var body = new byte[length];
+            var copied = 0;
+            while (copied < length)
+            {
+                if (_start == _end && !await FillAsync(cancellationToken).ConfigureAwait(false))
+                {
+                    throw new InvalidDataException("connection closed inside a request body");
+                }
+
+                var take = Math.Min(length - copied, _end - _start);
+                Array.Copy(_buffer, _start, body, copied, take);
+                _start += take;
+                copied += take;
+            }
+
+            var close = string.Equals(Get("Connection"), "close", StringComparison.OrdinalIgnoreCase);
+            return new ProxyRequest(requestLine[0], requestLine[1], headers, body, close);
+        }
+
+        private int IndexOfHeaderEnd()
+        {
+            for (var i = _start; i + 3 < _end; i++)
+            {
+                if (_buffer[i] == '\r' && _buffer[i + 1] == '\n' && _buffer[i + 2] == '\r' && _buffer[i + 3] == '\n')
+                {
+                    return i;
+                }
+            }
+
+            return -1;
+        }
+
+        private async Task<bool> FillAsync(CancellationToken cancellationToken)
+        {
+            if (_start > 0)
+            {
+                Array.Copy(_buffer, _start, _buffer, 0, _end - _start);
+                _end -= _start;
+                _start = 0;
+            }
+
+            var read = await stream.ReadAsync(_buffer.AsMemory(_end), cancellationToken).ConfigureAwait(false);
+            _end += read;
+            return read > 0;
+        }
+    }
 }
