@@ -253,6 +253,31 @@ public sealed class Route53RuleProxy : IAsyncDisposable
         }
     }
 
+    /// <summary>
+    /// Record set keys the emulator holds more than once (moto appends a duplicate on a CREATE it does not check;
+    /// Route 53 never holds two), read straight from the emulator in one listing.
+    /// </summary>
+    /// <param name="zoneId">The bare zone id.</param>
+    /// <param name="cancellationToken">Cancels the read.</param>
+    /// <returns>The duplicated keys as "name TYPE [set]".</returns>
+    public async Task<IReadOnlyList<string>> DuplicateRecordSetsAsync(string zoneId, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(zoneId);
+        var (status, body) = await GetAsync($"/2013-04-01/hostedzone/{Uri.EscapeDataString(zoneId)}/rrset?maxitems=100000", cancellationToken).ConfigureAwait(false);
+        EnsureSuccess(status, body, "ListResourceRecordSets");
+        var root = XDocument.Parse(body).Root;
+        if (string.Equals(Route53RecordSetXml.Text(root, "IsTruncated"), "true", StringComparison.OrdinalIgnoreCase))
+        {
+            throw new InvalidOperationException($"zone {zoneId} has more record sets than one listing holds");
+        }
+
+        return [.. Route53RecordSetXml.Children(Route53RecordSetXml.Child(root, "ResourceRecordSets"), "ResourceRecordSet")
+            .Select(e => new Route53RecordSetXml(e))
+            .GroupBy(set => set.Key)
+            .Where(g => g.Count() > 1)
+            .Select(g => $"{g.Key.Name} {g.Key.Type} [{g.Key.SetIdentifier}] x{g.Count()}")];
+    }
+
     /// <inheritdoc />
     public async ValueTask DisposeAsync()
     {
