@@ -34,6 +34,7 @@ public sealed partial class Route53Provider : IZoneAwareDnsProvider, IDisposable
     private readonly SemaphoreSlim _zonesGate = new(1, 1);
     private (IReadOnlyList<HostedZone> Zones, DateTimeOffset ReadAt)? _zonesCache;
     private volatile IReadOnlyList<HostedZone>? _knownZones;
+    private volatile HashSet<string>? _knownZoneNames;
     private volatile Route53KnownRecordSets? _knownRecordSets;
 
     /// <summary>Creates the provider.</summary>
@@ -176,7 +177,8 @@ public sealed partial class Route53Provider : IZoneAwareDnsProvider, IDisposable
             // refuses the DELETE when the record set no longer holds exactly the old values (another writer changed it).
             var (old, @new) = (changes.UpdateOld[i], changes.UpdateNew[i]);
             var holding = ZonesHolding(old, ZonesFor(old, zonesByName), known);
-            foreach (var zone in ZonesFor(@new, zonesByName))
+            var targets = ZonesFor(@new, zonesByName);
+            foreach (var zone in targets)
             {
                 var created = _mapper.ToRecordSet(@new, zone);
                 var oldHere = holding.Contains(zone) ? RecordSetAsStored(old, zone, known) : null;
@@ -193,7 +195,7 @@ public sealed partial class Route53Provider : IZoneAwareDnsProvider, IDisposable
                 Add(zone, ChangeAction.Create, created, @new, ChangeIntent.UpdateNew);
             }
 
-            foreach (var zone in holding.Where(z => !ZonesFor(@new, zonesByName).Contains(z)))
+            foreach (var zone in holding.Where(z => !targets.Contains(z)))
             {
                 Add(zone, ChangeAction.Delete, RecordSetAsStored(old, zone, known), old, ChangeIntent.UpdateOld);
             }
@@ -265,12 +267,11 @@ public sealed partial class Route53Provider : IZoneAwareDnsProvider, IDisposable
     public string? FindZone(string dnsName)
     {
         ArgumentNullException.ThrowIfNull(dnsName);
-        if (_knownZones is not { } zones)
+        if (_knownZoneNames is not { } names)
         {
             return null;
         }
 
-        var names = zones.Select(z => DnsNames.Normalize(z.Name)).ToHashSet(StringComparer.Ordinal);
         for (var candidate = DnsNames.Normalize(dnsName); ;)
         {
             if (names.Contains(candidate))
@@ -328,7 +329,7 @@ public sealed partial class Route53Provider : IZoneAwareDnsProvider, IDisposable
 
             Log.ZonesSelected(_logger, result.Count);
             _zonesCache = (result, now);
-            _knownZones = result;
+            Know(result);
             return result;
         }
         finally
@@ -356,6 +357,12 @@ public sealed partial class Route53Provider : IZoneAwareDnsProvider, IDisposable
             : new HttpClient(handler, disposeHandler: false);
         client.Timeout = options.RequestTimeout;
         return client;
+    }
+
+    private void Know(IReadOnlyList<HostedZone> zones)
+    {
+        _knownZoneNames = zones.Select(z => DnsNames.Normalize(z.Name)).ToHashSet(StringComparer.Ordinal);
+        _knownZones = zones;
     }
 
     /// <summary>Whether a caller's handler chain ends in a handler that follows redirects.</summary>
@@ -641,7 +648,11 @@ public sealed partial class Route53Provider : IZoneAwareDnsProvider, IDisposable
         {
             Log.ZoneVanished(_logger, zone.Id);
             _zonesCache = null;
-            _knownZones = _knownZones?.Where(z => !string.Equals(z.Id, zone.Id, StringComparison.Ordinal)).ToList();
+            if (_knownZones is { } known)
+            {
+                Know([.. known.Where(z => !string.Equals(z.Id, zone.Id, StringComparison.Ordinal))]);
+            }
+
             throw new DnsProviderException($"Route 53 hosted zone {zone.Id} ({zone.Name}) no longer exists; zones are re-read on the next call", isTransient: true, e);
         }
     }
