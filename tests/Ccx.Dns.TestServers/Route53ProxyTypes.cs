@@ -18,7 +18,10 @@ public enum Route53FaultKind
     /// <summary>The connection is closed without an answer before anything is forwarded.</summary>
     DroppedBeforeForwarding,
 
-    /// <summary>The request is forwarded (a change batch is applied), then the connection is closed without an answer.</summary>
+    /// <summary>
+    /// The request is handled (forwarded and applied, or refused by the rules), then the connection is closed without
+    /// an answer.
+    /// </summary>
     DroppedAfterForwarding,
 }
 

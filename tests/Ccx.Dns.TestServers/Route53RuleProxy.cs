@@ -495,14 +495,14 @@ public sealed class Route53RuleProxy : IAsyncDisposable
             if (zoneName is null || current is null)
             {
                 Record(caller, zoneId, wire, Route53BatchOutcome.RefusedUpstream, ["NoSuchHostedZone"]);
-                return Xml(404, ErrorBody("Sender", "NoSuchHostedZone", $"No hosted zone found with ID: {zoneId}"));
+                return dropAfter ? null : Xml(404, ErrorBody("Sender", "NoSuchHostedZone", $"No hosted zone found with ID: {zoneId}"));
             }
 
             var verdict = Route53ChangeRules.Evaluate(zoneName, current, changes);
             if (!verdict.Accepted)
             {
                 Record(caller, zoneId, wire, Route53BatchOutcome.RefusedByRules, verdict.Messages);
-                return Xml(400, Route53ChangeRules.InvalidChangeBatchBody(verdict.Messages, Guid.NewGuid().ToString()));
+                return dropAfter ? null : Xml(400, Route53ChangeRules.InvalidChangeBatchBody(verdict.Messages, Guid.NewGuid().ToString()));
             }
 
             var pending = new Route53WireBatch(0, caller, zoneId, wire, Route53BatchOutcome.Applied, []);
@@ -520,7 +520,7 @@ public sealed class Route53RuleProxy : IAsyncDisposable
                 if (answer.Status is < 200 or > 299)
                 {
                     Record(caller, zoneId, wire, Route53BatchOutcome.RefusedUpstream, [Encoding.UTF8.GetString(answer.Body)]);
-                    return answer;
+                    return dropAfter ? null : answer;
                 }
             }
 
