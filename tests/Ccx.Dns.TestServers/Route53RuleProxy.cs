@@ -10,10 +10,9 @@ namespace Ccx.Dns.TestServers;
 /// <summary>
 /// The project's own Route 53 stand-in in front of moto: a real HTTP/1.1 server on a free loopback port (a minimal
 /// one on a <see cref="TcpListener"/>, so that a connection can really be dropped) that a provider talks to by URL, so
-/// the whole HTTP stack is exercised. It forwards
-/// every request to the emulator, and for ChangeResourceRecordSets first enforces Route 53's rules, which moto does not
-/// (<see cref="Route53ChangeRules"/>), reading the zone from the emulator: a refused batch is answered with HTTP 400
-/// <c>InvalidChangeBatch</c> and nothing is forwarded. It injects faults on demand (<see cref="InjectFault"/>,
+/// the whole HTTP stack is exercised. It forwards every request to the emulator, and for ChangeResourceRecordSets
+/// first enforces Route 53's rules, which moto does not (<see cref="Route53ChangeRules"/>), reading the zone from the
+/// emulator: a refused batch is answered with HTTP 400 <c>InvalidChangeBatch</c> and nothing is forwarded. It injects faults on demand (<see cref="InjectFault"/>,
 /// <see cref="InjectRedirect"/>) or from a seeded random schedule (<see cref="UseFaultSchedule"/>), counts every call,
 /// and logs every change batch with its outcome (<see cref="Batches"/>) for wire audits.
 /// </summary>
