@@ -71,7 +71,7 @@ public static class KnownProviderCapabilities
         ],
     };
 
-    /// <summary>Amazon Route 53 through its REST API (<c>Route53Provider</c>; tested against moto_server).</summary>
+    /// <summary>Amazon Route 53 through its REST API (<c>Route53Provider</c>; tested against moto_server behind the project's rule proxy).</summary>
     public static DnsProviderCapabilities Route53 { get; } = new()
     {
         Name = "Route 53",
@@ -85,7 +85,8 @@ public static class KnownProviderCapabilities
             "Set identifiers need a routing policy property (aws/weight, aws/region, aws/failover, aws/geolocation-*, aws/geoproximity-*, aws/multi-value-answer).",
             "TXT values are quoted and split into 255-byte strings; Route 53 caps a value at 4,000 characters.",
             "Batches stay within 1,000 changes, 1,000 values and 32,000 value characters; a record and its ownership TXT share a batch.",
-            "The conformance run uses moto_server, which does not emulate throttling or serve DNS queries.",
+            "Each batch is atomic; writes are conditional: CREATE, DELETE of the exact values read, an update as DELETE+CREATE (see providers/route53-atomicity.md).",
+            "The conformance run uses moto_server behind the project's rule proxy, which enforces Route 53's change rules; it serves no DNS queries.",
         ],
     };
 

@@ -4,8 +4,9 @@ using Ccx.Dns.Testing;
 namespace Ccx.Dns.Conformance.Tests;
 
 /// <summary>
-/// The Route 53 provider against moto_server (an AWS emulator: it speaks the Route 53 API but serves no DNS, so answers
-/// are checked through the API only), with the TXT registry.
+/// The Route 53 provider against moto_server behind the project's rule proxy, which enforces the Route 53 rules moto
+/// does not (moto is an AWS emulator: it speaks the Route 53 API but serves no DNS, so answers are checked through the
+/// API only), with the TXT registry.
 /// </summary>
 [Collection(MotoServerGroup.Name)]
 [Trait("Category", "Integration")]

@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Globalization;
 using System.Text;
+using System.Xml.Linq;
 using Amazon.Runtime;
 using Ccx.Dns.Providers.Route53;
 
@@ -90,18 +91,23 @@ public sealed class MotoServer : IAsyncDisposable
     /// <summary>Creates a public hosted zone.</summary>
     /// <param name="name">The zone name.</param>
     /// <param name="cancellationToken">Cancels the request.</param>
-    /// <returns>A task that completes when the zone exists.</returns>
-    public async Task CreateZoneAsync(string name, CancellationToken cancellationToken = default)
+    /// <returns>The zone's bare id.</returns>
+    public async Task<string> CreateZoneAsync(string name, CancellationToken cancellationToken = default)
     {
         var body = $"<CreateHostedZoneRequest xmlns=\"https://route53.amazonaws.com/doc/2013-04-01/\"><Name>{name}</Name><CallerReference>{Guid.NewGuid():N}</CallerReference></CreateHostedZoneRequest>";
         using var request = new HttpRequestMessage(HttpMethod.Post, new Uri(Endpoint, "/2013-04-01/hostedzone"));
         request.Headers.TryAddWithoutValidation("Authorization", FakeAuthorization);
         request.Content = new StringContent(body, Encoding.UTF8, "application/xml");
         using var response = await _admin.SendAsync(request, cancellationToken).ConfigureAwait(false);
+        var text = await response.Content.ReadAsStringAsync(cancellationToken).ConfigureAwait(false);
         if (!response.IsSuccessStatusCode)
         {
-            throw new InvalidOperationException($"moto CreateHostedZone {name} failed: {(int)response.StatusCode} {await response.Content.ReadAsStringAsync(cancellationToken).ConfigureAwait(false)}");
+            throw new InvalidOperationException($"moto CreateHostedZone {name} failed: {(int)response.StatusCode} {text}");
         }
+
+        var id = XDocument.Parse(text).Descendants().FirstOrDefault(e => e.Name.LocalName == "Id")?.Value
+            ?? throw new InvalidOperationException($"moto CreateHostedZone {name} answered without an id: {text}");
+        return id[(id.LastIndexOf('/') + 1)..];
     }
 
     /// <summary>Provider options pointing at the emulator with fake credentials, limited to <paramref name="zone"/>, without a request quota.</summary>

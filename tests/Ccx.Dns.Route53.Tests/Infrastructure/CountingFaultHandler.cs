@@ -16,7 +16,7 @@ public sealed class CountingFaultHandler : DelegatingHandler
     private int _total;
     private int _stalls;
 
-    public CountingFaultHandler(HttpMessageHandler? inner = null) => InnerHandler = inner ?? new SocketsHttpHandler();
+    public CountingFaultHandler(HttpMessageHandler? inner = null) => InnerHandler = inner ?? new SocketsHttpHandler { AllowAutoRedirect = false };
 
     public int Total => Volatile.Read(ref _total);
 

@@ -3,12 +3,14 @@ using System.Net;
 using System.Net.Sockets;
 using System.Text;
 using System.Text.RegularExpressions;
+using Ccx.Dns.TestServers;
 
 namespace Ccx.Dns.Route53.Tests.Infrastructure;
 
 /// <summary>
 /// Starts <c>moto_server</c> (the AWS emulator) on a free loopback port for the test collection and stops it by
-/// PID. Fails with a message naming the missing prerequisite when moto is not installed.
+/// PID, with the project's <see cref="Route53RuleProxy"/> in front of it (Route 53's rules, which moto does not
+/// enforce, and wire faults). Fails with a message naming the missing prerequisite when moto is not installed.
 /// </summary>
 public sealed partial class MotoServerFixture : IAsyncLifetime, IDisposable
 {
@@ -19,7 +21,11 @@ public sealed partial class MotoServerFixture : IAsyncLifetime, IDisposable
     private Process? _process;
     private string? _workDir;
 
+    /// <summary>moto itself (no Route 53 rules): for setting up zones out of band.</summary>
     public Uri Endpoint { get; private set; } = null!;
+
+    /// <summary>The rule-enforcing, fault-injecting proxy in front of moto: what providers under test talk to.</summary>
+    public Route53RuleProxy Proxy { get; private set; } = null!;
 
     public int Pid => _process?.Id ?? 0;
 
@@ -66,10 +72,17 @@ public sealed partial class MotoServerFixture : IAsyncLifetime, IDisposable
 
             await Task.Delay(100);
         }
+
+        Proxy = Route53RuleProxy.Start(Endpoint);
     }
 
     public async Task DisposeAsync()
     {
+        if (Proxy is not null)
+        {
+            await Proxy.DisposeAsync();
+        }
+
         if (_process is { HasExited: false })
         {
             using var byPid = Process.GetProcessById(_process.Id);
@@ -86,9 +99,10 @@ public sealed partial class MotoServerFixture : IAsyncLifetime, IDisposable
 
     public void Dispose() => _admin.Dispose();
 
-    /// <summary>Drops every zone and record (POST /moto-api/reset).</summary>
+    /// <summary>Drops every zone and record (POST /moto-api/reset) and resets the proxy's counters, faults and hooks.</summary>
     public async Task ResetAsync()
     {
+        Proxy.Reset();
         using var response = await _admin.PostAsync(new Uri(Endpoint, "/moto-api/reset"), null);
         response.EnsureSuccessStatusCode();
     }

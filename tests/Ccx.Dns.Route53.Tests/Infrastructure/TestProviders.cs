@@ -16,7 +16,7 @@ public sealed class TestProviders : IDisposable
     {
         Endpoint = endpoint;
         Time = time ?? new ManualTimeProvider();
-        Signatures = new SignatureCheckingHandler(SecretKey) { InnerHandler = new SocketsHttpHandler() };
+        Signatures = new SignatureCheckingHandler(SecretKey) { InnerHandler = new SocketsHttpHandler { AllowAutoRedirect = false } };
         Counter = new CountingFaultHandler(Signatures);
         _owned.Add(Counter);
         _owned.Add(RateLimiters);

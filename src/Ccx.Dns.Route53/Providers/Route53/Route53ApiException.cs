@@ -31,6 +31,12 @@ public sealed class Route53ApiException : DnsProviderException
     /// <summary>The error messages (several for <c>InvalidChangeBatch</c>).</summary>
     public IReadOnlyList<string> Messages { get; }
 
+    /// <summary>
+    /// Whether an earlier attempt of the same call went unanswered (network failure, timeout, 5xx) and so may have been
+    /// applied: a refusal of the retry may then be the echo of our own write.
+    /// </summary>
+    internal bool EarlierAttemptUnanswered { get; set; }
+
     /// <summary>Whether the error is about the content of a change batch, so that splitting the batch can isolate it.</summary>
     internal bool IsBatchContentError => ErrorCode is Route53ErrorCodes.InvalidChangeBatch or Route53ErrorCodes.InvalidInput or Route53ErrorCodes.NoSuchHealthCheck;
 
@@ -63,4 +69,6 @@ internal static class Route53ErrorCodes
     public const string RequestLimitExceeded = "RequestLimitExceeded";
     public const string NetworkFailure = "NetworkFailure";
     public const string Timeout = "Timeout";
+    public const string Redirect = "Redirect";
+    public const string RedirectFollowed = "RedirectFollowed";
 }

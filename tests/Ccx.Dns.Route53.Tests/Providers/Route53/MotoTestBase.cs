@@ -3,7 +3,7 @@ using Ccx.Dns.Route53.Tests.Infrastructure;
 
 namespace Ccx.Dns.Route53.Tests.Providers.Route53;
 
-/// <summary>Integration tests against moto_server: state is reset before every test.</summary>
+/// <summary>Integration tests against moto_server behind the Route 53 rule proxy: state is reset before every test.</summary>
 [Collection(MotoServerGroup.Name)]
 [Trait("Category", "Integration")]
 public abstract class MotoTestBase : IAsyncLifetime, IDisposable
@@ -11,7 +11,7 @@ public abstract class MotoTestBase : IAsyncLifetime, IDisposable
     protected MotoTestBase(MotoServerFixture moto)
     {
         Moto = moto;
-        Providers = new TestProviders(moto.Endpoint);
+        Providers = new TestProviders(moto.Proxy.Endpoint);
     }
 
     protected MotoServerFixture Moto { get; }
@@ -25,6 +25,8 @@ public abstract class MotoTestBase : IAsyncLifetime, IDisposable
     public void Dispose()
     {
         Assert.Equal(0, Providers.Signatures.Mismatches);
+        Assert.Empty(Moto.Proxy.ProxyErrors);
+        Assert.DoesNotContain(Moto.Proxy.Batches, b => b.Outcome == Ccx.Dns.TestServers.Route53BatchOutcome.RefusedUpstream);
         foreach (var line in Providers.Logs.Lines)
         {
             Assert.DoesNotContain(TestProviders.AccessKey, line, StringComparison.Ordinal);

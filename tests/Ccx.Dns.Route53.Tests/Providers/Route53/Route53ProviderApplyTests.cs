@@ -29,7 +29,7 @@ public sealed class Route53ProviderApplyTests(MotoServerFixture moto) : MotoTest
     }
 
     [Fact]
-    public async Task ApplyChangesAsync_ValueLimit_CountsEveryValueAndUpsertTwice()
+    public async Task ApplyChangesAsync_ValueLimit_CountsEveryValueOfAnUpdatesDeleteAndCreate()
     {
         await Moto.CreateZoneAsync("example.com");
         var provider = Providers.Create(o => o.MaxValuesPerBatch = 10);
@@ -44,7 +44,7 @@ public sealed class Route53ProviderApplyTests(MotoServerFixture moto) : MotoTest
             UpdateOld = created,
             UpdateNew = [.. created.Select(e => e with { Targets = ["198.51.100.1", "198.51.100.2"] })],
         });
-        Assert.Equal(3, Providers.Counter.Count("ChangeResourceRecordSets")); // UPSERT of 2 values counts 4: 4 + 4 ≤ 10
+        Assert.Equal(3, Providers.Counter.Count("ChangeResourceRecordSets")); // DELETE of 3 values + CREATE of 2 counts 5: 5 + 5 ≤ 10
         Assert.All((await provider.GetRecordsAsync()).Where(r => r.RecordType == RecordType.A), r => Assert.Equal(["198.51.100.1", "198.51.100.2"], r.Targets));
     }
 
@@ -117,9 +117,9 @@ public sealed class Route53ProviderApplyTests(MotoServerFixture moto) : MotoTest
         Providers.Counter.Reset();
         var good = Enumerable.Range(0, 50).Select(i => A($"g{i:D2}.example.com", "192.0.2.1")).ToList();
 
-        var error = await Assert.ThrowsAnyAsync<DnsProviderException>(() => provider.ApplyChangesAsync(new DnsChanges { Create = [.. good.Take(25), existing, .. good.Skip(25)] }));
+        var error = await Assert.ThrowsAsync<DnsRecordConflictException>(() => provider.ApplyChangesAsync(new DnsChanges { Create = [.. good.Take(25), existing, .. good.Skip(25)] }));
 
-        Assert.False(error.IsTransient);
+        Assert.True(error.IsTransient); // a conflict: the next run reads the zone again
         Assert.True(error.IsPartial);
         var rejected = Assert.Single(error.RejectedEndpoints);
         Assert.Same(existing, rejected.Endpoint);

@@ -34,4 +34,13 @@ internal static partial class Log
 
     [LoggerMessage(EventId = 10, Level = LogLevel.Warning, Message = "Route 53: change {ChangeId} still not INSYNC after {Timeout}")]
     public static partial void InSyncTimeout(ILogger logger, string changeId, TimeSpan timeout);
+
+    [LoggerMessage(EventId = 11, Level = LogLevel.Warning, Message = "Route 53: zone {ZoneId} refused {Name} because its records changed since they were read (a conflict; the zone is read again): {Reason}")]
+    public static partial void RecordConflict(ILogger logger, string zoneId, string name, string reason);
+
+    [LoggerMessage(EventId = 12, Level = LogLevel.Information, Message = "Route 53: zone {ZoneId} batch of {Count} change(s) was refused as a conflict, but the zone already holds exactly what it wanted (an earlier attempt whose answer was lost): counted as applied")]
+    public static partial void BatchFoundApplied(ILogger logger, string zoneId, int count);
+
+    [LoggerMessage(EventId = 13, Level = LogLevel.Warning, Message = "Route 53: the HTTP handler given to the provider follows redirects; answers it got by following one are refused, but it will already have sent the request elsewhere. Set AllowAutoRedirect = false on it")]
+    public static partial void HandlerFollowsRedirects(ILogger logger);
 }

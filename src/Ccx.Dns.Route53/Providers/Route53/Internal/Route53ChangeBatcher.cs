@@ -2,8 +2,17 @@ using Ccx.Dns.Endpoints;
 
 namespace Ccx.Dns.Providers.Route53.Internal;
 
-/// <summary>One change with the endpoint it came from and its size under the Route 53 batch limits.</summary>
-internal sealed record PendingChange(RecordSetChange Change, DnsEndpoint Endpoint)
+/// <summary>What a change does for the plan: the DELETE of an update's old value is reported through its CREATE.</summary>
+internal enum ChangeIntent
+{
+    Create,
+    Delete,
+    UpdateOld,
+    UpdateNew,
+}
+
+/// <summary>One change with the endpoint it came from, what it does for the plan, and its size under the Route 53 batch limits.</summary>
+internal sealed record PendingChange(RecordSetChange Change, DnsEndpoint Endpoint, ChangeIntent Intent = ChangeIntent.Create)
 {
     /// <summary><c>ResourceRecord</c> elements (an alias counts one), doubled for UPSERT.</summary>
     public int Values { get; } = Weight(Change.Action) * (Change.RecordSet.AliasTarget is null ? Change.RecordSet.Values.Count : 1);

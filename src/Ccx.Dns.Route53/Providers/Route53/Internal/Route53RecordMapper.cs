@@ -23,13 +23,6 @@ internal sealed class Route53RecordMapper
         "A", "AAAA", "CNAME", "TXT", "SRV", "NS", "MX", "NAPTR", "PTR", "CAA",
     };
 
-    private static readonly string[] RoutingProperties =
-    [
-        Names.Weight, Names.Region, Names.Failover, Names.GeolocationContinentCode, Names.GeolocationCountryCode,
-        Names.GeolocationSubdivisionCode, Names.MultiValueAnswer, Names.GeoProximityRegion, Names.GeoProximityLocalZoneGroup,
-        Names.GeoProximityCoordinates,
-    ];
-
     private readonly Route53ProviderOptions _options;
     private readonly Route53CanonicalHostedZones _aliasZones;
     private readonly ILogger _logger;
@@ -265,33 +258,6 @@ internal sealed class Route53RecordMapper
             latitude,
             longitude,
             bias);
-    }
-
-    /// <summary>
-    /// Whether an update must be written as DELETE old + CREATE new rather than UPSERT: the type, the alias flag,
-    /// the set identifier or the kind of routing policy changed (Route 53 rejects such an UPSERT).
-    /// </summary>
-    public static bool RequiresDeleteCreate(DnsEndpoint old, DnsEndpoint @new)
-    {
-        ArgumentNullException.ThrowIfNull(old);
-        ArgumentNullException.ThrowIfNull(@new);
-        if (old.RecordType != @new.RecordType
-            || IsAliasRecord(old) != IsAliasRecord(@new)
-            || !string.Equals(old.SetIdentifier, @new.SetIdentifier, StringComparison.Ordinal)
-            || !DnsNames.AreEqual(old.DnsName, @new.DnsName))
-        {
-            return true;
-        }
-
-        foreach (var property in RoutingProperties)
-        {
-            if (old.TryGetProviderSpecific(property, out _) != @new.TryGetProviderSpecific(property, out _))
-            {
-                return true;
-            }
-        }
-
-        return false;
     }
 
     /// <summary>Canonicalises desired endpoints (see the class remarks); CNAMEs to AWS targets become A and AAAA aliases.</summary>

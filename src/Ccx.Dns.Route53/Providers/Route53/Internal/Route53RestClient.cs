@@ -12,7 +12,9 @@ namespace Ccx.Dns.Providers.Route53.Internal;
 /// Route 53 over its REST/XML API (version 2013-04-01) with <see cref="HttpClient"/>: every request waits for a
 /// token of the account's shared bucket, is signed with SigV4, and is retried with exponential backoff and
 /// jitter (delays on the injected <see cref="TimeProvider"/>) on throttling, <c>PriorRequestNotComplete</c>,
-/// 5xx, 429 and network failures. Request headers (credentials) are never logged nor put in exceptions.
+/// 5xx, 429 and network failures. Request headers (credentials) are never logged nor put in exceptions. Redirects are
+/// never followed: a 3xx answer is a permanent error, and an answer the handler got by following one is refused, so
+/// that a signed request is only ever answered by the configured endpoint.
 /// </summary>
 internal sealed class Route53RestClient : IRoute53Client
 {
@@ -131,6 +133,7 @@ internal sealed class Route53RestClient : IRoute53Client
     {
         var limiter = await GetLimiterAsync(cancellationToken).ConfigureAwait(false);
         var uri = new Uri(_endpoint, pathAndQuery);
+        var unanswered = false;
         for (var attempt = 1; ; attempt++)
         {
             using (var lease = await limiter.AcquireAsync(1, cancellationToken).ConfigureAwait(false))
@@ -154,6 +157,20 @@ internal sealed class Route53RestClient : IRoute53Client
                 await _signer.SignAsync(request, body, cancellationToken).ConfigureAwait(false);
                 // ResponseContentRead: HttpClient.Timeout then covers the whole body (pages are at most a few hundred KB).
                 using var response = await _http.SendAsync(request, HttpCompletionOption.ResponseContentRead, cancellationToken).ConfigureAwait(false);
+                var answeredBy = response.RequestMessage?.RequestUri ?? request.RequestUri;
+                if (answeredBy is not null && !Equals(answeredBy, uri))
+                {
+                    throw new Route53ApiException(operation, response.StatusCode, Route53ErrorCodes.RedirectFollowed,
+                        [$"the HTTP handler followed a redirect to {Origin(answeredBy)}; the answer is refused because it did not come from {Origin(uri)}: give the provider a handler with AllowAutoRedirect = false"]);
+                }
+
+                if ((int)response.StatusCode is >= 300 and <= 399)
+                {
+                    var location = response.Headers.Location is { } target ? Origin(target.IsAbsoluteUri ? target : new Uri(uri, target)) : "an unnamed location";
+                    throw new Route53ApiException(operation, response.StatusCode, Route53ErrorCodes.Redirect,
+                        [$"the endpoint answered with a redirect to {location}; redirects are never followed, so that a signed request goes nowhere else: check Route53ProviderOptions.Endpoint"]);
+                }
+
                 if (response.IsSuccessStatusCode)
                 {
                     var stream = await response.Content.ReadAsStreamAsync(cancellationToken).ConfigureAwait(false);
@@ -183,17 +200,24 @@ internal sealed class Route53RestClient : IRoute53Client
                 error = new Route53ApiException(operation, null, Route53ErrorCodes.Timeout, ["the request timed out"], e);
             }
 
+            error.EarlierAttemptUnanswered = unanswered;
             if (!error.IsTransient || attempt >= _options.MaxAttempts)
             {
                 Log.RequestFailed(_logger, operation, error.ErrorCode, attempt);
                 throw error;
             }
 
+            // No answer, or a server failure: the request may have been carried out all the same.
+            unanswered |= error.StatusCode is null || (int)error.StatusCode.Value >= 500;
+
             var delay = Backoff(attempt);
             Log.RetryingRequest(_logger, operation, error.ErrorCode, attempt, delay);
             await Task.Delay(delay, _timeProvider, cancellationToken).ConfigureAwait(false);
         }
     }
+
+    /// <summary>Scheme, host and port only: never a path or query, which may carry tokens.</summary>
+    private static string Origin(Uri uri) => uri.GetLeftPart(UriPartial.Authority);
 
     private async ValueTask<RateLimiter> GetLimiterAsync(CancellationToken cancellationToken)
     {

@@ -121,28 +121,6 @@ public sealed class Route53RecordMapperTests
     }
 
     [Theory]
-    [InlineData("A", "A", "", "", false)]
-    [InlineData("A", "AAAA", "", "", true)]
-    [InlineData("A", "A", "true", "", true)]
-    [InlineData("A", "A", "", "weight", true)]
-    public void RequiresDeleteCreate_KindOfChange_Decides(string oldType, string newType, string newAlias, string newPolicy, bool expected)
-    {
-        var old = new DnsEndpoint("a.example.com", new RecordType(oldType), "192.0.2.1");
-        var @new = new DnsEndpoint("a.example.com", new RecordType(newType), "192.0.2.2");
-        if (newAlias.Length > 0)
-        {
-            @new = @new.WithProviderSpecific(ProviderSpecificNames.Alias, newAlias) with { Targets = ["lb.example.net"] };
-        }
-
-        if (newPolicy.Length > 0)
-        {
-            @new = @new.WithProviderSpecific(Names.Weight, "1");
-        }
-
-        Assert.Equal(expected, Route53RecordMapper.RequiresDeleteCreate(old, @new));
-    }
-
-    [Theory]
     [InlineData("my-lb-1.us-east-1.elb.amazonaws.com", "Z35SXDOTRQ7X7K")]
     [InlineData("dualstack.my-lb-1.eu-west-1.elb.amazonaws.com.", "Z32O12XQLNTSW2")]
     [InlineData("nlb-1.elb.us-east-1.amazonaws.com", "Z26RNL4JYFTOTI")]
