@@ -4,8 +4,12 @@ using System.Text;
 
 namespace Ccx.Dns.PowerDns.Tests.Infrastructure;
 
-/// <summary>The answer a <see cref="LoopbackHttpServer"/> gives; <see cref="Hang"/> keeps the connection open without answering.</summary>
-public sealed record CannedResponse(int Status, string Body = "", bool Hang = false)
+/// <summary>
+/// The answer a <see cref="LoopbackHttpServer"/> gives; <see cref="Hang"/> keeps the connection open without answering,
+/// <see cref="Location"/> adds a Location header (for redirects), <see cref="CutShort"/> announces a longer body than it
+/// sends and closes the connection.
+/// </summary>
+public sealed record CannedResponse(int Status, string Body = "", bool Hang = false, string? Location = null, bool CutShort = false)
 {
     public static CannedResponse Hanging { get; } = new(0, Hang: true);
 }
@@ -143,9 +147,17 @@ public sealed class LoopbackHttpServer : IAsyncDisposable
                 }
 
                 var body = Encoding.UTF8.GetBytes(canned.Body);
-                var response = $"HTTP/1.1 {canned.Status} {(HttpStatusCode)canned.Status}\r\nContent-Type: application/json\r\nContent-Length: {body.Length}\r\n\r\n";
+                var location = canned.Location is null ? string.Empty : $"Location: {canned.Location}\r\n";
+                var length = canned.CutShort ? body.Length + 1000 : body.Length;
+                var response = $"HTTP/1.1 {canned.Status} {(HttpStatusCode)canned.Status}\r\nContent-Type: application/json\r\n{location}Content-Length: {length}\r\n\r\n";
                 await stream.WriteAsync(Encoding.ASCII.GetBytes(response), _stop.Token);
                 await stream.WriteAsync(body, _stop.Token);
+                if (canned.CutShort)
+                {
+                    await stream.FlushAsync(_stop.Token);
+                    client.Dispose();
+                    return;
+                }
             }
         }
         catch (Exception)
