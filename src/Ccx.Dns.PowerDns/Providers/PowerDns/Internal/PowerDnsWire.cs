@@ -141,7 +141,10 @@ internal sealed class PowerDnsRrSetListConverter : JsonConverter<PowerDnsRrSetLi
                 // The custom converter sees the whole array buffered, so the entry can be read again from its start.
                 reader = start;
                 using var entry = JsonDocument.ParseValue(ref reader);
-                entries.Add(new PowerDnsRrSetEntry(null, StringProperty(entry.RootElement, "name"), StringProperty(entry.RootElement, "type"), ex.Message));
+                var problem = entry.RootElement.ValueKind == JsonValueKind.Object
+                    ? $"a value of the wrong JSON type, or out of range, at {ex.Path ?? "$"} in the entry"
+                    : $"the entry is a JSON {entry.RootElement.ValueKind}, not an object";
+                entries.Add(new PowerDnsRrSetEntry(null, StringProperty(entry.RootElement, "name"), StringProperty(entry.RootElement, "type"), problem));
                 continue;
             }
 
