@@ -169,7 +169,8 @@ public sealed class PowerDnsProviderMalformedResponseTests
         var rejected = Assert.Single(ex.RejectedEndpoints);
         Assert.Equal(www, rejected.Endpoint);
         Assert.Contains("malformed record set at this name (a record's content is missing or null)", rejected.Reason, StringComparison.Ordinal);
-        var patch = Assert.Single(http.Requests, r => r.StartsWith("PATCH ", StringComparison.Ordinal));
+        var patch = http.Bodies[Assert.Single(Enumerable.Range(0, http.Requests.Count), i => http.Requests[i].StartsWith("PATCH ", StringComparison.Ordinal))];
+        Assert.Contains("ok.example.org.", patch, StringComparison.Ordinal);
         Assert.DoesNotContain("www.example.org", patch, StringComparison.Ordinal);
         Assert.Contains(logger.Entries, e => e.StartsWith("Warning 7 ", StringComparison.Ordinal));
     }

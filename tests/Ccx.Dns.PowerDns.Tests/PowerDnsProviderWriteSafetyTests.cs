@@ -343,4 +343,31 @@ public sealed class PowerDnsProviderWriteSafetyTests(PowerDnsServerFixture serve
         Assert.Equal(1000, (await provider.GetRecordsAsync()).Count(r => r.DnsName.StartsWith('h') || r.DnsName.StartsWith("a-h", StringComparison.Ordinal)));
         Assert.Equal(["192.0.2.1"], await server.Dig.DataAsync($"h499.{zone}", "A"));
     }
+
+    [Fact]
+    public async Task ServerThatIgnoresRrSetName_AnswersWithTheWholeZone_CheckStillFindsTheRecord()
+    {
+        // A PowerDNS without rrset_name answers a name read with the whole zone: only the names asked for count.
+        const string zoneList = """[{"id":"example.org.","name":"example.org.","kind":"Native"}]""";
+        const string wholeZone = """{"id":"example.org.","name":"example.org.","rrsets":[{"name":"taken.example.org.","type":"A","ttl":60,"records":[{"content":"192.0.2.20","disabled":false}]},{"name":"other.example.org.","type":"CNAME","ttl":60,"records":[{"content":"x.example.net.","disabled":false}]}]}""";
+        await using var http = new LoopbackHttpServer((method, target) => method switch
+        {
+            "PATCH" => new CannedResponse(204),
+            _ when target.Contains("/zones/", StringComparison.Ordinal) => new CannedResponse(200, wholeZone),
+            _ => new CannedResponse(200, zoneList),
+        });
+        using var provider = new PowerDnsProvider(new PowerDnsProviderOptions { ApiUrl = http.Url, ApiKey = "k" });
+
+        var ex = await Assert.ThrowsAsync<DnsRecordConflictException>(() => provider.ApplyChangesAsync(new DnsChanges
+        {
+            Create = [A("taken.example.org", "192.0.2.10"), A("free.example.org", "192.0.2.11")],
+        }));
+
+        Assert.True(ex.IsPartial);
+        Assert.Equal("taken.example.org", Assert.Single(ex.RejectedEndpoints).Endpoint.DnsName);
+        var patch = http.Bodies[Assert.Single(Enumerable.Range(0, http.Requests.Count), i => http.Requests[i].StartsWith("PATCH ", StringComparison.Ordinal))];
+        Assert.Equal(2, http.Requests.Count(r => r.Contains("?rrset_name=", StringComparison.Ordinal)));
+        Assert.Contains("free.example.org.", patch, StringComparison.Ordinal);
+        Assert.DoesNotContain("taken", patch, StringComparison.Ordinal);
+    }
 }

@@ -66,9 +66,9 @@ internal sealed class PowerDnsApiClient
 
     /// <summary>Reads the RRsets of one zone, or only those at one name.</summary>
     /// <param name="zoneId">The zone id from <see cref="ListZonesAsync"/>.</param>
-    /// <param name="name">The normalised name whose RRsets (all types) to read (query parameter <c>rrset_name</c>,
-    /// PowerDNS 4.6 and later; an older server ignores it and answers with the whole zone); <see langword="null"/> for
-    /// the whole zone.</param>
+    /// <param name="name">The normalised name whose RRsets (all types) to read (query parameter <c>rrset_name</c> of the
+    /// 4.7 API; a server that does not know it answers with the whole zone, which callers must allow for); <see langword="null"/>
+    /// for the whole zone.</param>
     /// <param name="cancellationToken">Cancels the call.</param>
     /// <returns>The RRsets, entry by entry; a malformed entry is returned with its problem, not thrown (see <see cref="PowerDnsRecordSets"/>).</returns>
     /// <exception cref="PowerDnsApiException">The call failed, or the answer is not a zone object with an <c>rrsets</c> array.</exception>
