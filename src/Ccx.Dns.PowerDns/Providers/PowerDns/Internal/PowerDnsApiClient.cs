@@ -77,7 +77,7 @@ internal sealed class PowerDnsApiClient
         var url = ZoneUrl(zoneId);
         if (name is not null)
         {
-            url = new Uri(url + "?rrset_name=" + Uri.EscapeDataString(name == "." ? name : name + "."));
+            url = new Uri(url.AbsoluteUri + "?rrset_name=" + Uri.EscapeDataString(name == "." ? name : name + "."));
         }
 
         using var request = new HttpRequestMessage(HttpMethod.Get, url);
