@@ -16,6 +16,7 @@ namespace Ccx.Dns.PowerDns.Tests;
 public sealed class PowerDnsProviderFailureTests(PowerDnsServerFixture server)
 {
     private const string ZoneList = """[{"id":"example.org.","name":"example.org.","kind":"Native"}]""";
+    private const string EmptyZone = """{"id":"example.org.","name":"example.org.","kind":"Native","rrsets":[]}""";
     private const string Key = "failure-test-key-8c1f2e";
 
     private static PowerDnsProviderOptions Options(string url, string key = Key) =>
@@ -51,8 +52,8 @@ public sealed class PowerDnsProviderFailureTests(PowerDnsServerFixture server)
     [Fact]
     public async Task ApplyChanges_PatchAnswers500_TransientAndNotPartial()
     {
-        await using var http = new LoopbackHttpServer((method, _) => method == "GET"
-            ? new CannedResponse(200, ZoneList)
+        await using var http = new LoopbackHttpServer((method, path) => method == "GET"
+            ? new CannedResponse(200, path.Contains("/zones/", StringComparison.Ordinal) ? EmptyZone : ZoneList)
             : new CannedResponse(500, """{"error": "Backend error: database is locked"}"""));
         using var provider = new PowerDnsProvider(Options(http.Url));
 

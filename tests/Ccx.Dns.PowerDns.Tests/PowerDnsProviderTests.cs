@@ -273,18 +273,27 @@ public sealed class PowerDnsProviderTests(PowerDnsServerFixture server)
     }
 
     [Fact]
-    public async Task ApplyChanges_CnameNextToOtherData_PermanentWithPowerDnsReason()
+    public async Task ApplyChanges_CnameNextToOtherData_RefusedBeforeThePatchAndTheRestApplied()
     {
+        // PowerDNS itself would refuse the zone's whole PATCH ("Conflicts with pre-existing RRset"); the provider sees
+        // the A record in its pre-PATCH read and refuses only the CNAME, so the unrelated create still goes through.
         var zone = await server.CreateZoneAsync();
         using var provider = Provider(zone);
         await provider.ApplyChangesAsync(Create(new DnsEndpoint($"busy.{zone}", RecordType.A, "192.0.2.1")));
+        var cname = new DnsEndpoint($"busy.{zone}", RecordType.CNAME, "elsewhere.example.net");
 
-        var ex = await Assert.ThrowsAsync<PowerDnsApiException>(() =>
-            provider.ApplyChangesAsync(Create(new DnsEndpoint($"busy.{zone}", RecordType.CNAME, "elsewhere.example.net"))));
+        var ex = await Assert.ThrowsAsync<DnsRecordConflictException>(() =>
+            provider.ApplyChangesAsync(Create(cname, new DnsEndpoint($"other.{zone}", RecordType.A, "192.0.2.2"))));
 
-        Assert.False(ex.IsTransient);
-        Assert.Contains("Conflicts with pre-existing RRset", ex.Message, StringComparison.Ordinal);
+        Assert.True(ex.IsTransient);
+        Assert.True(ex.IsPartial);
+        var rejected = Assert.Single(ex.RejectedEndpoints);
+        Assert.Equal(cname, rejected.Endpoint);
+        Assert.Contains("already has A records", rejected.Reason, StringComparison.Ordinal);
+        Assert.Contains("CNAME cannot coexist", rejected.Reason, StringComparison.Ordinal);
         Assert.Equal(["192.0.2.1"], await server.Dig.DataAsync($"busy.{zone}", "A"));
+        Assert.Empty(await server.Dig.DataAsync($"busy.{zone}", "CNAME"));
+        Assert.Equal(["192.0.2.2"], await server.Dig.DataAsync($"other.{zone}", "A"));
     }
 
     [Fact]

@@ -26,11 +26,23 @@ namespace Ccx.Dns.Providers.PowerDns;
 /// in ExternalDNS's form: no trailing dot except for SRV, TXT as the quoted presentation text. See
 /// <see cref="AdjustEndpoints"/>.</para>
 /// <para>Failures are <see cref="PowerDnsApiException"/>s: 4xx answers (422 validation errors with PowerDNS's reason,
-/// 401, 404) are permanent; 5xx, 408, 429, timeouts and connection failures are transient.</para>
+/// 401, 404) are permanent; 5xx, 408, 429, timeouts and connection failures are transient. Redirects are never followed
+/// (the API key would travel with them): a 3xx answer is a permanent failure. A malformed answer is a permanent
+/// failure too, except for a single malformed RRset, which is skipped with a warning.</para>
+/// <para>Before each apply the RRsets at the changed names are read again, and changes that would overwrite or delete
+/// records other than those the plan was computed from are refused with a <see cref="DnsRecordConflictException"/>; see
+/// <see cref="ApplyChangesAsync"/> and docs/providers/powerdns-atomicity.md for what is atomic and what is not.</para>
 /// </remarks>
-public sealed class PowerDnsProvider : IDnsProvider, IDisposable
+public sealed class PowerDnsProvider : IZoneAwareDnsProvider, IDisposable
 {
-    private const int MaxParallelZoneReads = 4;
+    private const int MaxParallelReads = 4;
+
+    /// <summary>
+    /// Up to this many changed names in a zone are checked with one small read per name before the PATCH; more are
+    /// checked with one read of the whole zone (fewer round trips; measured crossover on loopback: a name read costs
+    /// about 1/20 of a 4,000-RRset zone read).
+    /// </summary>
+    private const int MaxNamesReadByName = 16;
     private static readonly TimeSpan PooledConnectionLifetime = TimeSpan.FromMinutes(5);
 
     private readonly HttpClient _http;
@@ -51,7 +63,10 @@ public sealed class PowerDnsProvider : IDnsProvider, IDisposable
 
     /// <summary>Creates a provider that sends its requests through the given handler.</summary>
     /// <param name="options">The settings; checked by <see cref="PowerDnsProviderOptionsValidator"/>.</param>
-    /// <param name="handler">The HTTP handler (for a proxy, custom TLS or instrumentation).</param>
+    /// <param name="handler">The HTTP handler (for a proxy, custom TLS or instrumentation). It should not follow
+    /// redirects (<c>AllowAutoRedirect = false</c>): a handler that does sends the API key on to the redirect target
+    /// before the provider sees the answer. The provider logs a warning for a .NET handler that follows redirects, and
+    /// refuses any answer that comes from another origin than the request's.</param>
     /// <param name="disposeHandler">Whether disposing the provider disposes the handler.</param>
     /// <param name="logger">The logger; none when <see langword="null"/>.</param>
     /// <param name="timeProvider">The clock behind request timeouts; <see cref="TimeProvider.System"/> when <see langword="null"/>.</param>
@@ -86,6 +101,11 @@ public sealed class PowerDnsProvider : IDnsProvider, IDisposable
             timeProvider ?? TimeProvider.System);
         _logger = (ILogger?)logger ?? NullLogger.Instance;
         _defaultTtl = options.DefaultTtl;
+        if (FollowsRedirects(handler))
+        {
+            Log.HandlerFollowsRedirects(_logger);
+        }
+
         DomainFilter = new DomainFilter(options.IncludeDomains, options.ExcludeDomains);
     }
 
@@ -95,11 +115,14 @@ public sealed class PowerDnsProvider : IDnsProvider, IDisposable
     /// <summary>
     /// Reads every RRset (except SOA) of the managed zones: one endpoint per RRset with its name (no trailing dot),
     /// type, TTL and the contents of its enabled records, ordered by name and type. Names outside the domain filter,
-    /// and names that a more specific zone of the server serves, are left out.
+    /// and names that a more specific zone of the server serves, are left out. A malformed RRset (a missing or null
+    /// name, type, record or content, a value of the wrong JSON type) is left out too, with a warning in the log; the
+    /// rest of its zone is read.
     /// </summary>
     /// <param name="cancellationToken">Cancels the read.</param>
     /// <returns>The records.</returns>
-    /// <exception cref="PowerDnsApiException">An API call failed.</exception>
+    /// <exception cref="PowerDnsApiException">An API call failed, or an answer is malformed as a whole (not JSON, not a
+    /// zone list or zone, a zone list entry without an id or name).</exception>
     public async Task<IReadOnlyList<DnsEndpoint>> GetRecordsAsync(CancellationToken cancellationToken = default)
     {
         var zones = new PowerDnsZoneIndex(await _client.ListZonesAsync(cancellationToken).ConfigureAwait(false));
@@ -108,11 +131,17 @@ public sealed class PowerDnsProvider : IDnsProvider, IDisposable
         var perZone = new List<DnsEndpoint>[managed.Length];
         await Parallel.ForEachAsync(
             Enumerable.Range(0, managed.Length),
-            new ParallelOptions { MaxDegreeOfParallelism = MaxParallelZoneReads, CancellationToken = cancellationToken },
+            new ParallelOptions { MaxDegreeOfParallelism = MaxParallelReads, CancellationToken = cancellationToken },
             async (i, token) =>
             {
-                var zone = await _client.GetZoneAsync(zones[managed[i]].Id, token).ConfigureAwait(false);
-                perZone[i] = ToEndpoints(zone, managed[i], zones);
+                var rrsets = await _client.GetRrSetsAsync(zones[managed[i]].Id!, name: null, token).ConfigureAwait(false);
+                var recordSets = PowerDnsRecordSets.Check(rrsets);
+                if (recordSets.Malformed.Count > 0)
+                {
+                    Log.MalformedRecordSetsSkipped(_logger, managed[i], recordSets.Malformed.Count, recordSets.DescribeMalformed());
+                }
+
+                perZone[i] = ToEndpoints(recordSets, managed[i], zones);
             }).ConfigureAwait(false);
 
         var records = perZone.SelectMany(z => z)
@@ -126,18 +155,34 @@ public sealed class PowerDnsProvider : IDnsProvider, IDisposable
     /// <summary>
     /// Applies the changes with one PATCH per zone: the zone's deletes (<see cref="DnsChanges.Delete"/>, and the old
     /// RRset of an update whose PowerDNS type changes) first, then a <c>REPLACE</c> of the whole RRset for every update
-    /// and create. Each PATCH is atomic. Endpoints without a zone, outside the domain filter, with a set identifier or
-    /// an out-of-range TTL are not applied; the rest is, and the call then fails naming them.
+    /// and create. Each PATCH is atomic. Right before the PATCHes, the RRsets at the changed names are read again, and a
+    /// change the server's records no longer allow is refused (see the remarks). Endpoints without a zone, outside the
+    /// domain filter, with a set identifier or an out-of-range TTL are not applied either. A refused change is refused
+    /// together with its name group (a record and its ownership record); the rest is applied, and the call then fails
+    /// naming what was refused.
     /// </summary>
     /// <param name="changes">The changes.</param>
     /// <param name="cancellationToken">Cancels the apply.</param>
     /// <returns>A task that completes when every zone accepted its changes.</returns>
     /// <remarks>
-    /// After a timeout or a lost connection during a PATCH, PowerDNS may or may not have applied that zone's changes;
-    /// the failure is transient and the next read shows which. Repeating a PATCH is harmless: REPLACE and DELETE are
-    /// idempotent.
+    /// <para>PowerDNS has no conditional PATCH, and a REPLACE overwrites whatever is there. So that a plan computed from
+    /// a stale view (a cache, or another writer in between) never overwrites or deletes someone else's record, the
+    /// provider first reads the RRsets at every changed name again (one <c>GET …?rrset_name=</c> per name for a few
+    /// names, one GET of the whole zone for more) and refuses: a create whose RRset now exists, or that would put a
+    /// CNAME next to other data or other data next to a CNAME; an update whose RRset is gone or holds other values than
+    /// the old side of the update; a delete whose RRset holds other values than the deleted endpoint (values are
+    /// compared as sets, in the canonical form <see cref="GetRecordsAsync"/> returns). A delete whose RRset is already
+    /// gone is not refused. The refusals are reported as a <see cref="DnsRecordConflictException"/>. A change made by
+    /// another writer between that read and the PATCH is not detected: see docs/providers/powerdns-atomicity.md.</para>
+    /// <para>After a timeout or a lost connection during a PATCH, PowerDNS may or may not have applied that zone's
+    /// changes; the failure is transient and the next read shows which.</para>
     /// </remarks>
-    /// <exception cref="PowerDnsApiException">The only zone to change refused the changes (nothing was applied).</exception>
+    /// <exception cref="DnsRecordConflictException">Some changes were refused because the server's records are not what
+    /// the plan was computed from; <see cref="DnsProviderException.RejectedEndpoints"/> lists every change not applied
+    /// (with any other refusal of the same call), <see cref="DnsProviderException.IsPartial"/> tells whether other
+    /// changes were applied.</exception>
+    /// <exception cref="PowerDnsApiException">The only zone to change refused the changes (nothing was applied), or a
+    /// read before the PATCHes failed (nothing was applied).</exception>
     /// <exception cref="DnsProviderException">Several zones failed, or some endpoints were refused;
     /// <see cref="DnsProviderException.IsPartial"/> tells whether other zones were changed.</exception>
     public async Task ApplyChangesAsync(DnsChanges changes, CancellationToken cancellationToken = default)
@@ -156,60 +201,31 @@ public sealed class PowerDnsProvider : IDnsProvider, IDisposable
 
         var zones = new PowerDnsZoneIndex(await _client.ListZonesAsync(cancellationToken).ConfigureAwait(false));
         _lastZones = zones;
-        var plan = new PatchPlan(this, zones);
-
-        // PowerDNS refuses a name with '*' inside a label (such as "cname-*.example.org", the ownership record of a
-        // wildcard record when the TXT registry has no wildcard replacement), and one such name fails the zone's whole
-        // PATCH. Those endpoints are refused instead, each together with every endpoint of its name (a record and the
-        // ownership record naming it), so that neither is written without the other and the rest still applies.
-        var refused = RefusedNames(changes);
-        foreach (var endpoint in changes.Delete)
-        {
-            if (!plan.RejectIfRefused(endpoint, refused))
-            {
-                plan.Delete(endpoint);
-            }
-        }
-
-        for (var i = 0; i < changes.UpdateNew.Count; i++)
-        {
-            if (changes.UpdateOld[i].Equals(changes.UpdateNew[i]))
-            {
-                continue; // Not a change (ExternalDNS drops these too).
-            }
-
-            if (!plan.RejectIfRefused(changes.UpdateOld[i], refused, changes.UpdateNew[i]) && !plan.RejectIfRefused(changes.UpdateNew[i], refused))
-            {
-                plan.Update(changes.UpdateOld[i], changes.UpdateNew[i]);
-            }
-        }
-
-        foreach (var endpoint in changes.Create)
-        {
-            if (!plan.RejectIfRefused(endpoint, refused))
-            {
-                plan.Replace(endpoint);
-            }
-        }
-
+        var plan = PowerDnsChangePlan.Build(changes, zones, DomainFilter, _defaultTtl);
         foreach (var rejected in plan.Rejected)
         {
             Log.EndpointRejected(_logger, rejected.Endpoint.ToString(), rejected.Reason);
         }
 
-        var applied = new List<string>();
-        var failures = new List<(ZoneBatch Batch, DnsProviderException Error)>();
-        foreach (var batch in plan.Batches.Where(b => b.Deletes.Count + b.Replaces.Count > 0))
+        // Every zone is read before any is written, so that a name group spread over two zones is refused in both.
+        var server = await ReadCurrentAsync(plan, cancellationToken).ConfigureAwait(false);
+        plan.RefuseConflicts(server);
+        foreach (var conflict in plan.Conflicts)
         {
-            var deletes = batch.Deletes.Values.ToArray();
-            var replaces = batch.Replaces.Values.ToArray();
-            Log.PatchingZone(_logger, batch.ZoneName, deletes.Length, replaces.Length);
+            Log.ChangeConflicted(_logger, conflict.Endpoint.ToString(), conflict.Reason);
+        }
+
+        var applied = new List<string>();
+        var failures = new List<(PowerDnsZoneBatch Batch, DnsProviderException Error)>();
+        foreach (var batch in plan.Batches.ToArray())
+        {
+            var (patch, deletes, replaces) = batch.BuildPatch();
+            Log.PatchingZone(_logger, batch.ZoneName, deletes, replaces);
             try
             {
-                await _client.PatchRrSetsAsync(batch.ZoneId, new PowerDnsPatch { RrSets = [.. deletes, .. replaces] }, cancellationToken)
-                    .ConfigureAwait(false);
+                await _client.PatchRrSetsAsync(batch.ZoneId, patch, cancellationToken).ConfigureAwait(false);
                 applied.Add(batch.ZoneName);
-                Log.ZonePatched(_logger, batch.ZoneName, deletes.Length, replaces.Length);
+                Log.ZonePatched(_logger, batch.ZoneName, deletes, replaces);
             }
             catch (DnsProviderException ex)
             {
@@ -218,18 +234,27 @@ public sealed class PowerDnsProvider : IDnsProvider, IDisposable
             }
         }
 
-        if (failures.Count == 0 && plan.Rejected.Count == 0)
+        if (failures.Count == 0 && plan.Rejected.Count == 0 && plan.Conflicts.Count == 0)
         {
             return;
         }
 
-        if (failures.Count == 1 && plan.Rejected.Count == 0 && applied.Count == 0)
+        if (failures.Count == 1 && plan.Rejected.Count == 0 && plan.Conflicts.Count == 0 && applied.Count == 0)
         {
             // One zone, refused as a whole: PowerDNS's own error says it best.
             ExceptionDispatchInfo.Throw(failures[0].Error);
         }
 
-        throw Aggregate(applied, failures, plan.Rejected);
+        throw Aggregate(applied, failures, plan);
+    }
+
+    /// <inheritdoc />
+    /// <remarks>The zone is the most specific zone of the PowerDNS server (as of the last read or apply) that holds the
+    /// name, whether or not the domain filter manages it; <see langword="null"/> before the first read or apply.</remarks>
+    public string? FindZone(string dnsName)
+    {
+        ArgumentNullException.ThrowIfNull(dnsName);
+        return _lastZones?.ZoneOf(DnsNames.Normalize(dnsName));
     }
 
     /// <summary>
@@ -283,32 +308,102 @@ public sealed class PowerDnsProvider : IDnsProvider, IDisposable
         // Re-resolve the API host now and then (DNS changes, load balancers), as IHttpClientFactory would.
         PooledConnectionLifetime = PooledConnectionLifetime,
         AutomaticDecompression = DecompressionMethods.All,
+
+        // Never follow a redirect: .NET would send the X-API-Key header on to the redirect target, another host maybe.
+        AllowAutoRedirect = false,
     };
 
-    private List<DnsEndpoint> ToEndpoints(PowerDnsZone zone, string zoneName, PowerDnsZoneIndex zones)
+    /// <summary>Whether the handler (or a handler it delegates to) is a .NET handler that follows redirects.</summary>
+    private static bool FollowsRedirects(HttpMessageHandler handler)
     {
-        var endpoints = new List<DnsEndpoint>(zone.RrSets?.Count ?? 0);
-        foreach (var rrset in zone.RrSets ?? [])
+        for (var current = handler; current is not null; current = (current as DelegatingHandler)?.InnerHandler)
         {
-            if (string.Equals(rrset.Type, "SOA", StringComparison.OrdinalIgnoreCase))
+            switch (current)
+            {
+                case SocketsHttpHandler sockets:
+                    return sockets.AllowAutoRedirect;
+                case HttpClientHandler client:
+                    return client.AllowAutoRedirect;
+            }
+        }
+
+        return false;
+    }
+
+    /// <summary>
+    /// Reads the RRsets at every changed name, per zone: one <c>GET …?rrset_name=</c> per name when a zone has at most
+    /// <see cref="MaxNamesReadByName"/> changed names, else one GET of the whole zone. A zone whose answer holds a
+    /// malformed RRset without a usable name cannot be checked: its changes are refused.
+    /// </summary>
+    private async Task<Dictionary<PowerDnsZoneBatch, PowerDnsRecordSets>> ReadCurrentAsync(PowerDnsChangePlan plan, CancellationToken cancellationToken)
+    {
+        var reads = new List<(PowerDnsZoneBatch Batch, string? Name)>();
+        foreach (var batch in plan.Batches)
+        {
+            var names = batch.Names;
+            if (names.Count <= MaxNamesReadByName)
+            {
+                reads.AddRange(names.Select(name => (batch, (string?)name)));
+            }
+            else
+            {
+                reads.Add((batch, null));
+            }
+        }
+
+        var answers = new PowerDnsRrSetList[reads.Count];
+        await Parallel.ForEachAsync(
+            Enumerable.Range(0, reads.Count),
+            new ParallelOptions { MaxDegreeOfParallelism = MaxParallelReads, CancellationToken = cancellationToken },
+            async (i, token) => answers[i] = await _client.GetRrSetsAsync(reads[i].Batch.ZoneId, reads[i].Name, token).ConfigureAwait(false))
+            .ConfigureAwait(false);
+
+        var server = new Dictionary<PowerDnsZoneBatch, PowerDnsRecordSets>();
+        for (var i = 0; i < reads.Count; i++)
+        {
+            var (batch, name) = reads[i];
+            if (!server.TryGetValue(batch, out var recordSets))
+            {
+                server.Add(batch, recordSets = new PowerDnsRecordSets());
+            }
+
+            recordSets.Add(answers[i], name);
+        }
+
+        foreach (var (batch, recordSets) in server)
+        {
+            if (recordSets.Malformed.Count > 0)
+            {
+                Log.MalformedRecordSetsSkipped(_logger, batch.ZoneName, recordSets.Malformed.Count, recordSets.DescribeMalformed());
+            }
+
+            if (recordSets.HasUnnamedMalformed)
+            {
+                plan.RefuseBatch(batch, $"PowerDNS returned malformed record sets without a usable name for zone {batch.ZoneName} "
+                    + $"({recordSets.DescribeMalformed()}), so changes to the zone cannot be checked against them; nothing is written there");
+            }
+        }
+
+        return server;
+    }
+
+    private List<DnsEndpoint> ToEndpoints(PowerDnsRecordSets recordSets, string zoneName, PowerDnsZoneIndex zones)
+    {
+        var endpoints = new List<DnsEndpoint>(recordSets.Valid.Count);
+        foreach (var rrset in recordSets.Valid)
+        {
+            if (rrset.Type == "SOA" || rrset.Contents.Length == 0)
             {
                 continue;
             }
 
-            var name = DnsNames.Normalize(rrset.Name);
-            if (!string.Equals(zones.ZoneOf(name), zoneName, StringComparison.Ordinal) || !DomainFilter.Match(name))
+            if (!string.Equals(zones.ZoneOf(rrset.Name), zoneName, StringComparison.Ordinal) || !DomainFilter.Match(rrset.Name))
             {
                 continue;
             }
 
-            var contents = (rrset.Records ?? []).Where(r => !r.Disabled).Select(r => r.Content).ToArray();
-            if (contents.Length == 0)
-            {
-                continue;
-            }
-
-            var isAlias = string.Equals(rrset.Type, PowerDnsContent.AliasType, StringComparison.OrdinalIgnoreCase);
-            var endpoint = new DnsEndpoint(name, isAlias ? RecordType.CNAME : new RecordType(rrset.Type), contents) { Ttl = rrset.Ttl ?? 0 };
+            var isAlias = rrset.Type == PowerDnsContent.AliasType;
+            var endpoint = new DnsEndpoint(rrset.Name, isAlias ? RecordType.CNAME : new RecordType(rrset.Type), rrset.Contents) { Ttl = rrset.Ttl };
             endpoints.Add(isAlias ? endpoint.WithProviderSpecific(ProviderSpecificNames.Alias, "true") : endpoint);
         }
 
@@ -335,48 +430,18 @@ public sealed class PowerDnsProvider : IDnsProvider, IDisposable
         return builder.ToImmutable();
     }
 
-    /// <summary>The name group (the owned record's name for an ownership record) of every endpoint whose name PowerDNS refuses, with the reason.</summary>
-    private static Dictionary<string, string> RefusedNames(DnsChanges changes)
-    {
-        var refused = new Dictionary<string, string>(StringComparer.Ordinal);
-        foreach (var endpoint in changes.Delete.Concat(changes.UpdateOld).Concat(changes.UpdateNew).Concat(changes.Create))
-        {
-            var name = DnsNames.Normalize(endpoint.DnsName);
-            if (HasWildcardInsideLabel(name))
-            {
-                refused.TryAdd(NameGroup(endpoint),
-                    $"PowerDNS refuses the name {name}: '*' is only allowed as the whole leftmost label"
-                    + (endpoint.Labels.ContainsKey(EndpointLabels.OwnedRecordKey)
-                        ? " (this is the ownership record of a wildcard record: set TxtRegistryOptions.WildcardReplacement)"
-                        : string.Empty));
-            }
-        }
-
-        return refused;
-    }
-
-    private static bool HasWildcardInsideLabel(string name)
-    {
-        var star = name.IndexOf('*', StringComparison.Ordinal);
-        if (star < 0)
-        {
-            return false;
-        }
-
-        // Only "*" as the whole first label is a wildcard; any other '*' is a literal PowerDNS rejects.
-        var rest = name.StartsWith("*.", StringComparison.Ordinal) ? name[2..] : name == "*" ? string.Empty : name;
-        return rest.Contains('*', StringComparison.Ordinal);
-    }
-
-    private static string NameGroup(DnsEndpoint endpoint) =>
-        DnsNames.Normalize(endpoint.Labels.TryGetValue(EndpointLabels.OwnedRecordKey, out var owned) ? owned : endpoint.DnsName);
-
     private static DnsProviderException Aggregate(
         List<string> applied,
-        List<(ZoneBatch Batch, DnsProviderException Error)> failures,
-        List<RejectedEndpoint> rejected)
+        List<(PowerDnsZoneBatch Batch, DnsProviderException Error)> failures,
+        PowerDnsChangePlan plan)
     {
         var parts = new List<string>();
+        if (plan.Conflicts.Count > 0)
+        {
+            parts.Add($"{plan.Conflicts.Count} change(s) refused because the records at the PowerDNS server are not what the plan was computed from "
+                + $"(they changed since they were read): {string.Join("; ", plan.Conflicts)}");
+        }
+
         if (applied.Count > 0)
         {
             parts.Add($"applied to zone(s) {string.Join(", ", applied)}");
@@ -387,187 +452,36 @@ public sealed class PowerDnsProvider : IDnsProvider, IDisposable
             parts.Add($"zone {batch.ZoneName} refused its changes, nothing applied there: {error.Message}");
         }
 
-        if (rejected.Count > 0)
+        if (plan.Rejected.Count > 0)
         {
-            parts.Add($"{rejected.Count} endpoint(s) not applied: {string.Join("; ", rejected)}");
+            parts.Add($"{plan.Rejected.Count} endpoint(s) not applied: {string.Join("; ", plan.Rejected)}");
         }
 
         var isPartial = applied.Count > 0;
-        var all = new List<RejectedEndpoint>(rejected);
+        var all = new List<RejectedEndpoint>(plan.Conflicts);
+        all.AddRange(plan.Rejected);
         foreach (var (batch, error) in failures)
         {
             all.AddRange(batch.Endpoints.Select(e => new RejectedEndpoint(e, error.Message)));
         }
 
+        var inner = failures.Count > 0 ? failures[0].Error : null;
+        if (plan.Conflicts.Count > 0)
+        {
+            return new DnsRecordConflictException(
+                "PowerDNS apply " + (isPartial ? "partly applied; " : "refused; ") + string.Join("; ", parts),
+                all,
+                isPartial,
+                inner);
+        }
+
         return new DnsProviderException(
             "PowerDNS apply " + (isPartial ? "partly failed: " : "failed: ") + string.Join("; ", parts),
-            isTransient: rejected.Count == 0 && failures.All(f => f.Error.IsTransient),
-            failures.Count > 0 ? failures[0].Error : null)
+            isTransient: plan.Rejected.Count == 0 && failures.All(f => f.Error.IsTransient),
+            inner)
         {
             IsPartial = isPartial,
             RejectedEndpoints = isPartial ? all : [],
         };
-    }
-
-    /// <summary>The RRset changes for one zone, keyed by normalised name and PowerDNS type, in a stable order.</summary>
-    private sealed class ZoneBatch(string zoneName, string zoneId)
-    {
-        public string ZoneName { get; } = zoneName;
-
-        public string ZoneId { get; } = zoneId;
-
-        public SortedDictionary<string, PowerDnsRrSet> Deletes { get; } = new(StringComparer.Ordinal);
-
-        public SortedDictionary<string, PowerDnsRrSet> Replaces { get; } = new(StringComparer.Ordinal);
-
-        public List<DnsEndpoint> Endpoints { get; } = [];
-    }
-
-    /// <summary>Sorts endpoints into per-zone batches, refusing those that cannot be written.</summary>
-    private sealed class PatchPlan(PowerDnsProvider provider, PowerDnsZoneIndex zones)
-    {
-        private readonly SortedDictionary<string, ZoneBatch> _batches = new(StringComparer.Ordinal);
-
-        public IEnumerable<ZoneBatch> Batches => _batches.Values;
-
-        public List<RejectedEndpoint> Rejected { get; } = [];
-
-        public void Delete(DnsEndpoint endpoint)
-        {
-            if (Route(endpoint) is not { } target)
-            {
-                return;
-            }
-
-            AddDelete(target.Batch, target.Name, target.Type);
-            target.Batch.Endpoints.Add(endpoint);
-        }
-
-        public void Update(DnsEndpoint oldEndpoint, DnsEndpoint newEndpoint)
-        {
-            if (Route(oldEndpoint) is not { } old || Route(newEndpoint) is not { } updated)
-            {
-                return;
-            }
-
-            if (!ReferenceEquals(old.Batch, updated.Batch) || old.Key != updated.Key)
-            {
-                // The PowerDNS RRset changes (an alias CNAME becoming a plain one, say): remove the old one first.
-                AddDelete(old.Batch, old.Name, old.Type);
-                old.Batch.Endpoints.Add(oldEndpoint);
-            }
-
-            AddReplace(updated, newEndpoint);
-        }
-
-        public void Replace(DnsEndpoint endpoint)
-        {
-            if (Route(endpoint) is { } target)
-            {
-                AddReplace(target, endpoint);
-            }
-        }
-
-        private void AddReplace(Target target, DnsEndpoint endpoint)
-        {
-            if (target.Batch.Replaces.ContainsKey(target.Key))
-            {
-                Reject(endpoint, "another change in the same apply already writes this record set");
-                return;
-            }
-
-            var contents = CanonicalTargetsAsContent(endpoint, target.Type);
-            target.Batch.Replaces.Add(target.Key, new PowerDnsRrSet
-            {
-                Name = target.Name + ".",
-                Type = target.Type,
-                Ttl = endpoint.Ttl > 0 ? endpoint.Ttl : provider._defaultTtl,
-                ChangeType = "REPLACE",
-                Records = [.. contents.Select(c => new PowerDnsRecord { Content = c, Disabled = false })],
-            });
-            target.Batch.Endpoints.Add(endpoint);
-        }
-
-        private static void AddDelete(ZoneBatch batch, string name, string type) =>
-            batch.Deletes.TryAdd(name + "/" + type, new PowerDnsRrSet { Name = name + ".", Type = type, ChangeType = "DELETE" });
-
-        private static List<string> CanonicalTargetsAsContent(DnsEndpoint endpoint, string type)
-        {
-            var comparer = endpoint.RecordType == RecordType.TXT ? StringComparer.Ordinal : StringComparer.OrdinalIgnoreCase;
-            var seen = new HashSet<string>(comparer);
-            var contents = new List<string>(endpoint.Targets.Count);
-            foreach (var target in endpoint.Targets)
-            {
-                var content = PowerDnsContent.ToContent(type, target);
-                if (seen.Add(content))
-                {
-                    contents.Add(content);
-                }
-            }
-
-            return contents;
-        }
-
-        private Target? Route(DnsEndpoint endpoint)
-        {
-            var name = DnsNames.Normalize(endpoint.DnsName);
-            string? reason = null;
-            string? zoneName = null;
-            if (endpoint.SetIdentifier.Length > 0)
-            {
-                reason = $"PowerDNS has no routing policies; set identifier '{endpoint.SetIdentifier}' is not supported";
-            }
-            else if (endpoint.RecordType.Value.Length == 0)
-            {
-                reason = "the record type is empty";
-            }
-            else if (endpoint.Ttl is < 0 or > int.MaxValue)
-            {
-                reason = $"TTL {endpoint.Ttl} is outside 0..{int.MaxValue}";
-            }
-            else if (!provider.DomainFilter.Match(name))
-            {
-                reason = $"the name is outside the domain filter ({provider.DomainFilter})";
-            }
-            else if ((zoneName = zones.ZoneOf(name)) is null)
-            {
-                reason = "no zone of the PowerDNS server contains the name";
-            }
-
-            if (reason is not null || zoneName is null)
-            {
-                Reject(endpoint, reason ?? "no zone");
-                return null;
-            }
-
-            var zone = zones[zoneName];
-            if (!_batches.TryGetValue(zoneName, out var batch))
-            {
-                batch = new ZoneBatch(zoneName, zone.Id);
-                _batches.Add(zoneName, batch);
-            }
-
-            var type = PowerDnsType(endpoint, atApex: string.Equals(name, zoneName, StringComparison.Ordinal));
-            return new Target(batch, name, type);
-        }
-
-        private void Reject(DnsEndpoint endpoint, string reason) => Rejected.Add(new RejectedEndpoint(endpoint, reason));
-
-        /// <summary>Rejects <paramref name="report"/> (or <paramref name="endpoint"/>) when the endpoint's name group is refused.</summary>
-        public bool RejectIfRefused(DnsEndpoint endpoint, Dictionary<string, string> refused, DnsEndpoint? report = null)
-        {
-            if (refused.Count == 0 || !refused.TryGetValue(NameGroup(endpoint), out var reason))
-            {
-                return false;
-            }
-
-            Reject(report ?? endpoint, reason);
-            return true;
-        }
-    }
-
-    private sealed record Target(ZoneBatch Batch, string Name, string Type)
-    {
-        public string Key => Name + "/" + Type;
     }
 }

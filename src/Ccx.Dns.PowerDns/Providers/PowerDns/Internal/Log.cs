@@ -19,4 +19,13 @@ internal static partial class Log
 
     [LoggerMessage(EventId = 5, Level = LogLevel.Warning, Message = "Endpoint {Endpoint} not applied: {Reason}")]
     public static partial void EndpointRejected(ILogger logger, string endpoint, string reason);
+
+    [LoggerMessage(EventId = 6, Level = LogLevel.Warning, Message = "Change {Endpoint} not applied, the records at the PowerDNS server changed since they were read: {Reason}")]
+    public static partial void ChangeConflicted(ILogger logger, string endpoint, string reason);
+
+    [LoggerMessage(EventId = 7, Level = LogLevel.Warning, Message = "PowerDNS zone {Zone} returned {Count} malformed record set(s), skipped: {Details}")]
+    public static partial void MalformedRecordSetsSkipped(ILogger logger, string zone, int count, string details);
+
+    [LoggerMessage(EventId = 8, Level = LogLevel.Warning, Message = "The HTTP handler given to the PowerDNS provider follows redirects: it would send the API key on to a redirect target before the provider refuses the answer. Set AllowAutoRedirect = false on it")]
+    public static partial void HandlerFollowsRedirects(ILogger logger);
 }

@@ -11,7 +11,8 @@ namespace Ccx.Dns.Providers.PowerDns.Internal;
 /// <summary>
 /// The few calls of the PowerDNS Authoritative HTTP API (v1) the provider needs: list zones, read a zone's RRsets,
 /// PATCH RRsets. Maps failures to <see cref="PowerDnsApiException"/> with the right transience and keeps the API key
-/// out of every message.
+/// out of every message. Redirects are refused, never followed: a 3xx answer fails, and so does an answer that a
+/// caller-supplied handler fetched from another origin after following one.
 /// </summary>
 internal sealed class PowerDnsApiClient
 {
@@ -43,23 +44,46 @@ internal sealed class PowerDnsApiClient
 
     /// <summary>Lists the server's zones (without RRsets).</summary>
     /// <param name="cancellationToken">Cancels the call.</param>
-    /// <returns>The zones.</returns>
+    /// <returns>The zones, each with a non-empty id and name.</returns>
+    /// <exception cref="PowerDnsApiException">The call failed, or the list is malformed (not an array, an entry that is
+    /// <see langword="null"/> or lacks its id or name). A malformed list fails as a whole: leaving a zone out would send its
+    /// names to a parent zone.</exception>
     public async Task<IReadOnlyList<PowerDnsZone>> ListZonesAsync(CancellationToken cancellationToken = default)
     {
         using var request = new HttpRequestMessage(HttpMethod.Get, new Uri(_serverUrl, "zones?dnssec=false"));
-        var zones = await SendAsync(request, PowerDnsJsonContext.Default.ListPowerDnsZone, cancellationToken).ConfigureAwait(false);
-        return zones ?? [];
+        var zones = await SendAsync(request, PowerDnsJsonContext.Default.ListPowerDnsZone, cancellationToken).ConfigureAwait(false)
+            ?? throw Malformed(request, "the zone list is null");
+        for (var i = 0; i < zones.Count; i++)
+        {
+            if (zones[i] is not { Id: { Length: > 0 }, Name: { Length: > 0 } })
+            {
+                throw Malformed(request, string.Create(CultureInfo.InvariantCulture, $"zone list entry {i} is null or has no id or name"));
+            }
+        }
+
+        return zones!;
     }
 
-    /// <summary>Reads one zone with its RRsets.</summary>
+    /// <summary>Reads the RRsets of one zone, or only those at one name.</summary>
     /// <param name="zoneId">The zone id from <see cref="ListZonesAsync"/>.</param>
+    /// <param name="name">The normalised name whose RRsets (all types) to read (query parameter <c>rrset_name</c> of the
+    /// 4.7 API; a server that does not know it answers with the whole zone, which callers must allow for); <see langword="null"/>
+    /// for the whole zone.</param>
     /// <param name="cancellationToken">Cancels the call.</param>
-    /// <returns>The zone.</returns>
-    public async Task<PowerDnsZone> GetZoneAsync(string zoneId, CancellationToken cancellationToken = default)
+    /// <returns>The RRsets, entry by entry; a malformed entry is returned with its problem, not thrown (see <see cref="PowerDnsRecordSets"/>).</returns>
+    /// <exception cref="PowerDnsApiException">The call failed, or the answer is not a zone object with an <c>rrsets</c> array.</exception>
+    public async Task<PowerDnsRrSetList> GetRrSetsAsync(string zoneId, string? name, CancellationToken cancellationToken = default)
     {
-        using var request = new HttpRequestMessage(HttpMethod.Get, ZoneUrl(zoneId));
-        var zone = await SendAsync(request, PowerDnsJsonContext.Default.PowerDnsZone, cancellationToken).ConfigureAwait(false);
-        return zone ?? throw new PowerDnsApiException($"PowerDNS returned an empty body for zone {zoneId}", isTransient: false, HttpStatusCode.OK, serverError: null);
+        var url = ZoneUrl(zoneId);
+        if (name is not null)
+        {
+            url = new Uri(url.AbsoluteUri + "?rrset_name=" + Uri.EscapeDataString(name == "." ? name : name + "."));
+        }
+
+        using var request = new HttpRequestMessage(HttpMethod.Get, url);
+        var zone = await SendAsync(request, PowerDnsJsonContext.Default.PowerDnsZone, cancellationToken).ConfigureAwait(false)
+            ?? throw Malformed(request, "the zone is null");
+        return zone.RrSets ?? throw Malformed(request, "the zone has no 'rrsets' array");
     }
 
     /// <summary>Applies RRset changes to one zone in one transaction (HTTP PATCH, 204 on success).</summary>
@@ -98,12 +122,29 @@ internal sealed class PowerDnsApiClient
     {
         request.Headers.Add("X-API-Key", _apiKey);
         request.Headers.Accept.Add(JsonMediaType);
-        var what = $"PowerDNS {request.Method} {request.RequestUri!.AbsolutePath}";
+        var requested = request.RequestUri!;
+        var what = $"PowerDNS {request.Method} {requested.AbsolutePath}";
         using var timeout = new CancellationTokenSource(_timeout, _timeProvider);
         using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, timeout.Token);
         try
         {
             using var response = await _http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, linked.Token).ConfigureAwait(false);
+            if (response.RequestMessage?.RequestUri is { } answered && !SameOrigin(requested, answered))
+            {
+                // A caller-supplied handler followed a redirect: the answer is another server's, never PowerDNS data.
+                throw new PowerDnsApiException(
+                    Scrub($"{what} was answered by {answered.GetLeftPart(UriPartial.Authority)} after a redirect that the HTTP handler followed; "
+                        + $"the answer is refused because redirects are not followed (configure the handler with AllowAutoRedirect = false, and point ApiUrl at the PowerDNS web server itself)"),
+                    isTransient: false,
+                    response.StatusCode,
+                    serverError: null);
+            }
+
+            if ((int)response.StatusCode is >= 300 and < 400)
+            {
+                throw Redirect(what, response);
+            }
+
             if (!response.IsSuccessStatusCode)
             {
                 var body = await response.Content.ReadAsStringAsync(linked.Token).ConfigureAwait(false);
@@ -132,9 +173,19 @@ internal sealed class PowerDnsApiClient
         }
         catch (HttpRequestException ex)
         {
-            // Connection refused or reset, DNS failure of the API host, TLS failure, a body cut short: trying again may work.
+            // Connection refused or reset, DNS failure of the API host, TLS failure: trying again may work.
             throw new PowerDnsApiException(
                 Scrub($"{what} failed: cannot reach PowerDNS at {_serverUrl.GetLeftPart(UriPartial.Authority)} ({ex.HttpRequestError}: {ex.Message})"),
+                isTransient: true,
+                statusCode: null,
+                serverError: null,
+                ex);
+        }
+        catch (IOException ex)
+        {
+            // The connection broke while the body was read (a body cut short): trying again may work.
+            throw new PowerDnsApiException(
+                Scrub($"{what} failed: the answer from {_serverUrl.GetLeftPart(UriPartial.Authority)} was cut short ({ex.Message})"),
                 isTransient: true,
                 statusCode: null,
                 serverError: null,
@@ -150,6 +201,29 @@ internal sealed class PowerDnsApiClient
                 ex);
         }
     }
+
+    private static bool SameOrigin(Uri requested, Uri answered) =>
+        Uri.Compare(requested, answered, UriComponents.SchemeAndServer, UriFormat.UriEscaped, StringComparison.OrdinalIgnoreCase) == 0;
+
+    private PowerDnsApiException Redirect(string what, HttpResponseMessage response)
+    {
+        var code = (int)response.StatusCode;
+        var location = response.Headers.Location is { } target
+            ? " to " + (target.IsAbsoluteUri ? target.GetLeftPart(UriPartial.Path) : target.OriginalString.Split('?')[0])
+            : string.Empty;
+        return new PowerDnsApiException(
+            Scrub($"{what} answered with a redirect (HTTP {code} {response.StatusCode}{location}); redirects are not followed, "
+                + "so that the API key is never sent to another address: point ApiUrl at the PowerDNS web server itself"),
+            isTransient: false,
+            response.StatusCode,
+            serverError: null);
+    }
+
+    private PowerDnsApiException Malformed(HttpRequestMessage request, string problem) =>
+        new(Scrub($"PowerDNS {request.Method} {request.RequestUri!.AbsolutePath} returned a malformed answer: {problem}"),
+            isTransient: false,
+            HttpStatusCode.OK,
+            serverError: null);
 
     private PowerDnsApiException Failure(string what, HttpStatusCode status, string body)
     {

@@ -69,6 +69,22 @@ internal static class PowerDnsContent
         return !keepDot && content.Length > 1 && content[^1] == '.' ? content[..^1] : content;
     }
 
+    /// <summary>
+    /// Whether two lists of targets (or of PowerDNS contents) hold the same values once each is in its canonical form:
+    /// compared as sets, TXT exactly, every other type ignoring case.
+    /// </summary>
+    /// <param name="recordType">The endpoint's record type.</param>
+    /// <param name="powerDnsType">The PowerDNS record type.</param>
+    /// <param name="first">The first list.</param>
+    /// <param name="second">The second list.</param>
+    /// <returns><see langword="true"/> when both hold the same values.</returns>
+    public static bool SameTargets(RecordType recordType, string powerDnsType, IEnumerable<string> first, IEnumerable<string> second)
+    {
+        var comparer = recordType == RecordType.TXT ? StringComparer.Ordinal : StringComparer.OrdinalIgnoreCase;
+        var set = new HashSet<string>(first.Select(t => CanonicalTarget(recordType, powerDnsType, t)), comparer);
+        return set.SetEquals(second.Select(t => CanonicalTarget(recordType, powerDnsType, t)));
+    }
+
     /// <summary>Renders a TXT target as quoted character-strings (see the type's remarks).</summary>
     /// <param name="target">The target: quoted presentation text, or plain text.</param>
     /// <returns>The content.</returns>
