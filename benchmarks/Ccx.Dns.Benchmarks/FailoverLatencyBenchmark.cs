@@ -15,8 +15,8 @@ namespace Ccx.Dns.Benchmarks;
 /// options: 500 ms minimum between signal-triggered runs, TXT registry) and BIND through RFC 2136 or PowerDNS through
 /// its HTTP API. Each failover promotes a cluster's replica in the topology, then polls the server with real DNS
 /// queries over UDP until it answers the new primary; the time from the promotion to that answer is one sample.
-/// Failovers are spaced just over the minimum event interval, so every one triggers a reconcile at once.
-/// Goal: p95 ≤ 250 ms.
+/// Failovers are spaced just over the minimum event interval, so every one triggers a reconcile at once (a targeted
+/// one: the source names the two changed names). Goal: p95 ≤ 100 ms with 10,000 clusters in the zone.
 /// </summary>
 /// <remarks>
 /// A console mode rather than a BenchmarkDotNet class: a sample is wall-clock time across processes (the reconciler,
@@ -36,7 +36,7 @@ internal static class FailoverLatencyBenchmark
     {
         var which = args.FirstOrDefault(a => !a.StartsWith("--", StringComparison.Ordinal)) ?? "all";
         var failovers = Option(args, "--failovers", 100);
-        var clusters = Option(args, "--clusters", 100);
+        var clusters = Option(args, "--clusters", 10_000);
         if (which is not ("bind" or "pdns" or "all"))
         {
             await Console.Error.WriteLineAsync("usage: failover-latency [bind|pdns|all] [--failovers N] [--clusters N]");
@@ -64,6 +64,15 @@ internal static class FailoverLatencyBenchmark
         {
             await using var pdns = await PowerDnsServer.StartAsync();
             await pdns.CreateZoneAsync(Zone);
+
+            // Without DNSSEC there is nothing to rectify, and PowerDNS rectifies the whole zone on every API PATCH unless
+            // told not to: 270–300 ms per PATCH with 40,000 RRsets, 4 ms without (see the PowerDNS provider's README).
+            using (var noRectify = await pdns.Http.PutAsync(
+                new Uri($"{pdns.ApiUrl}/api/v1/servers/localhost/zones/{Zone}."),
+                new StringContent("""{"api_rectify":false}""", System.Text.Encoding.UTF8, "application/json")))
+            {
+                noRectify.EnsureSuccessStatusCode();
+            }
             ok &= await MeasureAsync("PowerDNS (HTTP API)", pdns.DnsEndPoint, failovers, clusters, b => b.AddPowerDnsProvider(o =>
             {
                 o.ApiUrl = pdns.ApiUrl;
@@ -93,8 +102,8 @@ internal static class FailoverLatencyBenchmark
             ids.Add(id);
             topology.Add(new DatastoreCluster(id, Zone,
             [
-                new(string.Create(CultureInfo.InvariantCulture, $"10.0.{i}.1"), DatastoreNodeRole.Primary),
-                new(string.Create(CultureInfo.InvariantCulture, $"10.0.{i}.2"), DatastoreNodeRole.Replica),
+                new(Address(i, 1), DatastoreNodeRole.Primary),
+                new(Address(i, 2), DatastoreNodeRole.Replica),
             ]));
         }
 
@@ -105,7 +114,7 @@ internal static class FailoverLatencyBenchmark
 
         // The first reconcile publishes everything; wait until the last cluster answers.
         var lastName = ids[^1].ToString("D", CultureInfo.InvariantCulture) + "." + Zone;
-        if (await WaitForAsync(query, lastName, $"10.0.{clusters - 1}.1", TimeSpan.FromSeconds(60)) is null)
+        if (await WaitForAsync(query, lastName, Address(clusters - 1, 1), TimeSpan.FromSeconds(300)) is null)
         {
             Console.WriteLine($"{server}: the initial {clusters * 2} records never appeared in DNS");
             await host.StopAsync();
@@ -179,8 +188,12 @@ internal static class FailoverLatencyBenchmark
         samples.Sort();
         double Percentile(double p) => samples[Math.Clamp((int)Math.Ceiling(p / 100 * samples.Count) - 1, 0, samples.Count - 1)];
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-            $"{server}: n={samples.Count} min={samples[0]:0.0} ms p50={Percentile(50):0.0} ms p95={Percentile(95):0.0} ms p99={Percentile(99):0.0} ms max={samples[^1]:0.0} ms mean={samples.Average():0.0} ms; gave up: {misses}; goal p95 <= 250 ms: {(Percentile(95) <= 250 ? "met" : "NOT met")}"));
+            $"{server}: n={samples.Count} min={samples[0]:0.0} ms p50={Percentile(50):0.0} ms p95={Percentile(95):0.0} ms p99={Percentile(99):0.0} ms max={samples[^1]:0.0} ms mean={samples.Average():0.0} ms; gave up: {misses}; goal p95 <= 100 ms: {(Percentile(95) <= 100 ? "met" : "NOT met")}"));
     }
+
+    /// <summary>A distinct address per cluster and node (10.x.y.node for up to 65,536 clusters).</summary>
+    private static string Address(int cluster, int node) =>
+        string.Create(CultureInfo.InvariantCulture, $"10.{(cluster >> 8) & 255}.{cluster & 255}.{node}");
 
     private static int Option(string[] args, string name, int fallback)
     {
