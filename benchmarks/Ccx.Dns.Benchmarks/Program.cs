@@ -8,6 +8,11 @@ if (args.Length > 0 && args[0] == "failover-latency")
     return await FailoverLatencyBenchmark.RunAsync(args[1..]);
 }
 
+if (args.Length > 0 && args[0] == "scale-memory")
+{
+    return await ScaleMemory.RunAsync(args[1..]);
+}
+
 if (args.Length > 0 && args[0] == "scale-split")
 {
     return await ScaleSplit.RunAsync(args[1..]);

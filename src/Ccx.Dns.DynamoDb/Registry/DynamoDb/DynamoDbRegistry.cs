@@ -326,7 +326,7 @@ public sealed class DynamoDbRegistry : IRegistry, IRegistryHousekeeping, IDispos
         }
 
         view.OldTxt.Remove(record.Key);
-        view.Records[record.Key] = record.Labels.Count == 0 ? record : record with { Labels = ImmutableSortedDictionary<string, string>.Empty };
+        view.Records[record.Key] = record.WithoutLabels();
     }
 
     /// <summary>Attaches ownership to the records of a view; computes its orphans and pending migrations.</summary>
@@ -349,7 +349,7 @@ public sealed class DynamoDbRegistry : IRegistry, IRegistryHousekeeping, IDispos
             foreach (var txt in owned ?? [])
             {
                 view.OldTxt.Remove(txt.Record.Key);
-                view.Records[txt.Record.Key] = txt.Record.Labels.Count == 0 ? txt.Record : txt.Record with { Labels = ImmutableSortedDictionary<string, string>.Empty };
+                view.Records[txt.Record.Key] = txt.Record.WithoutLabels();
             }
 
             byOwned = [];

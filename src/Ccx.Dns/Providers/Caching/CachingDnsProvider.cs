@@ -180,7 +180,7 @@ public sealed class CachingDnsProvider : IZoneAwareDnsProvider
 
         foreach (var record in changes.UpdateNew.Concat(changes.Create))
         {
-            cached[record.Key] = record.Labels.Count == 0 ? record : record with { Labels = ImmutableSortedDictionary<string, string>.Empty };
+            cached[record.Key] = record.WithoutLabels();
         }
     }
 

@@ -191,7 +191,7 @@ public sealed class InMemoryDnsProvider : IZoneAwareDnsProvider
             return;
         }
 
-        pending[key] = (zone, record.Labels.Count == 0 ? record : record with { Labels = ImmutableSortedDictionary<string, string>.Empty });
+        pending[key] = (zone, record.WithoutLabels());
     }
 
     private DnsEndpoint? Lookup(Dictionary<EndpointKey, (string Zone, DnsEndpoint? Record)> pending, string zone, EndpointKey key) =>
