@@ -42,7 +42,7 @@ public sealed class DnsReconciler : IDisposable
     private readonly ILeaderLease? _lease;
     private readonly IPlan _planner;
     private readonly bool _ownsTelemetry;
-    private readonly IPlanPolicy _policy;
+    private readonly IReadOnlyList<IPlanPolicy> _policies;
     private readonly DomainFilter _domainFilter;
     private readonly HashSet<RecordType> _managed;
     private readonly IReadOnlyCollection<RecordType> _managedList;
@@ -56,7 +56,8 @@ public sealed class DnsReconciler : IDisposable
     private string? _lastWithheldFingerprint;
     private string? _approvedFingerprint;
     private TargetedState? _targeted;
-    private FullPlan? _lastFullPlan;
+    private readonly IncrementalFullPlan _fullPlan = new();
+    private (IReadOnlyList<DnsEndpoint> Current, DomainFilter RegistryFilter, int Count)? _lastOwned;
     private IReadOnlyList<DnsEndpoint>?[]? _lastSourceLists;
     private IReadOnlyList<DnsEndpoint>? _lastMerged;
 
@@ -101,7 +102,7 @@ public sealed class DnsReconciler : IDisposable
         _lease = lease;
         _planner = planner ?? Planner.Instance;
         CreatedAt = timeProvider.GetUtcNow();
-        _policy = PlanPolicies.FromName(_options.Policy);
+        _policies = [PlanPolicies.FromName(_options.Policy)];
         _domainFilter = string.IsNullOrEmpty(_options.RegexDomainFilter) && string.IsNullOrEmpty(_options.RegexDomainExclusion)
             ? new DomainFilter(_options.IncludeDomains, _options.ExcludeDomains)
             : DomainFilter.FromRegex(_options.RegexDomainFilter, _options.RegexDomainExclusion);
@@ -334,9 +335,10 @@ public sealed class DnsReconciler : IDisposable
         try
         {
             registryFilter = _registry.DomainFilter ?? DomainFilter.All;
-            owned = _lastFullPlan is { } last && ReferenceEquals(last.Current, current) && ReferenceEquals(last.RegistryFilter, registryFilter)
-                ? last.OwnedCount
+            owned = _lastOwned is { } last && ReferenceEquals(last.Current, current) && ReferenceEquals(last.RegistryFilter, registryFilter)
+                ? last.Count
                 : CountOwned(current, _registry.OwnerId ?? string.Empty, registryFilter);
+            _lastOwned = (current, registryFilter, owned);
         }
         catch (Exception ex) when (!IsCancellation(ex, cancellationToken))
         {
@@ -415,35 +417,27 @@ public sealed class DnsReconciler : IDisposable
     {
         var (startedAt, mode, desired, desiredCount, current, registryFilter, ownedCount) = input;
 
-        // 3. Provider normalisation and the plan. The plan is a pure function of its inputs: a full reconcile whose
-        // sources and registry returned the very same snapshots as the last one (nothing changed anywhere) reuses its plan
-        // instead of joining and validating every record again.
+        // 3. Provider normalisation and the plan. A full reconcile re-plans only the names whose endpoints changed since
+        // the last full one (by reference: sources and registries hand out immutable endpoints), and reuses the rest of
+        // its plan; with nothing changed at all it reuses the whole plan. A targeted one plans its names.
         PlanResult plan;
         var ownerId = _registry.OwnerId ?? string.Empty;
         try
         {
-            if (mode == ReconcileMode.Full && _lastFullPlan is { } last
-                && ReferenceEquals(last.Desired, desired) && ReferenceEquals(last.Current, current)
-                && ReferenceEquals(last.RegistryFilter, registryFilter) && string.Equals(last.OwnerId, ownerId, StringComparison.Ordinal))
+            var settings = new PlanInput
             {
-                plan = last.Plan;
-            }
-            else
-            {
-                var adjusted = _registry.AdjustEndpoints(desired) ?? [];
-                plan = _planner.Calculate(new PlanInput
-                {
-                    Current = current,
-                    Desired = adjusted,
-                    Policies = [_policy],
-                    DomainFilters = [_domainFilter, registryFilter],
-                    ManagedRecordTypes = _managedList,
-                    ExcludedRecordTypes = _excludedList,
-                    OwnerId = ownerId,
-                    OldOwnerId = _options.OldOwnerId ?? string.Empty,
-                });
-                _lastFullPlan = mode == ReconcileMode.Full ? new FullPlan(desired, current, registryFilter, ownerId, ownedCount, plan) : _lastFullPlan;
-            }
+                Current = [],
+                Desired = [],
+                Policies = _policies,
+                DomainFilters = [_domainFilter, registryFilter],
+                ManagedRecordTypes = _managedList,
+                ExcludedRecordTypes = _excludedList,
+                OwnerId = ownerId,
+                OldOwnerId = _options.OldOwnerId ?? string.Empty,
+            };
+            plan = mode == ReconcileMode.Full
+                ? _fullPlan.Calculate(_planner, _registry.AdjustEndpoints, settings, desired, current)
+                : _planner.Calculate(settings with { Current = current, Desired = _registry.AdjustEndpoints(desired) ?? [] });
         }
         catch (Exception ex) when (!IsCancellation(ex, cancellationToken))
         {
@@ -633,9 +627,6 @@ public sealed class DnsReconciler : IDisposable
             }
         }
     }
-
-    /// <summary>The inputs and the plan of the last full reconcile.</summary>
-    private sealed record FullPlan(IReadOnlyList<DnsEndpoint> Desired, IReadOnlyList<DnsEndpoint> Current, DomainFilter RegistryFilter, string OwnerId, int OwnedCount, PlanResult Plan);
 
     /// <summary>What one run reads, in either mode.</summary>
     private readonly record struct RunInput(
