@@ -360,7 +360,7 @@ public sealed class DnsReconciler : IDisposable
         try
         {
             var merged = new List<DnsEndpoint>();
-            HashSet<(EndpointKey, string)>? seen = null;
+            Dictionary<EndpointKey, DnsEndpoint>? seen = null;
             foreach (var source in _sources)
             {
                 var scoped = await ((IScopedEndpointSource)source).GetEndpointsAsync(names, cancellationToken).ConfigureAwait(false);
@@ -660,7 +660,7 @@ public sealed class DnsReconciler : IDisposable
         }
 
         var merged = new List<DnsEndpoint>();
-        HashSet<(EndpointKey, string)>? seen = null;
+        Dictionary<EndpointKey, DnsEndpoint>? seen = null;
         foreach (var endpoints in lists)
         {
             if (endpoints is not null)
@@ -678,8 +678,9 @@ public sealed class DnsReconciler : IDisposable
     /// Adds a source's endpoints: identical endpoints (same key and target set) from several sources collapse into the
     /// first, as ExternalDNS's dedup source does; same key with different targets is left to the planner's resolver.
     /// </summary>
-    private static void Merge(List<DnsEndpoint> merged, ref HashSet<(EndpointKey, string)>? seen, IReadOnlyList<DnsEndpoint> endpoints)
+    private static void Merge(List<DnsEndpoint> merged, ref Dictionary<EndpointKey, DnsEndpoint>? seen, IReadOnlyList<DnsEndpoint> endpoints)
     {
+        seen ??= new Dictionary<EndpointKey, DnsEndpoint>(Math.Max(16, endpoints.Count));
         foreach (var endpoint in endpoints)
         {
             if (endpoint is null)
@@ -687,12 +688,35 @@ public sealed class DnsReconciler : IDisposable
                 continue;
             }
 
-            seen ??= new HashSet<(EndpointKey, string)>(Math.Max(16, endpoints.Count));
-            if (seen.Add((endpoint.Key, TargetSetKey(endpoint.Targets, endpoint.RecordType))))
+            // Most keys appear once: the target sets are compared only when a key repeats.
+            if (seen.TryAdd(endpoint.Key, endpoint) || !IsDuplicate(merged, seen[endpoint.Key], endpoint))
             {
                 merged.Add(endpoint);
             }
         }
+    }
+
+    /// <summary>Whether an endpoint with the key of <paramref name="first"/> and the same target set was merged already.</summary>
+    private static bool IsDuplicate(List<DnsEndpoint> merged, DnsEndpoint first, DnsEndpoint endpoint)
+    {
+        var targets = TargetSetKey(endpoint.Targets, endpoint.RecordType);
+        if (string.Equals(TargetSetKey(first.Targets, first.RecordType), targets, StringComparison.Ordinal))
+        {
+            return true;
+        }
+
+        // A key with several target sets (rare): look through what was merged at that key.
+        var key = endpoint.Key;
+        foreach (var other in merged)
+        {
+            if (!ReferenceEquals(other, first) && other.Key == key
+                && string.Equals(TargetSetKey(other.Targets, other.RecordType), targets, StringComparison.Ordinal))
+            {
+                return true;
+            }
+        }
+
+        return false;
     }
 
     private static string TargetSetKey(IReadOnlyList<string> targets, RecordType recordType)
