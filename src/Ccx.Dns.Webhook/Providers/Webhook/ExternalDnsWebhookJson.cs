@@ -1,5 +1,6 @@
 using System.Buffers;
 using System.Collections.Immutable;
+using System.Text.Encodings.Web;
 using System.Text.Json;
 using Ccx.Dns.Endpoints;
 using Ccx.Dns.Planning;
@@ -16,7 +17,8 @@ namespace Ccx.Dns.Providers.Webhook;
 public static class ExternalDnsWebhookJson
 {
     private static readonly DnsEndpointJsonConverter Converter = new();
-    private static readonly JsonWriterOptions WriterOptions = new() { SkipValidation = true };
+    // Relaxed escaping: the bodies are never embedded in HTML, and base64 ownership texts keep their '+' and '/'.
+    private static readonly JsonWriterOptions WriterOptions = new() { SkipValidation = true, Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
     private static readonly JsonReaderOptions ReaderOptions = new() { CommentHandling = JsonCommentHandling.Disallow, MaxDepth = 16 };
 
     /// <summary>Writes a JSON array of endpoints.</summary>
