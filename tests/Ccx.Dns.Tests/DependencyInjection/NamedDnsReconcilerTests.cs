@@ -163,11 +163,17 @@ public sealed class NamedDnsReconcilerTests
     [Fact]
     public async Task Metrics_EachNamedReconciler_TagsItsMeasurements()
     {
+        var services = new ServiceCollection();
+        services.AddMetrics();
+        AddPrimaryAndSecondary(services);
+        await using var provider = services.BuildServiceProvider();
+        var meters = provider.GetRequiredService<IMeterFactory>();
         var seen = new ConcurrentBag<(string Instrument, string? Reconciler)>();
         using var listener = new MeterListener();
         listener.InstrumentPublished = (instrument, l) =>
         {
-            if (instrument.Meter.Name == DnsTelemetry.Name)
+            // Only this host's meters: other tests running at the same time measure on meters of their own.
+            if (instrument.Meter.Name == DnsTelemetry.Name && ReferenceEquals(instrument.Meter.Scope, meters))
             {
                 l.EnableMeasurementEvents(instrument);
             }
@@ -175,10 +181,6 @@ public sealed class NamedDnsReconcilerTests
         listener.SetMeasurementEventCallback<long>((instrument, _, tags, _) => seen.Add((instrument.Name, Tag(tags))));
         listener.SetMeasurementEventCallback<double>((instrument, _, tags, _) => seen.Add((instrument.Name, Tag(tags))));
         listener.Start();
-        var services = new ServiceCollection();
-        services.AddMetrics();
-        AddPrimaryAndSecondary(services);
-        await using var provider = services.BuildServiceProvider();
 
         await provider.GetRequiredKeyedService<DnsReconciler>("primary").RunOnceAsync();
         await provider.GetRequiredKeyedService<DnsReconciler>("secondary").RunOnceAsync();
