@@ -47,6 +47,11 @@ public sealed record DnsEndpoint
         ArgumentNullException.ThrowIfNull(targets);
         DnsName = dnsName;
         RecordType = recordType;
+        if (targets is ICollection<string> { Count: 0 })
+        {
+            return; // no targets: nothing to copy (the JSON reader sets them afterwards)
+        }
+
         var keepDot = recordType == RecordType.TXT || recordType == RecordType.NAPTR || recordType == RecordType.SRV;
         var builder = ImmutableArray.CreateBuilder<string>();
         foreach (var target in targets)

@@ -17,7 +17,7 @@ using Microsoft.Extensions.Options;
 namespace Ccx.Dns;
 
 /// <summary>Registers the DNS reconciler and its hosted service.</summary>
-public static class DnsReconcilerServiceCollectionExtensions
+public static partial class DnsReconcilerServiceCollectionExtensions
 {
     /// <summary>
     /// Adds the reconciler, its hosted service, metrics and <see cref="TimeProvider.System"/> (unless a clock is

@@ -18,12 +18,16 @@ namespace Ccx.Dns.Diagnostics;
 /// <c>ccx.dns.reconcile.duration</c> (histogram, seconds, tag <c>outcome</c>),
 /// <c>ccx.dns.consecutive_soft_errors</c> (gauge), <c>ccx.dns.no_op_runs</c> (counter),
 /// <c>ccx.dns.owner_mismatches</c> and <c>ccx.dns.invalid_endpoints</c> (counters, tag <c>record_type</c>),
-/// <c>ccx.dns.plans.withheld</c> (counter, tag <c>reason</c> = thresholds|empty_source).
+/// <c>ccx.dns.plans.withheld</c> (counter, tag <c>reason</c> = thresholds|empty_source). The instruments of a named
+/// reconciler (<c>AddDnsReconciler("public")</c>) carry the tag <c>ccx.dns.reconciler</c> = its name on every measurement.
 /// </remarks>
 public sealed class DnsTelemetry : IDisposable
 {
     /// <summary>The name of the meter and of the activity source.</summary>
     public const string Name = "Ccx.Dns";
+
+    /// <summary>The tag naming a named reconciler on its measurements.</summary>
+    public const string ReconcilerTag = "ccx.dns.reconciler";
 
     private static readonly string? Version = typeof(DnsTelemetry).Assembly.GetName().Version?.ToString();
 
@@ -42,11 +46,21 @@ public sealed class DnsTelemetry : IDisposable
     private readonly Counter<long> _ownerMismatches;
     private readonly Counter<long> _invalidEndpoints;
     private readonly Counter<long> _withheldPlans;
+    private readonly string? _reconcilerName;
 
     /// <summary>Creates the instruments on a meter from <paramref name="meterFactory"/>, or on a meter of its own when none is given.</summary>
     /// <param name="meterFactory">The host's meter factory (OpenTelemetry and <c>dotnet-counters</c> find meters through it).</param>
     public DnsTelemetry(IMeterFactory? meterFactory = null)
+        : this(meterFactory, reconcilerName: null)
     {
+    }
+
+    /// <summary>Creates the instruments for a named reconciler: every measurement carries <see cref="ReconcilerTag"/> = <paramref name="reconcilerName"/>.</summary>
+    /// <param name="meterFactory">The host's meter factory, or <see langword="null"/> for a meter of its own.</param>
+    /// <param name="reconcilerName">The reconciler's name; <see langword="null"/> for the unnamed reconciler (no tag).</param>
+    public DnsTelemetry(IMeterFactory? meterFactory, string? reconcilerName)
+    {
+        _reconcilerName = reconcilerName;
         _ownsMeter = meterFactory is null;
         _meter = meterFactory?.Create(Name, Version) ?? new Meter(Name, Version);
         _sourceEndpoints = _meter.CreateGauge<long>("ccx.dns.source.endpoints", "{endpoint}", "Desired endpoints read from the sources in the last reconcile.");
@@ -69,42 +83,42 @@ public sealed class DnsTelemetry : IDisposable
 
     internal Meter Meter => _meter;
 
-    internal void ReconcileStarted(DateTimeOffset now) => _lastReconcile.Record(now.ToUnixTimeMilliseconds() / 1000d);
+    internal void ReconcileStarted(DateTimeOffset now) => _lastReconcile.Record(now.ToUnixTimeMilliseconds() / 1000d, Tags());
 
-    internal void Synced(DateTimeOffset now) => _lastSync.Record(now.ToUnixTimeMilliseconds() / 1000d);
+    internal void Synced(DateTimeOffset now) => _lastSync.Record(now.ToUnixTimeMilliseconds() / 1000d, Tags());
 
-    internal void SourceEndpoints(int count) => _sourceEndpoints.Record(count);
+    internal void SourceEndpoints(int count) => _sourceEndpoints.Record(count, Tags());
 
-    internal void RegistryEndpoints(int count) => _registryEndpoints.Record(count);
+    internal void RegistryEndpoints(int count) => _registryEndpoints.Record(count, Tags());
 
-    internal void SourceError() => _sourceErrors.Add(1);
+    internal void SourceError() => _sourceErrors.Add(1, Tags());
 
-    internal void RegistryError() => _registryErrors.Add(1);
+    internal void RegistryError() => _registryErrors.Add(1, Tags());
 
-    internal void ConsecutiveSoftErrors(long count) => _consecutiveSoftErrors.Record(count);
+    internal void ConsecutiveSoftErrors(long count) => _consecutiveSoftErrors.Record(count, Tags());
 
-    internal void NoOpRun() => _noOpRuns.Add(1);
+    internal void NoOpRun() => _noOpRuns.Add(1, Tags());
 
-    internal void Withheld(string reason) => _withheldPlans.Add(1, new KeyValuePair<string, object?>("reason", reason));
+    internal void Withheld(string reason) => _withheldPlans.Add(1, Tags("reason", reason));
 
     internal void Duration(TimeSpan duration, ReconcileOutcome outcome) =>
-        _duration.Record(duration.TotalSeconds, new KeyValuePair<string, object?>("outcome", OutcomeTag(outcome)));
+        _duration.Record(duration.TotalSeconds, Tags("outcome", OutcomeTag(outcome)));
 
     internal void Applied(DnsChanges changes)
     {
         if (changes.Create.Count > 0)
         {
-            _changesApplied.Add(changes.Create.Count, new KeyValuePair<string, object?>("kind", "create"));
+            _changesApplied.Add(changes.Create.Count, Tags("kind", "create"));
         }
 
         if (changes.UpdateNew.Count > 0)
         {
-            _changesApplied.Add(changes.UpdateNew.Count, new KeyValuePair<string, object?>("kind", "update"));
+            _changesApplied.Add(changes.UpdateNew.Count, Tags("kind", "update"));
         }
 
         if (changes.Delete.Count > 0)
         {
-            _changesApplied.Add(changes.Delete.Count, new KeyValuePair<string, object?>("kind", "delete"));
+            _changesApplied.Add(changes.Delete.Count, Tags("kind", "delete"));
         }
     }
 
@@ -112,7 +126,7 @@ public sealed class DnsTelemetry : IDisposable
     {
         foreach (var mismatch in mismatches)
         {
-            _ownerMismatches.Add(1, new KeyValuePair<string, object?>("record_type", TypeTag(mismatch.Record.RecordType)));
+            _ownerMismatches.Add(1, Tags("record_type", TypeTag(mismatch.Record.RecordType)));
         }
     }
 
@@ -120,7 +134,7 @@ public sealed class DnsTelemetry : IDisposable
     {
         foreach (var item in rejected)
         {
-            _invalidEndpoints.Add(1, new KeyValuePair<string, object?>("record_type", TypeTag(item.Endpoint.RecordType)));
+            _invalidEndpoints.Add(1, Tags("record_type", TypeTag(item.Endpoint.RecordType)));
         }
     }
 
@@ -131,6 +145,26 @@ public sealed class DnsTelemetry : IDisposable
         {
             _meter.Dispose();
         }
+    }
+
+    /// <summary>The reconciler's tag, if named.</summary>
+    private TagList Tags()
+    {
+        var tags = default(TagList);
+        if (_reconcilerName is not null)
+        {
+            tags.Add(ReconcilerTag, _reconcilerName);
+        }
+
+        return tags;
+    }
+
+    /// <summary>The reconciler's tag, if named, and one more.</summary>
+    private TagList Tags(string key, object? value)
+    {
+        var tags = Tags();
+        tags.Add(key, value);
+        return tags;
     }
 
 #pragma warning disable CA1308 // metric tag values are lower-case by convention (ExternalDNS does the same)
