@@ -244,7 +244,8 @@ public sealed class DynamoDbRegistry : IScopedRegistry, IRegistryHousekeeping, I
     /// refused (claims are conditional, and so are the provider's writes), which drops the view. Also
     /// <see langword="null"/> when an apply changed what a read returns at a name that is not asked for: migrating a
     /// record into the table frees its TXT ownership record, which a full read then returns for deletion, and no plan
-    /// has seen that yet.
+    /// has seen that yet. When fenced by a leader lease, <see langword="null"/> too unless the view was read under the
+    /// grant this instance holds now: a standby's view misses the leader's writes.
     /// </remarks>
     public async Task<IReadOnlyList<DnsEndpoint>?> GetRecordsAsync(IReadOnlySet<string> names, CancellationToken cancellationToken = default)
     {

@@ -64,9 +64,6 @@ internal sealed class DynamoDbOwnershipView
     /// </summary>
     public HashSet<string> Unplanned { get; } = new(StringComparer.Ordinal);
 
-    /// <summary>The number of ExternalDNS TXT ownership records returned for deletion when the view was read (for the log).</summary>
-    public int LoggedPendingTxt { get; set; }
-
     /// <summary>Adds or replaces a provider record.</summary>
     /// <param name="record">The record, without labels.</param>
     public void SetRecord(DnsEndpoint record)
