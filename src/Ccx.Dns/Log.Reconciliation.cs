@@ -21,6 +21,9 @@ internal static partial class Log
     [LoggerMessage(EventId = 1003, Level = LogLevel.Error, Message = "DNS plan withheld by the safety guard ({Created} create(s), {Updated} update(s), {Deleted} delete(s)): {Reason}")]
     public static partial void PlanWithheld(ILogger logger, int created, int updated, int deleted, string reason);
 
+    [LoggerMessage(EventId = 1013, Level = LogLevel.Debug, Message = "The same DNS plan is still withheld by the safety guard: {Reason}")]
+    public static partial void PlanStillWithheld(ILogger logger, string reason);
+
     [LoggerMessage(EventId = 1004, Level = LogLevel.Warning, Message = "Applying an approved DNS plan the safety guard judged unsafe: {Reason}")]
     public static partial void ApplyingApprovedPlan(ILogger logger, string reason);
 

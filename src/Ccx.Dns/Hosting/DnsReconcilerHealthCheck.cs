@@ -7,8 +7,9 @@ namespace Ccx.Dns.Hosting;
 /// <summary>
 /// Reports the reconciler unhealthy when its last successful sync is older than
 /// <see cref="DnsReconcilerOptions.UnhealthyAfterIntervals"/> × <see cref="DnsReconcilerOptions.Interval"/>
-/// (counted from start-up before the first sync), degraded while the last reconcile failed or was withheld but the
-/// threshold is not yet reached, healthy otherwise. Add it with <c>AddDnsReconcilerCheck()</c>.
+/// (counted from start-up before the first sync) and as soon as the safety guard withholds a plan (it waits for a
+/// person to approve it), degraded while the last reconcile failed but the threshold is not yet reached, healthy
+/// otherwise. Add it with <c>AddDnsReconcilerCheck()</c>.
 /// </summary>
 public sealed class DnsReconcilerHealthCheck : IHealthCheck
 {
@@ -58,7 +59,13 @@ public sealed class DnsReconcilerHealthCheck : IHealthCheck
                 data));
         }
 
-        if (last is { Outcome: ReconcileOutcome.Failed or ReconcileOutcome.Withheld })
+        // A withheld plan waits for a person: DNS is not following the sources until someone approves it.
+        if (last is { Outcome: ReconcileOutcome.Withheld })
+        {
+            return Task.FromResult(new HealthCheckResult(context.Registration.FailureStatus, "DNS plan withheld by the safety guard: " + last.WithheldReason, null, data));
+        }
+
+        if (last is { Outcome: ReconcileOutcome.Failed })
         {
             return Task.FromResult(HealthCheckResult.Degraded("the last DNS reconcile did not complete: " + detail, last.Error?.Exception, data));
         }

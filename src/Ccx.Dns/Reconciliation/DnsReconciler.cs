@@ -55,6 +55,7 @@ public sealed class DnsReconciler : IDisposable
     private int _consecutiveTransientFailures;
     private string? _lastWithheldFingerprint;
     private string? _approvedFingerprint;
+    private string? _loggedWithheldFingerprint;
     private TargetedState? _targeted;
     private FullPlan? _lastFullPlan;
     private IReadOnlyList<DnsEndpoint>?[]? _lastSourceLists;
@@ -824,9 +825,11 @@ public sealed class DnsReconciler : IDisposable
         switch (result.Outcome)
         {
             case ReconcileOutcome.Applied:
+                _loggedWithheldFingerprint = null;
                 Log.ChangesApplied(_logger, changes.Create.Count, changes.UpdateNew.Count, changes.Delete.Count, ms);
                 break;
             case ReconcileOutcome.NoChanges:
+                _loggedWithheldFingerprint = null;
                 _telemetry.NoOpRun();
                 Log.NoChanges(_logger, ms);
                 break;
@@ -834,7 +837,18 @@ public sealed class DnsReconciler : IDisposable
                 Log.DryRunPlan(_logger, changes.Create.Count, changes.UpdateNew.Count, changes.Delete.Count, result.WithheldReason ?? "none");
                 break;
             case ReconcileOutcome.Withheld:
-                Log.PlanWithheld(_logger, changes.Create.Count, changes.UpdateNew.Count, changes.Delete.Count, result.WithheldReason!);
+                // One error per withheld plan; the same plan withheld again (every interval until approved) is logged at Debug.
+                var withheld = SafetyGuard.Fingerprint(changes);
+                if (string.Equals(withheld, _loggedWithheldFingerprint, StringComparison.Ordinal))
+                {
+                    Log.PlanStillWithheld(_logger, result.WithheldReason!);
+                }
+                else
+                {
+                    Log.PlanWithheld(_logger, changes.Create.Count, changes.UpdateNew.Count, changes.Delete.Count, result.WithheldReason!);
+                }
+
+                _loggedWithheldFingerprint = withheld;
                 break;
             case ReconcileOutcome.NotLeader:
                 Log.NotLeader(_logger, changes.Create.Count, changes.UpdateNew.Count, changes.Delete.Count);

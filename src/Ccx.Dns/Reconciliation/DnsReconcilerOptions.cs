@@ -135,10 +135,15 @@ public sealed class DnsReconcilerOptions
 }
 
 /// <summary>
-/// The safety guard (octoDNS's update/delete thresholds; ExternalDNS has none): a plan that would delete or update
-/// too large a share of the records we own, or delete them because the sources returned nothing, is withheld
-/// until explicitly allowed.
+/// The safety guard (octoDNS's thresholds, redesigned around what cannot be undone; ExternalDNS has none): a plan that
+/// would delete too large a share of the records we own, or delete them because the sources returned nothing, is
+/// withheld until a person approves it (<see cref="DnsReconciler.ApproveWithheldPlan"/>). Target changes of names that
+/// stay desired — failovers — are never withheld by default, however many happen at once.
 /// </summary>
+/// <remarks>
+/// A withheld plan makes the health check report <c>Unhealthy</c>, logs one error naming how to approve it, and is
+/// counted by <c>ccx.dns.plans.withheld</c>. See docs/operations.md, "Safety guard".
+/// </remarks>
 public sealed class SafetyGuardOptions
 {
     /// <summary>
@@ -148,16 +153,28 @@ public sealed class SafetyGuardOptions
     public int MinExistingRecords { get; set; } = 10;
 
     /// <summary>
-    /// A plan deleting more than this percentage of the owned records is withheld.
+    /// A plan deleting more than this percentage of the owned records is withheld (a record-type change at a name
+    /// deletes the old record, so it counts too). This also guards a source that shrank (returns far fewer endpoints
+    /// than before).
     /// <value>The default is 30.</value>
     /// </summary>
     public double MaxDeletePercent { get; set; } = 30;
 
     /// <summary>
-    /// A plan updating more than this percentage of the owned records is withheld.
+    /// A plan whose guarded updates exceed this percentage of the owned records is withheld. Guarded updates are those
+    /// that change a record's type or leave it without targets; with <see cref="GuardTargetChanges"/> every update.
     /// <value>The default is 30.</value>
     /// </summary>
     public double MaxUpdatePercent { get; set; } = 30;
+
+    /// <summary>
+    /// When <see langword="true"/>, every update counts against <see cref="MaxUpdatePercent"/> — target changes of
+    /// names that stay desired (failovers) included, as octoDNS's update threshold does. Leave it off when DNS must
+    /// follow failovers: an availability-zone outage fails many datastores over at once, and withholding that plan
+    /// leaves DNS on the dead primaries until a person approves it.
+    /// <value>The default is <see langword="false"/>.</value>
+    /// </summary>
+    public bool GuardTargetChanges { get; set; }
 
     /// <summary>
     /// When <see langword="true"/>, plans over the thresholds are applied (logged as warnings).
