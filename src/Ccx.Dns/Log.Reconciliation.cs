@@ -45,8 +45,11 @@ internal static partial class Log
     [LoggerMessage(EventId = 1010, Level = LogLevel.Debug, Message = "Desired endpoint {Name} {RecordType} still rejected: {Reason}")]
     public static partial void EndpointStillRejected(ILogger logger, string name, string recordType, string reason);
 
-    [LoggerMessage(EventId = 1011, Level = LogLevel.Debug, Message = "Record {Name} {RecordType} is owned by '{ForeignOwner}', not us; creates at that name are suppressed")]
+    [LoggerMessage(EventId = 1011, Level = LogLevel.Debug, Message = "Record {Name} {RecordType} is still owned by '{ForeignOwner}', not us; it is left as it is")]
     public static partial void OwnerMismatch(ILogger logger, string name, string recordType, string foreignOwner);
+
+    [LoggerMessage(EventId = 1014, Level = LogLevel.Warning, Message = "Record {Name} {RecordType} has {ForeignOwner}, not '{OwnerId}': the desired change at that name is not applied (owner mismatch). If this control plane should own it, set the owner id it was written with, or migrate it with OldOwnerId")]
+    public static partial void OwnerMismatchFound(ILogger logger, string name, string recordType, string foreignOwner, string ownerId);
 
     [LoggerMessage(EventId = 1012, Level = LogLevel.Error, Message = "A Reconciled event handler failed")]
     public static partial void SubscriberFailed(ILogger logger, Exception exception);
@@ -74,6 +77,18 @@ internal static partial class Log
 
     [LoggerMessage(EventId = 1027, Level = LogLevel.Warning, Message = "Renewing the leader lease failed; treating it as not held")]
     public static partial void LeaseRenewFailed(ILogger logger, Exception exception);
+
+    [LoggerMessage(EventId = 1028, Level = LogLevel.Warning, Message = "The {Registry} owner id is 'default', the implicit default: records written by another deployment that also left it unset look like ours, and records written under your real owner id look foreign (every change to them is skipped as an owner mismatch). Set the owner id (TxtRegistryOptions.OwnerId / DynamoDbRegistryOptions.OwnerId, ExternalDNS --txt-owner-id) to one unique to this control plane; keep 'default' only to take over from an ExternalDNS that ran without --txt-owner-id")]
+    public static partial void ImplicitOwnerId(ILogger logger, string registry);
+
+    [LoggerMessage(EventId = 1029, Level = LogLevel.Information, Message = "DNS reconciler set up: provider {Provider}, registry {Registry}, owner id {OwnerId}, domain filters {DomainFilters}, zones found: {Zones}")]
+    public static partial void SetUp(ILogger logger, string provider, string registry, string ownerId, string domainFilters, string zones);
+
+    [LoggerMessage(EventId = 1030, Level = LogLevel.Warning, Message = "Domain filter {Filters} matches no zone of {Provider} (zones found: {Zones}): records under it cannot be written. Create the zone on the DNS server (see docs/operations.md, \"Zones\"), or fix the domain filter")]
+    public static partial void DomainFilterWithoutZone(ILogger logger, string filters, string provider, string zones);
+
+    [LoggerMessage(EventId = 1031, Level = LogLevel.Information, Message = "Every domain filter now matches a zone of the provider")]
+    public static partial void DomainFiltersCovered(ILogger logger);
 
     [LoggerMessage(EventId = 1040, Level = LogLevel.Debug, Message = "The registry has no view to serve a targeted reconcile from; reconciling in full")]
     public static partial void TargetedFallsBackToFull(ILogger logger);

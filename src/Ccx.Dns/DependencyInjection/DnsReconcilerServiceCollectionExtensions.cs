@@ -35,6 +35,11 @@ public static class DnsReconcilerServiceCollectionExtensions
         services.TryAddSingleton(TimeProvider.System);
         services.TryAddSingleton(sp => new DnsTelemetry(sp.GetService<IMeterFactory>()));
         services.TryAddSingleton(CreateReconciler);
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IHostedService, DnsSetupMonitor>(sp => new DnsSetupMonitor(
+            sp.GetRequiredService<DnsReconciler>(),
+            sp.GetService<Providers.IDnsProvider>(),
+            sp.GetService<IRegistry>(),
+            CreateLogger<DnsSetupMonitor>(sp))));
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IHostedService, DnsReconcilerHostedService>(sp => new DnsReconcilerHostedService(
             sp.GetRequiredService<DnsReconciler>(),
             sp.GetRequiredService<TimeProvider>(),

@@ -17,7 +17,8 @@ namespace Ccx.Dns.Diagnostics;
 /// <c>ccx.dns.last_sync.timestamp</c> and <c>ccx.dns.last_reconcile.timestamp</c> (gauges, Unix seconds),
 /// <c>ccx.dns.reconcile.duration</c> (histogram, seconds, tag <c>outcome</c>),
 /// <c>ccx.dns.consecutive_soft_errors</c> (gauge), <c>ccx.dns.no_op_runs</c> (counter),
-/// <c>ccx.dns.owner_mismatches</c> and <c>ccx.dns.invalid_endpoints</c> (counters, tag <c>record_type</c>),
+/// <c>ccx.dns.owner_mismatches</c> (counter, tags <c>record_type</c>, <c>owner</c>, <c>foreign_owner</c>, <c>domain</c>),
+/// <c>ccx.dns.invalid_endpoints</c> (counter, tag <c>record_type</c>),
 /// <c>ccx.dns.plans.withheld</c> (counter, tag <c>reason</c> = thresholds|empty_source).
 /// </remarks>
 public sealed class DnsTelemetry : IDisposable
@@ -59,7 +60,7 @@ public sealed class DnsTelemetry : IDisposable
         _duration = _meter.CreateHistogram<double>("ccx.dns.reconcile.duration", "s", "Duration of reconciles, by outcome.");
         _consecutiveSoftErrors = _meter.CreateGauge<long>("ccx.dns.consecutive_soft_errors", "{error}", "Consecutive reconciles that failed transiently.");
         _noOpRuns = _meter.CreateCounter<long>("ccx.dns.no_op_runs", "{run}", "Reconciles that found nothing to change.");
-        _ownerMismatches = _meter.CreateCounter<long>("ccx.dns.owner_mismatches", "{record}", "Records owned by someone else that blocked a create, by record type.");
+        _ownerMismatches = _meter.CreateCounter<long>("ccx.dns.owner_mismatches", "{record}", "Records owned by someone else (or no one) that kept a desired create, update or delete from being applied, per reconcile.");
         _invalidEndpoints = _meter.CreateCounter<long>("ccx.dns.invalid_endpoints", "{endpoint}", "Desired endpoints rejected (invalid, outside the filters, refused by the registry), by record type.");
         _withheldPlans = _meter.CreateCounter<long>("ccx.dns.plans.withheld", "{plan}", "Plans withheld by the safety guard, by reason.");
     }
@@ -108,12 +109,27 @@ public sealed class DnsTelemetry : IDisposable
         }
     }
 
-    internal void OwnerMismatches(IReadOnlyList<OwnerMismatch> mismatches)
+    internal void OwnerMismatches(IReadOnlyList<OwnerMismatch> mismatches, string ownerId)
     {
         foreach (var mismatch in mismatches)
         {
-            _ownerMismatches.Add(1, new KeyValuePair<string, object?>("record_type", TypeTag(mismatch.Record.RecordType)));
+            _ownerMismatches.Add(
+                1,
+                new KeyValuePair<string, object?>("record_type", TypeTag(mismatch.Record.RecordType)),
+                new KeyValuePair<string, object?>("owner", ownerId),
+                new KeyValuePair<string, object?>("foreign_owner", mismatch.ForeignOwner),
+                new KeyValuePair<string, object?>("domain", NakedDomain(mismatch.Record.DnsName)));
         }
+    }
+
+    /// <summary>ExternalDNS's <c>GetNakedDomain</c>: the name without its first label, unless that leaves a single label.</summary>
+    /// <param name="name">The record's name.</param>
+    /// <returns>The domain tag value, normalised.</returns>
+    internal static string NakedDomain(string name)
+    {
+        var normalized = DnsNames.Normalize(name);
+        var dot = normalized.IndexOf('.', StringComparison.Ordinal);
+        return dot > 0 && normalized.IndexOf('.', dot + 1) > 0 ? normalized[(dot + 1)..] : normalized;
     }
 
     internal void InvalidEndpoints(IReadOnlyList<RejectedEndpoint> rejected)

@@ -8,8 +8,8 @@ namespace Ccx.Dns.Hosting;
 /// Reports the reconciler unhealthy when its last successful sync is older than
 /// <see cref="DnsReconcilerOptions.UnhealthyAfterIntervals"/> × <see cref="DnsReconcilerOptions.Interval"/>
 /// (counted from start-up before the first sync) and as soon as the safety guard withholds a plan (it waits for a
-/// person to approve it), degraded while the last reconcile failed but the threshold is not yet reached, healthy
-/// otherwise. Add it with <c>AddDnsReconcilerCheck()</c>.
+/// person to approve it), degraded while the last reconcile failed but the threshold is not yet reached or when records
+/// owned by someone else kept desired changes out (owner mismatches), healthy otherwise. Add it with <c>AddDnsReconcilerCheck()</c>.
 /// </summary>
 public sealed class DnsReconcilerHealthCheck : IHealthCheck
 {
@@ -68,6 +68,17 @@ public sealed class DnsReconcilerHealthCheck : IHealthCheck
         if (last is { Outcome: ReconcileOutcome.Failed })
         {
             return Task.FromResult(HealthCheckResult.Degraded("the last DNS reconcile did not complete: " + detail, last.Error?.Exception, data));
+        }
+
+        // Desired changes someone else's records keep out: the reconcile "succeeds" while DNS does not follow.
+        if (last is { OwnerMismatches.Count: > 0 } blocked)
+        {
+            var names = string.Join(", ", blocked.OwnerMismatches.Take(3).Select(m =>
+                $"{m.Record.DnsName} {m.Record.RecordType} ({(m.ForeignOwner.Length == 0 ? "no owner" : "owner '" + m.ForeignOwner + "'")})"));
+            return Task.FromResult(HealthCheckResult.Degraded(
+                string.Create(CultureInfo.InvariantCulture, $"{blocked.OwnerMismatches.Count} record(s) not owned by this control plane keep desired changes out: {names}{(blocked.OwnerMismatches.Count > 3 ? ", …" : string.Empty)}"),
+                null,
+                data));
         }
 
         return Task.FromResult(HealthCheckResult.Healthy(lastSync is null ? "starting: " + detail : "DNS in sync: " + detail, data));

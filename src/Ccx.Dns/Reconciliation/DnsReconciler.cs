@@ -56,6 +56,7 @@ public sealed class DnsReconciler : IDisposable
     private string? _lastWithheldFingerprint;
     private string? _approvedFingerprint;
     private string? _loggedWithheldFingerprint;
+    private HashSet<(string Name, RecordType Type, string Owner)> _warnedMismatches = [];
     private TargetedState? _targeted;
     private FullPlan? _lastFullPlan;
     private IReadOnlyList<DnsEndpoint>?[]? _lastSourceLists;
@@ -795,7 +796,7 @@ public sealed class DnsReconciler : IDisposable
         }
 
         _telemetry.Duration(result.Duration, result.Outcome);
-        _telemetry.OwnerMismatches(result.OwnerMismatches);
+        _telemetry.OwnerMismatches(result.OwnerMismatches, _registry.OwnerId ?? string.Empty);
         _telemetry.InvalidEndpoints(result.Rejected);
         if (result.Applied)
         {
@@ -883,9 +884,26 @@ public sealed class DnsReconciler : IDisposable
             }
         }
 
+        // Owner mismatches: a warning the first time a record blocks us, Debug while it keeps doing so. A full reconcile
+        // sees every mismatch, so it forgets the ones gone (and warns again should they come back).
+        var mismatches = new HashSet<(string Name, RecordType Type, string Owner)>();
         foreach (var mismatch in result.OwnerMismatches)
         {
-            Log.OwnerMismatch(_logger, mismatch.Record.DnsName, mismatch.Record.RecordType.Value, mismatch.ForeignOwner);
+            var key = (DnsNames.Normalize(mismatch.Record.DnsName), mismatch.Record.RecordType, mismatch.ForeignOwner);
+            mismatches.Add(key);
+            if (_warnedMismatches.Add(key))
+            {
+                Log.OwnerMismatchFound(_logger, mismatch.Record.DnsName, mismatch.Record.RecordType.Value, mismatch.ForeignOwner.Length == 0 ? "no owner" : $"owner '{mismatch.ForeignOwner}'", _registry.OwnerId ?? string.Empty);
+            }
+            else
+            {
+                Log.OwnerMismatch(_logger, mismatch.Record.DnsName, mismatch.Record.RecordType.Value, mismatch.ForeignOwner);
+            }
+        }
+
+        if (result.Mode == ReconcileMode.Full && result.Succeeded)
+        {
+            _warnedMismatches = mismatches;
         }
     }
 }

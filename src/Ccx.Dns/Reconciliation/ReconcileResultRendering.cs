@@ -71,7 +71,7 @@ internal static class ReconcileResultRendering
 
         if (result.OwnerMismatches.Count > 0)
         {
-            sb.AppendLine().AppendLine("Names held by another owner (creates suppressed):").AppendLine()
+            sb.AppendLine().AppendLine("Records held by another owner or by no one (desired changes at their names not applied):").AppendLine()
                 .AppendLine("| Name | Type | Owner |").AppendLine("|---|---|---|");
             foreach (var mismatch in result.OwnerMismatches)
             {

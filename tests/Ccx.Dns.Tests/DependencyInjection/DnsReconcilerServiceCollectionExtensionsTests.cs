@@ -175,7 +175,7 @@ public sealed class DnsReconcilerServiceCollectionExtensionsTests
         AddTestRegistry(builder.Services);
         using var host = builder.Build();
 
-        Assert.Single(builder.Services, d => d.ServiceType == typeof(IHostedService));
+        Assert.Equal(2, builder.Services.Count(d => d.ServiceType == typeof(IHostedService))); // the reconcile loop and the setup monitor
         Assert.Single(builder.Services, d => d.ServiceType == typeof(IDnsProvider));
         Assert.Single(builder.Services, d => d.ServiceType == typeof(IValidateOptions<DnsReconcilerOptions>));
         Assert.Equal(2, host.Services.GetServices<IEndpointSource>().Count());

@@ -71,7 +71,7 @@ public sealed class DnsTelemetryTests
         h.Source.Clear();
         await h.RunAsync();
 
-        Assert.Equal(1, recorder.Sum("ccx.dns.owner_mismatches", "record_type=aaaa"));
+        Assert.Equal(1, recorder.Sum("ccx.dns.owner_mismatches", "record_type=aaaa,owner=test-owner,foreign_owner=someone-else,domain=example.org"));
         Assert.Equal(1, recorder.Sum("ccx.dns.invalid_endpoints", "record_type=a"));
         Assert.Equal(1, recorder.Sum("ccx.dns.plans.withheld", "reason=empty_source"));
     }

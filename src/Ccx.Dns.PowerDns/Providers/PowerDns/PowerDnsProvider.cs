@@ -251,6 +251,12 @@ public sealed class PowerDnsProvider : IZoneAwareDnsProvider, IDisposable
     /// <inheritdoc />
     /// <remarks>The zone is the most specific zone of the PowerDNS server (as of the last read or apply) that holds the
     /// name, whether or not the domain filter manages it; <see langword="null"/> before the first read or apply.</remarks>
+    /// <remarks>The server's zones the domain filter selects, as listed by the last read or apply.</remarks>
+    public IReadOnlyCollection<string>? KnownZones => _lastZones is { } zones
+        ? [.. zones.Names.Where(name => PowerDnsZoneIndex.IsManaged(DomainFilter, name))]
+        : null;
+
+    /// <inheritdoc />
     public string? FindZone(string dnsName)
     {
         ArgumentNullException.ThrowIfNull(dnsName);
