@@ -442,7 +442,9 @@ public sealed class DnsReconciler : IDisposable
                     ManagedRecordTypes = _managedList,
                     ExcludedRecordTypes = _excludedList,
                     OwnerId = ownerId,
+#pragma warning disable CS0618 // the obsolete planner-side migration setting still works
                     OldOwnerId = _options.OldOwnerId ?? string.Empty,
+#pragma warning restore CS0618
                 });
                 _lastFullPlan = mode == ReconcileMode.Full ? new FullPlan(desired, current, registryFilter, ownerId, ownedCount, plan) : _lastFullPlan;
             }

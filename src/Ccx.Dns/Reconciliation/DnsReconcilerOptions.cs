@@ -43,11 +43,13 @@ public sealed class DnsReconcilerOptions
     public string Policy { get; set; } = "sync";
 
     /// <summary>
-    /// The record types the reconciler manages (ExternalDNS <c>--managed-record-types</c>). Configuration binding
-    /// appends to a list rather than replacing it, so the default is expressed as an empty list.
-    /// <value>The default is empty, meaning A, AAAA and CNAME.</value>
+    /// The record types the reconciler manages (ExternalDNS <c>--managed-record-types</c>). The list starts with the
+    /// defaults, so <c>ManagedRecordTypes.Add("TXT")</c> — or <c>"ManagedRecordTypes": [ "TXT" ]</c> in configuration,
+    /// which binding appends — manages TXT <em>as well as</em> A, AAAA and CNAME. To manage fewer types, list the others
+    /// in <see cref="ExcludedRecordTypes"/> (or <c>Clear()</c> the list in code; an empty list means the defaults).
+    /// <value>The default is A, AAAA and CNAME.</value>
     /// </summary>
-    public IList<string> ManagedRecordTypes { get; } = [];
+    public IList<string> ManagedRecordTypes { get; } = ["A", "AAAA", "CNAME"];
 
     /// <summary>
     /// Record types never managed even when listed in <see cref="ManagedRecordTypes"/> (ExternalDNS
@@ -84,10 +86,13 @@ public sealed class DnsReconcilerOptions
     public string? RegexDomainExclusion { get; set; }
 
     /// <summary>
-    /// A previous owner id whose records are taken over and re-written with the registry's owner id (ExternalDNS
-    /// <c>--migrate-from-txt-owner</c>).
+    /// Not needed: set the registry's <c>OldOwnerId</c> (<c>TxtRegistryOptions.OldOwnerId</c> or
+    /// <c>DynamoDbRegistryOptions.OldOwnerId</c>, ExternalDNS <c>--migrate-from-txt-owner</c>), which alone reads the old
+    /// owner's records as ours and rewrites their ownership once. This planner-side setting (ExternalDNS's) forces an
+    /// update of every owned record on every reconcile while it is set.
     /// <value>The default is empty (no migration).</value>
     /// </summary>
+    [Obsolete("Set the registry's OldOwnerId (TxtRegistryOptions.OldOwnerId or DynamoDbRegistryOptions.OldOwnerId) only; it alone migrates ownership.")]
     public string OldOwnerId { get; set; } = string.Empty;
 
     /// <summary>The safety guard that withholds plans deleting or updating too much.</summary>

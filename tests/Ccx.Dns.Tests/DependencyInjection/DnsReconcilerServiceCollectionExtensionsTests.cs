@@ -46,7 +46,6 @@ public sealed class DnsReconcilerServiceCollectionExtensionsTests
             ("ExcludedRecordTypes:0", "AAAA"),
             ("IncludeDomains:0", "db.example.org"),
             ("ExcludeDomains:0", "internal.db.example.org"),
-            ("OldOwnerId", "old-owner"),
             ("Guard:MinExistingRecords", "5"),
             ("Guard:MaxDeletePercent", "10"),
             ("Guard:MaxUpdatePercent", "20"),
@@ -59,11 +58,10 @@ public sealed class DnsReconcilerServiceCollectionExtensionsTests
         Assert.Equal(TimeSpan.FromMilliseconds(250), options.MinEventSyncInterval);
         Assert.True(options.DryRun);
         Assert.Equal("upsert-only", options.Policy);
-        Assert.Equal(["A", "TXT"], options.ManagedRecordTypes);
+        Assert.Equal(["A", "AAAA", "CNAME", "A", "TXT"], options.ManagedRecordTypes); // binding appends to the defaults
         Assert.Equal(["AAAA"], options.ExcludedRecordTypes);
         Assert.Equal(["db.example.org"], options.IncludeDomains);
         Assert.Equal(["internal.db.example.org"], options.ExcludeDomains);
-        Assert.Equal("old-owner", options.OldOwnerId);
         Assert.Equal((5, 10d, 20d, true, false), (options.Guard.MinExistingRecords, options.Guard.MaxDeletePercent, options.Guard.MaxUpdatePercent, options.Guard.AllowEmptySource, options.Guard.AllowUnsafePlans));
         Assert.Equal(5, options.UnhealthyAfterIntervals);
     }
@@ -77,8 +75,8 @@ public sealed class DnsReconcilerServiceCollectionExtensionsTests
         var options = services.BuildServiceProvider().GetRequiredService<IOptions<DnsReconcilerOptions>>().Value;
 
         Assert.Equal((TimeSpan.FromMinutes(1), TimeSpan.FromMilliseconds(500), false, "sync"), (options.Interval, options.MinEventSyncInterval, options.DryRun, options.Policy));
-        Assert.Equal((10, 30d, 30d), (options.Guard.MinExistingRecords, options.Guard.MaxDeletePercent, options.Guard.MaxUpdatePercent));
-        Assert.Empty(options.ManagedRecordTypes); // meaning A, AAAA, CNAME
+        Assert.Equal((10, 30d, 30d, false), (options.Guard.MinExistingRecords, options.Guard.MaxDeletePercent, options.Guard.MaxUpdatePercent, options.Guard.GuardTargetChanges));
+        Assert.Equal(["A", "AAAA", "CNAME"], options.ManagedRecordTypes);
     }
 
     [Fact]

@@ -371,7 +371,12 @@ public sealed class DynamoDbRegistry : IRegistry, IRegistryHousekeeping, IDispos
             if (view.Items.TryGetValue(record.Key, out var item))
             {
                 orphans.Remove(record.Key);
-                result.Add(record.WithLabels(item.Labels.SetItem(EndpointLabels.OwnerKey, OwnerId)));
+                var labelled = record.WithLabels(item.Labels.SetItem(EndpointLabels.OwnerKey, OwnerId));
+
+                // An item of the old owner is handed over by the next reconcile: the marker makes the planner update it.
+                result.Add(_oldOwnerId.Length > 0 && string.Equals(item.Owner, _oldOwnerId, StringComparison.Ordinal)
+                    ? labelled.WithProviderSpecific(ProviderSpecificNames.DynamoDbNeedsMigration, "true")
+                    : labelled);
                 continue;
             }
 
