@@ -34,7 +34,11 @@ public static class DnsReconcilerServiceCollectionExtensions
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<DnsReconcilerOptions>, DnsReconcilerOptionsValidator>());
         services.TryAddSingleton(TimeProvider.System);
         services.TryAddSingleton(sp => new DnsTelemetry(sp.GetService<IMeterFactory>()));
-        services.TryAddSingleton(CreateReconciler);
+        services.TryAddSingleton(sp =>
+        {
+            DnsOptionsValidation.ThrowIfInvalid(sp, services); // every options error of every class at once, with its path
+            return CreateReconciler(sp);
+        });
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IHostedService, DnsSetupMonitor>(sp => new DnsSetupMonitor(
             sp.GetRequiredService<DnsReconciler>(),
             sp.GetService<Providers.IDnsProvider>(),
@@ -68,6 +72,7 @@ public static class DnsReconcilerServiceCollectionExtensions
         ArgumentNullException.ThrowIfNull(configuration);
         var builder = services.AddDnsReconciler();
         services.Configure<DnsReconcilerOptions>(configuration);
+        services.AddSingleton(new DnsOptionsSection(typeof(DnsReconcilerOptions), (configuration as IConfigurationSection)?.Path ?? string.Empty));
         return builder;
     }
 
