@@ -1,4 +1,5 @@
 using System.Collections.Immutable;
+using System.Globalization;
 using System.Net;
 using System.Runtime.ExceptionServices;
 using Ccx.Dns.Endpoints;
@@ -49,6 +50,9 @@ public sealed class PowerDnsProvider : IZoneAwareDnsProvider, IDisposable
     private readonly PowerDnsApiClient _client;
     private readonly ILogger _logger;
     private readonly long _defaultTtl;
+    private readonly bool _createMissingZones;
+    private readonly string[] _createdZoneNameservers;
+    private readonly long _createdZoneSoaMinimum;
     private volatile PowerDnsZoneIndex? _lastZones;
 
     /// <summary>Creates a provider with its own pooled HTTP connection handler.</summary>
@@ -101,6 +105,9 @@ public sealed class PowerDnsProvider : IZoneAwareDnsProvider, IDisposable
             timeProvider ?? TimeProvider.System);
         _logger = (ILogger?)logger ?? NullLogger.Instance;
         _defaultTtl = options.DefaultTtl;
+        _createMissingZones = options.CreateMissingZones;
+        _createdZoneNameservers = [.. options.CreatedZoneNameservers.Select(n => DnsNames.Normalize(n.Trim()) + ".")];
+        _createdZoneSoaMinimum = (long)options.CreatedZoneSoaMinimum.TotalSeconds;
         if (FollowsRedirects(handler))
         {
             Log.HandlerFollowsRedirects(_logger);
@@ -126,6 +133,11 @@ public sealed class PowerDnsProvider : IZoneAwareDnsProvider, IDisposable
     public async Task<IReadOnlyList<DnsEndpoint>> GetRecordsAsync(CancellationToken cancellationToken = default)
     {
         var zones = new PowerDnsZoneIndex(await _client.ListZonesAsync(cancellationToken).ConfigureAwait(false));
+        if (_createMissingZones && await CreateMissingZonesAsync(zones, cancellationToken).ConfigureAwait(false))
+        {
+            zones = new PowerDnsZoneIndex(await _client.ListZonesAsync(cancellationToken).ConfigureAwait(false));
+        }
+
         _lastZones = zones;
         var managed = zones.Names.Where(name => PowerDnsZoneIndex.IsManaged(DomainFilter, name)).ToArray();
         var perZone = new List<DnsEndpoint>[managed.Length];
@@ -202,9 +214,9 @@ public sealed class PowerDnsProvider : IZoneAwareDnsProvider, IDisposable
         var zones = new PowerDnsZoneIndex(await _client.ListZonesAsync(cancellationToken).ConfigureAwait(false));
         _lastZones = zones;
         var plan = PowerDnsChangePlan.Build(changes, zones, DomainFilter, _defaultTtl);
-        foreach (var rejected in plan.Rejected)
+        foreach (var (reason, count, names) in Summarize(plan.Rejected))
         {
-            Log.EndpointRejected(_logger, rejected.Endpoint.ToString(), rejected.Reason);
+            Log.EndpointsRejected(_logger, count, reason, names);
         }
 
         // Every zone is read before any is written, so that a name group spread over two zones is refused in both.
@@ -436,6 +448,62 @@ public sealed class PowerDnsProvider : IZoneAwareDnsProvider, IDisposable
         return builder.ToImmutable();
     }
 
+    /// <summary>Groups refused endpoints by reason: the reason, how many, and the first few names.</summary>
+    /// <remarks>An endpoint refused only because another of its record group was (an ownership record with its record)
+    /// counts under that endpoint's reason.</remarks>
+    internal static IEnumerable<(string Reason, int Count, string Names)> Summarize(IReadOnlyList<RejectedEndpoint> rejected)
+    {
+        const int Shown = 3;
+        const string Companion = " of the same record group was refused: ";
+        static (string Root, bool IsCompanion) Root(string reason) =>
+            reason.StartsWith("not applied because ", StringComparison.Ordinal) && reason.IndexOf(Companion, StringComparison.Ordinal) is var at and >= 0
+                ? (reason[(at + Companion.Length)..], true)
+                : (reason, false);
+
+        foreach (var group in rejected.Select(r => (r.Endpoint, Reason: Root(r.Reason))).GroupBy(r => r.Reason.Root, StringComparer.Ordinal))
+        {
+            var all = group.OrderBy(r => r.Reason.IsCompanion).Select(r => $"{r.Endpoint.DnsName} {r.Endpoint.RecordType}").ToList();
+            var names = string.Join(", ", all.Take(Shown)) + (all.Count > Shown ? $" and {all.Count - Shown} more" : string.Empty);
+            yield return (group.Key, all.Count, names);
+        }
+    }
+
+    /// <summary>Creates the zones <see cref="PowerDnsProviderOptions.CreateMissingZones"/> asks for; returns whether any was created.</summary>
+    private async Task<bool> CreateMissingZonesAsync(PowerDnsZoneIndex zones, CancellationToken cancellationToken)
+    {
+        var created = false;
+        foreach (var include in DomainFilter.Include)
+        {
+            if (include.StartsWith('.') || zones.Names.Any(zone => DnsNames.IsAtOrBelow(include, zone) || DnsNames.IsAtOrBelow(zone, include)))
+            {
+                continue;
+            }
+
+            var mname = _createdZoneNameservers.Length > 0 ? _createdZoneNameservers[0] : "ns1." + include + ".";
+            var soa = string.Create(CultureInfo.InvariantCulture, $"{mname} hostmaster.{include}. 1 10800 3600 604800 {_createdZoneSoaMinimum}");
+            var zone = new PowerDnsZoneCreation
+            {
+                Name = include + ".",
+                Nameservers = _createdZoneNameservers,
+                ApiRectify = false,
+                RrSets = [new PowerDnsRrSet { Name = include + ".", Type = "SOA", Ttl = 3600, ChangeType = "REPLACE", Records = [new PowerDnsRecord { Content = soa }] }],
+            };
+            try
+            {
+                await _client.CreateZoneAsync(zone, cancellationToken).ConfigureAwait(false);
+                Log.ZoneCreated(_logger, include, _createdZoneSoaMinimum);
+            }
+            catch (PowerDnsApiException ex) when (ex.StatusCode == HttpStatusCode.Conflict)
+            {
+                // Created meanwhile by someone else: as good.
+            }
+
+            created = true;
+        }
+
+        return created;
+    }
+
     private static DnsProviderException Aggregate(
         List<string> applied,
         List<(PowerDnsZoneBatch Batch, DnsProviderException Error)> failures,
@@ -460,7 +528,9 @@ public sealed class PowerDnsProvider : IZoneAwareDnsProvider, IDisposable
 
         if (plan.Rejected.Count > 0)
         {
-            parts.Add($"{plan.Rejected.Count} endpoint(s) not applied: {string.Join("; ", plan.Rejected)}");
+            // One line per reason, not one per endpoint: a missing zone refuses every endpoint for the same reason.
+            parts.Add($"{plan.Rejected.Count} endpoint(s) not applied: "
+                + string.Join("; ", Summarize(plan.Rejected).Select(g => $"{g.Reason} ({g.Count}: {g.Names})")));
         }
 
         var isPartial = applied.Count > 0;

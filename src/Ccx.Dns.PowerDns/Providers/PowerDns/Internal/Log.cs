@@ -17,8 +17,11 @@ internal static partial class Log
     [LoggerMessage(EventId = 4, Level = LogLevel.Warning, Message = "PowerDNS refused the changes to zone {Zone} (transient: {IsTransient}): {Reason}")]
     public static partial void ZonePatchFailed(ILogger logger, string zone, bool isTransient, string reason);
 
-    [LoggerMessage(EventId = 5, Level = LogLevel.Warning, Message = "Endpoint {Endpoint} not applied: {Reason}")]
-    public static partial void EndpointRejected(ILogger logger, string endpoint, string reason);
+    [LoggerMessage(EventId = 5, Level = LogLevel.Warning, Message = "{Count} endpoint(s) not applied: {Reason} ({Names})")]
+    public static partial void EndpointsRejected(ILogger logger, int count, string reason, string names);
+
+    [LoggerMessage(EventId = 9, Level = LogLevel.Information, Message = "Created PowerDNS zone {Zone} (CreateMissingZones; Native, api_rectify off, SOA minimum {SoaMinimum} s)")]
+    public static partial void ZoneCreated(ILogger logger, string zone, long soaMinimum);
 
     [LoggerMessage(EventId = 6, Level = LogLevel.Warning, Message = "Change {Endpoint} not applied, the records at the PowerDNS server changed since they were read: {Reason}")]
     public static partial void ChangeConflicted(ILogger logger, string endpoint, string reason);
