@@ -33,11 +33,14 @@ internal static partial class Log
     [LoggerMessage(EventId = 1006, Level = LogLevel.Debug, Message = "Not the leader: the plan ({Created} create(s), {Updated} update(s), {Deleted} delete(s)) is left to the instance holding the lease")]
     public static partial void NotLeader(ILogger logger, int created, int updated, int deleted);
 
-    [LoggerMessage(EventId = 1007, Level = LogLevel.Warning, Message = "DNS reconcile failed transiently at {Stage}: {Message}; retrying with back-off")]
-    public static partial void ReconcileFailedTransiently(ILogger logger, ReconcileStage stage, string message, Exception? exception);
+    [LoggerMessage(EventId = 1007, Level = LogLevel.Warning, Message = "DNS reconcile failed transiently at {Stage} (failure {Attempt} in a row): {Cause}; retrying with back-off")]
+    public static partial void ReconcileFailedTransiently(ILogger logger, ReconcileStage stage, int attempt, string cause);
 
-    [LoggerMessage(EventId = 1008, Level = LogLevel.Error, Message = "DNS reconcile failed at {Stage}: {Message}; next attempt at the next interval or change signal")]
-    public static partial void ReconcileFailed(ILogger logger, ReconcileStage stage, string message, Exception? exception);
+    [LoggerMessage(EventId = 1008, Level = LogLevel.Error, Message = "DNS reconcile failed at {Stage}: {Cause}; next attempt at the next interval or change signal")]
+    public static partial void ReconcileFailed(ILogger logger, ReconcileStage stage, string cause);
+
+    [LoggerMessage(EventId = 1015, Level = LogLevel.Debug, Message = "DNS reconcile failure at {Stage}, with the stack trace")]
+    public static partial void ReconcileFailureDetail(ILogger logger, ReconcileStage stage, Exception exception);
 
     [LoggerMessage(EventId = 1009, Level = LogLevel.Warning, Message = "Desired endpoint {Name} {RecordType} rejected: {Reason}")]
     public static partial void EndpointRejected(ILogger logger, string name, string recordType, string reason);
@@ -60,7 +63,7 @@ internal static partial class Log
     [LoggerMessage(EventId = 1021, Level = LogLevel.Warning, Message = "No endpoint source is registered (add one with .AddSource<T>() or .AddDatastoreNamingSource()); the sources count as empty and the safety guard withholds deletes")]
     public static partial void NoSources(ILogger logger);
 
-    [LoggerMessage(EventId = 1022, Level = LogLevel.Information, Message = "Next DNS reconcile attempt in {Delay} (transient failure {Attempt})")]
+    [LoggerMessage(EventId = 1022, Level = LogLevel.Debug, Message = "Next DNS reconcile attempt in {Delay} (transient failure {Attempt})")]
     public static partial void RetryScheduled(ILogger logger, TimeSpan delay, int attempt);
 
     [LoggerMessage(EventId = 1023, Level = LogLevel.Error, Message = "Unexpected failure in the DNS reconcile loop; it continues")]
@@ -75,8 +78,11 @@ internal static partial class Log
     [LoggerMessage(EventId = 1026, Level = LogLevel.Warning, Message = "Leader lease lost; this instance stops applying DNS changes")]
     public static partial void LeaseLost(ILogger logger);
 
-    [LoggerMessage(EventId = 1027, Level = LogLevel.Warning, Message = "Renewing the leader lease failed; treating it as not held")]
-    public static partial void LeaseRenewFailed(ILogger logger, Exception exception);
+    [LoggerMessage(EventId = 1027, Level = LogLevel.Warning, Message = "Renewing the leader lease failed; treating it as not held: {Cause}")]
+    public static partial void LeaseRenewFailed(ILogger logger, string cause);
+
+    [LoggerMessage(EventId = 1032, Level = LogLevel.Debug, Message = "Renewing the leader lease failed, with the stack trace")]
+    public static partial void LeaseRenewFailureDetail(ILogger logger, Exception exception);
 
     [LoggerMessage(EventId = 1028, Level = LogLevel.Warning, Message = "The {Registry} owner id is 'default', the implicit default: records written by another deployment that also left it unset look like ours, and records written under your real owner id look foreign (every change to them is skipped as an owner mismatch). Set the owner id (TxtRegistryOptions.OwnerId / DynamoDbRegistryOptions.OwnerId, ExternalDNS --txt-owner-id) to one unique to this control plane; keep 'default' only to take over from an ExternalDNS that ran without --txt-owner-id")]
     public static partial void ImplicitOwnerId(ILogger logger, string registry);

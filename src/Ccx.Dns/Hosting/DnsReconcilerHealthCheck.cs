@@ -42,9 +42,12 @@ public sealed class DnsReconcilerHealthCheck : IHealthCheck
             ["lastOutcome"] = last?.Outcome.ToString() ?? "none",
             ["consecutiveTransientFailures"] = _reconciler.ConsecutiveTransientFailures,
         };
+        // The cause chain on one line, never the exception: the health service logs a result's exception with its stack
+        // trace on every probe.
         var detail = last switch
         {
             null => "no reconcile has run yet",
+            { Error: { Exception: { } thrown } error } => $"{error.Stage} failed ({(error.IsTransient ? "transient" : "permanent")}): {Diagnostics.ExceptionChain.Describe(thrown)}",
             { Error: { } error } => error.ToString(),
             { WithheldReason: { } reason } => "plan withheld: " + reason,
             _ => last.Outcome.ToString(),
@@ -55,7 +58,7 @@ public sealed class DnsReconcilerHealthCheck : IHealthCheck
             return Task.FromResult(new HealthCheckResult(
                 context.Registration.FailureStatus,
                 string.Create(CultureInfo.InvariantCulture, $"no successful DNS sync for {age.TotalSeconds:0} s (threshold {threshold.TotalSeconds:0} s); last: {detail}"),
-                last?.Error?.Exception,
+                null,
                 data));
         }
 
@@ -67,7 +70,7 @@ public sealed class DnsReconcilerHealthCheck : IHealthCheck
 
         if (last is { Outcome: ReconcileOutcome.Failed })
         {
-            return Task.FromResult(HealthCheckResult.Degraded("the last DNS reconcile did not complete: " + detail, last.Error?.Exception, data));
+            return Task.FromResult(HealthCheckResult.Degraded("the last DNS reconcile did not complete: " + detail, null, data));
         }
 
         // Desired changes someone else's records keep out: the reconcile "succeeds" while DNS does not follow.

@@ -34,6 +34,7 @@ internal sealed class DnsReconcilerHostedService : BackgroundService
     private int _eventPending;
     private HashSet<string>? _pendingNames = new(StringComparer.Ordinal); // null: a full reconcile is due
     private bool _leaseHeld;
+    private string? _lastLeaseFailure;
 
     public DnsReconcilerHostedService(DnsReconciler reconciler, TimeProvider timeProvider, ILogger<DnsReconcilerHostedService> logger)
     {
@@ -222,8 +223,21 @@ internal sealed class DnsReconcilerHostedService : BackgroundService
         catch (Exception ex)
 #pragma warning restore CA1031
         {
-            Log.LeaseRenewFailed(_logger, ex);
+            // One line with the cause chain, and only when it differs from the last failure; the stack trace at Debug.
+            var cause = Diagnostics.ExceptionChain.Describe(ex);
+            if (!string.Equals(cause, _lastLeaseFailure, StringComparison.Ordinal))
+            {
+                Log.LeaseRenewFailed(_logger, cause);
+            }
+
+            Log.LeaseRenewFailureDetail(_logger, ex);
+            _lastLeaseFailure = cause;
             held = false;
+        }
+
+        if (held)
+        {
+            _lastLeaseFailure = null;
         }
 
         if (held && !_leaseHeld)

@@ -857,14 +857,21 @@ public sealed class DnsReconciler : IDisposable
                 Log.NotLeader(_logger, changes.Create.Count, changes.UpdateNew.Count, changes.Delete.Count);
                 break;
             default:
+                // One line with the cause chain; the stack trace only at Debug.
                 var error = result.Error!;
+                var cause = error.Exception is { } thrown ? ExceptionChain.Describe(thrown) : error.Message;
                 if (error.IsTransient)
                 {
-                    Log.ReconcileFailedTransiently(_logger, error.Stage, error.Message, error.Exception);
+                    Log.ReconcileFailedTransiently(_logger, error.Stage, Volatile.Read(ref _consecutiveTransientFailures), cause);
                 }
                 else
                 {
-                    Log.ReconcileFailed(_logger, error.Stage, error.Message, error.Exception);
+                    Log.ReconcileFailed(_logger, error.Stage, cause);
+                }
+
+                if (error.Exception is not null)
+                {
+                    Log.ReconcileFailureDetail(_logger, error.Stage, error.Exception);
                 }
 
                 break;

@@ -14,10 +14,10 @@ internal static partial class Log
     [LoggerMessage(EventId = 3, Level = LogLevel.Information, Message = "Applied changes to PowerDNS zone {Zone}: {DeleteCount} record sets deleted, {ReplaceCount} replaced")]
     public static partial void ZonePatched(ILogger logger, string zone, int deleteCount, int replaceCount);
 
-    [LoggerMessage(EventId = 4, Level = LogLevel.Warning, Message = "PowerDNS refused the changes to zone {Zone} (transient: {IsTransient}): {Reason}")]
+    [LoggerMessage(EventId = 4, Level = LogLevel.Debug, Message = "PowerDNS refused the changes to zone {Zone} (transient: {IsTransient}): {Reason} (the caller reports the failure)")]
     public static partial void ZonePatchFailed(ILogger logger, string zone, bool isTransient, string reason);
 
-    [LoggerMessage(EventId = 5, Level = LogLevel.Warning, Message = "{Count} endpoint(s) not applied: {Reason} ({Names})")]
+    [LoggerMessage(EventId = 5, Level = LogLevel.Debug, Message = "{Count} endpoint(s) not applied: {Reason} ({Names}) (the caller reports the failure)")]
     public static partial void EndpointsRejected(ILogger logger, int count, string reason, string names);
 
     [LoggerMessage(EventId = 9, Level = LogLevel.Information, Message = "Created PowerDNS zone {Zone} (CreateMissingZones; Native, api_rectify off, SOA minimum {SoaMinimum} s)")]
