@@ -61,6 +61,7 @@ public sealed class DnsReconciler : IDisposable
     private FullPlan? _lastFullPlan;
     private IReadOnlyList<DnsEndpoint>?[]? _lastSourceLists;
     private IReadOnlyList<DnsEndpoint>? _lastMerged;
+    private Dictionary<RecordType, int>? _lastVerified;
 
     /// <summary>Creates a reconciler.</summary>
     /// <param name="sources">The sources of desired endpoints; their endpoints are merged.</param>
@@ -447,6 +448,7 @@ public sealed class DnsReconciler : IDisposable
 #pragma warning restore CS0618
                 });
                 _lastFullPlan = mode == ReconcileMode.Full ? new FullPlan(desired, current, registryFilter, ownerId, ownedCount, plan) : _lastFullPlan;
+                _lastVerified = mode == ReconcileMode.Full ? DnsTelemetry.CountVerified(adjusted, current, _managed) : _lastVerified;
             }
         }
         catch (Exception ex) when (!IsCancellation(ex, cancellationToken))
@@ -797,7 +799,13 @@ public sealed class DnsReconciler : IDisposable
             _telemetry.Synced(now);
         }
 
-        _telemetry.Duration(result.Duration, result.Outcome);
+        _telemetry.Duration(result.Duration, result.Outcome, result.Mode);
+        if (result.Mode == ReconcileMode.Full && _lastVerified is { } verified)
+        {
+            _telemetry.VerifiedRecords(verified);
+            _lastVerified = null;
+        }
+
         _telemetry.OwnerMismatches(result.OwnerMismatches, _registry.OwnerId ?? string.Empty);
         _telemetry.InvalidEndpoints(result.Rejected);
         if (result.Applied)
@@ -807,7 +815,8 @@ public sealed class DnsReconciler : IDisposable
 
         if (activity is not null)
         {
-            activity.SetTag("ccx.dns.outcome", result.Outcome.ToString());
+            activity.SetTag("ccx.dns.outcome", DnsTelemetry.OutcomeTag(result.Outcome));
+            activity.SetTag("ccx.dns.mode", DnsTelemetry.ModeTag(result.Mode));
             activity.SetTag("ccx.dns.changes.create", changes.Create.Count);
             activity.SetTag("ccx.dns.changes.update", changes.UpdateNew.Count);
             activity.SetTag("ccx.dns.changes.delete", changes.Delete.Count);

@@ -30,8 +30,8 @@ public sealed class DnsTelemetryTests
         Assert.Equal(1, recorder.Sum("ccx.dns.no_op_runs"));
         Assert.Equal(h.Start.ToUnixTimeSeconds(), recorder.Last("ccx.dns.last_sync.timestamp"));
         Assert.Equal(h.Start.ToUnixTimeSeconds(), recorder.Last("ccx.dns.last_reconcile.timestamp"));
-        Assert.Equal(1, recorder.Measurements.Count(m => m.Name == "ccx.dns.reconcile.duration" && m.Tags == "outcome=applied"));
-        Assert.Equal(1, recorder.Measurements.Count(m => m.Name == "ccx.dns.reconcile.duration" && m.Tags == "outcome=no_changes"));
+        Assert.Equal(1, recorder.Measurements.Count(m => m.Name == "ccx.dns.reconcile.duration" && m.Tags == "outcome=applied,mode=full"));
+        Assert.Equal(1, recorder.Measurements.Count(m => m.Name == "ccx.dns.reconcile.duration" && m.Tags == "outcome=no_changes,mode=full"));
     }
 
     [Fact]
@@ -93,7 +93,7 @@ public sealed class DnsTelemetryTests
         await h.RunAsync();
 
         Assert.Contains(spans, s => s.OperationName == "ccx.dns.reconcile"
-            && (string?)s.GetTagItem("ccx.dns.outcome") == "DryRun"
+            && (string?)s.GetTagItem("ccx.dns.outcome") == "dry_run"
             && (int?)s.GetTagItem("ccx.dns.changes.create") == 5);
     }
 
