@@ -54,6 +54,7 @@ public sealed class PowerDnsProvider : IZoneAwareDnsProvider, IDisposable
     private readonly string[] _createdZoneNameservers;
     private readonly long _createdZoneSoaMinimum;
     private volatile PowerDnsZoneIndex? _lastZones;
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<string, byte> _aliasesWarned = new(StringComparer.Ordinal);
 
     /// <summary>Creates a provider with its own pooled HTTP connection handler.</summary>
     /// <param name="options">The settings; checked by <see cref="PowerDnsProviderOptionsValidator"/>.</param>
@@ -214,6 +215,15 @@ public sealed class PowerDnsProvider : IZoneAwareDnsProvider, IDisposable
         var zones = new PowerDnsZoneIndex(await _client.ListZonesAsync(cancellationToken).ConfigureAwait(false));
         _lastZones = zones;
         var plan = PowerDnsChangePlan.Build(changes, zones, DomainFilter, _defaultTtl);
+        foreach (var endpoint in changes.Create.Concat(changes.UpdateNew))
+        {
+            var name = DnsNames.Normalize(endpoint.DnsName);
+            if (PowerDnsType(endpoint, zones.IsApex(name)) == PowerDnsContent.AliasType && _aliasesWarned.TryAdd(name, 0))
+            {
+                Log.WrittenAsAlias(_logger, endpoint.DnsName, string.Join(", ", endpoint.Targets));
+            }
+        }
+
         foreach (var (reason, count, names) in Summarize(plan.Rejected))
         {
             Log.EndpointsRejected(_logger, count, reason, names);
@@ -304,12 +314,10 @@ public sealed class PowerDnsProvider : IZoneAwareDnsProvider, IDisposable
             }
 
             var aliasProperty = endpoint.TryGetProviderSpecific(ProviderSpecificNames.Alias, out var alias) ? alias : null;
-            if (endpoint.ProviderSpecific.Count != (isAlias ? 1 : 0) || (isAlias && aliasProperty != "true"))
+            var writtenAs = endpoint.TryGetProviderSpecific(ProviderSpecificNames.WrittenAs, out var written) ? written : null;
+            if (endpoint.ProviderSpecific.Count != (isAlias ? 2 : 0) || (isAlias && (aliasProperty != "true" || writtenAs != PowerDnsContent.AliasType)))
             {
-                adjusted = adjusted with
-                {
-                    ProviderSpecific = isAlias ? [new ProviderSpecificProperty(ProviderSpecificNames.Alias, "true")] : [],
-                };
+                adjusted = adjusted with { ProviderSpecific = isAlias ? AliasProperties : [] };
             }
 
             result[i] = adjusted;
@@ -422,11 +430,15 @@ public sealed class PowerDnsProvider : IZoneAwareDnsProvider, IDisposable
 
             var isAlias = rrset.Type == PowerDnsContent.AliasType;
             var endpoint = new DnsEndpoint(rrset.Name, isAlias ? RecordType.CNAME : new RecordType(rrset.Type), rrset.Contents) { Ttl = rrset.Ttl };
-            endpoints.Add(isAlias ? endpoint.WithProviderSpecific(ProviderSpecificNames.Alias, "true") : endpoint);
+            endpoints.Add(isAlias ? endpoint with { ProviderSpecific = AliasProperties } : endpoint);
         }
 
         return endpoints;
     }
+
+    /// <summary>The properties of a CNAME written as an ALIAS: <c>alias=true</c> and <c>written-as=ALIAS</c>, in name order.</summary>
+    private static readonly ImmutableArray<ProviderSpecificProperty> AliasProperties =
+        [new(ProviderSpecificNames.Alias, "true"), new(ProviderSpecificNames.WrittenAs, PowerDnsContent.AliasType)];
 
     private static string PowerDnsType(DnsEndpoint endpoint, bool atApex) =>
         endpoint.RecordType == RecordType.CNAME && (atApex || endpoint.IsAlias) ? PowerDnsContent.AliasType : endpoint.RecordType.Value;

@@ -20,6 +20,9 @@ internal static partial class Log
     [LoggerMessage(EventId = 5, Level = LogLevel.Debug, Message = "{Count} endpoint(s) not applied: {Reason} ({Names}) (the caller reports the failure)")]
     public static partial void EndpointsRejected(ILogger logger, int count, string reason, string names);
 
+    [LoggerMessage(EventId = 10, Level = LogLevel.Warning, Message = "CNAME {Name} → {Target} is written as a PowerDNS ALIAS record (a CNAME cannot stand at a zone apex, or it is marked alias=true). PowerDNS answers A/AAAA queries for it only when pdns_server runs with expand-alias=yes and a resolver= set; otherwise it answers with no data")]
+    public static partial void WrittenAsAlias(ILogger logger, string name, string target);
+
     [LoggerMessage(EventId = 9, Level = LogLevel.Information, Message = "Created PowerDNS zone {Zone} (CreateMissingZones; Native, api_rectify off, SOA minimum {SoaMinimum} s)")]
     public static partial void ZoneCreated(ILogger logger, string zone, long soaMinimum);
 
