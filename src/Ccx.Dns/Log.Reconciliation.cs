@@ -96,6 +96,9 @@ internal static partial class Log
     [LoggerMessage(EventId = 1031, Level = LogLevel.Information, Message = "Every domain filter now matches a zone of the provider")]
     public static partial void DomainFiltersCovered(ILogger logger);
 
+    [LoggerMessage(EventId = 1033, Level = LogLevel.Information, Message = "Run-once mode: the DNS reconcile ended {Outcome}; exit code {ExitCode}; stopping the application")]
+    public static partial void RunOnceFinished(ILogger logger, ReconcileOutcome outcome, int exitCode);
+
     [LoggerMessage(EventId = 1040, Level = LogLevel.Debug, Message = "The registry has no view to serve a targeted reconcile from; reconciling in full")]
     public static partial void TargetedFallsBackToFull(ILogger logger);
 }

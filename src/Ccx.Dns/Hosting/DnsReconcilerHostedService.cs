@@ -59,6 +59,11 @@ internal sealed class DnsReconcilerHostedService : BackgroundService
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         var options = _reconciler.Options;
+        if (options.Once)
+        {
+            return; // run-once mode: DnsRunOnceService runs the one reconcile
+        }
+
         Log.ReconcilerStarted(_logger, options.Interval, options.MinEventSyncInterval, options.Policy, options.DryRun, _reconciler.Sources.Count);
         if (_reconciler.Sources.Count == 0)
         {

@@ -36,6 +36,15 @@ public sealed class DnsReconcilerOptions
     public bool DryRun { get; set; }
 
     /// <summary>
+    /// Run-once mode (ExternalDNS <c>--once</c>): in a generic host, one full reconcile runs at start, its report is written
+    /// to standard output, the exit code is set (0 when it completed, 1 when it failed or its plan was withheld; see
+    /// <see cref="Hosting.DnsRunOnceOutcome"/>) and the application stops. The periodic loop does not run. Set it from
+    /// the command line with <c>--Dns:Once=true</c> or the environment with <c>Dns__Once=true</c>.
+    /// <value>The default is <see langword="false"/>.</value>
+    /// </summary>
+    public bool Once { get; set; }
+
+    /// <summary>
     /// The plan policy: <c>sync</c> (create, update and delete), <c>upsert-only</c> (never delete) or
     /// <c>create-only</c> (ExternalDNS <c>--policy</c>).
     /// <value>The default is <c>sync</c>.</value>

@@ -173,7 +173,7 @@ public sealed class DnsReconcilerServiceCollectionExtensionsTests
         AddTestRegistry(builder.Services);
         using var host = builder.Build();
 
-        Assert.Equal(2, builder.Services.Count(d => d.ServiceType == typeof(IHostedService))); // the reconcile loop and the setup monitor
+        Assert.Equal(3, builder.Services.Count(d => d.ServiceType == typeof(IHostedService))); // the reconcile loop, the set-up monitor, run-once
         Assert.Single(builder.Services, d => d.ServiceType == typeof(IDnsProvider));
         Assert.Single(builder.Services, d => d.ServiceType == typeof(IValidateOptions<DnsReconcilerOptions>));
         Assert.Equal(2, host.Services.GetServices<IEndpointSource>().Count());
