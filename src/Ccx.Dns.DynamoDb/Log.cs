@@ -22,7 +22,7 @@ internal static partial class Log
     [LoggerMessage(EventId = 2303, Level = LogLevel.Warning, Message = "Refused {Endpoint}: {Reason}")]
     public static partial void Refused(ILogger logger, DnsEndpoint endpoint, string reason);
 
-    [LoggerMessage(EventId = 2304, Level = LogLevel.Warning, Message = "The provider failed to apply the changes; the DynamoDB registry view is dropped and will be read again (ownership items written before the call stay as orphans until a later apply re-adopts or deletes them)")]
+    [LoggerMessage(EventId = 2304, Level = LogLevel.Debug, Message = "The provider failed to apply the changes; the DynamoDB registry view is dropped and will be read again (ownership items written before the call stay as orphans until a later apply re-adopts or deletes them)")]
     public static partial void ProviderFailed(ILogger logger, Exception exception);
 
     [LoggerMessage(EventId = 2305, Level = LogLevel.Warning, Message = "Deleting the ownership item {Key} failed; it stays as an orphan until a later apply deletes it: {Reason}")]

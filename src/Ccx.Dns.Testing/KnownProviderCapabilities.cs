@@ -35,7 +35,7 @@ public static class KnownProviderCapabilities
         MaxTxtLength = null,
         Notes =
         [
-            "A CNAME at the apex or with alias=true is written as a PowerDNS ALIAS.",
+            "A CNAME at the apex or with alias=true is written as a PowerDNS ALIAS (reported as written-as=ALIAS); it answers A/AAAA queries only when pdns_server runs with expand-alias=yes and a resolver= set.",
             "Set identifiers are refused: PowerDNS has no routing policies.",
             "One PATCH per zone per apply, atomic: a record and its ownership TXT change together.",
         ],

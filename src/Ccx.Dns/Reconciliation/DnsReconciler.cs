@@ -55,11 +55,15 @@ public sealed class DnsReconciler : IDisposable
     private int _consecutiveTransientFailures;
     private string? _lastWithheldFingerprint;
     private string? _approvedFingerprint;
+    private string? _loggedWithheldFingerprint;
+    private HashSet<(string Name, RecordType Type, string Owner)> _warnedMismatches = [];
     private TargetedState? _targeted;
     private readonly IncrementalFullPlan _fullPlan = new();
     private (IReadOnlyList<DnsEndpoint> Current, DomainFilter RegistryFilter, int Count)? _lastOwned;
     private IReadOnlyList<DnsEndpoint>?[]? _lastSourceLists;
     private IReadOnlyList<DnsEndpoint>? _lastMerged;
+    private Dictionary<RecordType, int>? _lastVerified;
+    private Dictionary<RecordType, int>? _verifiedCounts;
 
     /// <summary>Creates a reconciler.</summary>
     /// <param name="sources">The sources of desired endpoints; their endpoints are merged.</param>
@@ -433,11 +437,25 @@ public sealed class DnsReconciler : IDisposable
                 ManagedRecordTypes = _managedList,
                 ExcludedRecordTypes = _excludedList,
                 OwnerId = ownerId,
+#pragma warning disable CS0618 // the obsolete planner-side migration setting still works
                 OldOwnerId = _options.OldOwnerId ?? string.Empty,
+#pragma warning restore CS0618
             };
             plan = mode == ReconcileMode.Full
                 ? _fullPlan.Calculate(_planner, _registry.AdjustEndpoints, settings, desired, current)
                 : _planner.Calculate(settings with { Current = current, Desired = _registry.AdjustEndpoints(desired) ?? [] });
+
+            // ExternalDNS's verified-records gauge, counted on the source's endpoints (as it does) after each full
+            // reconcile whose plan was not wholly reused (then the count is the same as last time).
+            if (mode == ReconcileMode.Full)
+            {
+                if (_verifiedCounts is null || _fullPlan.Last != (true, 0))
+                {
+                    _verifiedCounts = DnsTelemetry.CountVerified(desired, current, _managed);
+                }
+
+                _lastVerified = _verifiedCounts;
+            }
         }
         catch (Exception ex) when (!IsCancellation(ex, cancellationToken))
         {
@@ -808,8 +826,14 @@ public sealed class DnsReconciler : IDisposable
             _telemetry.Synced(now);
         }
 
-        _telemetry.Duration(result.Duration, result.Outcome);
-        _telemetry.OwnerMismatches(result.OwnerMismatches);
+        _telemetry.Duration(result.Duration, result.Outcome, result.Mode);
+        if (result.Mode == ReconcileMode.Full && _lastVerified is { } verified)
+        {
+            _telemetry.VerifiedRecords(verified);
+            _lastVerified = null;
+        }
+
+        _telemetry.OwnerMismatches(result.OwnerMismatches, _registry.OwnerId ?? string.Empty);
         _telemetry.InvalidEndpoints(result.Rejected);
         if (result.Applied)
         {
@@ -818,7 +842,8 @@ public sealed class DnsReconciler : IDisposable
 
         if (activity is not null)
         {
-            activity.SetTag("ccx.dns.outcome", result.Outcome.ToString());
+            activity.SetTag("ccx.dns.outcome", DnsTelemetry.OutcomeTag(result.Outcome));
+            activity.SetTag("ccx.dns.mode", DnsTelemetry.ModeTag(result.Mode));
             activity.SetTag("ccx.dns.changes.create", changes.Create.Count);
             activity.SetTag("ccx.dns.changes.update", changes.UpdateNew.Count);
             activity.SetTag("ccx.dns.changes.delete", changes.Delete.Count);
@@ -839,9 +864,11 @@ public sealed class DnsReconciler : IDisposable
         switch (result.Outcome)
         {
             case ReconcileOutcome.Applied:
+                _loggedWithheldFingerprint = null;
                 Log.ChangesApplied(_logger, changes.Create.Count, changes.UpdateNew.Count, changes.Delete.Count, ms);
                 break;
             case ReconcileOutcome.NoChanges:
+                _loggedWithheldFingerprint = null;
                 _telemetry.NoOpRun();
                 Log.NoChanges(_logger, ms);
                 break;
@@ -849,20 +876,38 @@ public sealed class DnsReconciler : IDisposable
                 Log.DryRunPlan(_logger, changes.Create.Count, changes.UpdateNew.Count, changes.Delete.Count, result.WithheldReason ?? "none");
                 break;
             case ReconcileOutcome.Withheld:
-                Log.PlanWithheld(_logger, changes.Create.Count, changes.UpdateNew.Count, changes.Delete.Count, result.WithheldReason!);
+                // One error per withheld plan; the same plan withheld again (every interval until approved) is logged at Debug.
+                var withheld = SafetyGuard.Fingerprint(changes);
+                if (string.Equals(withheld, _loggedWithheldFingerprint, StringComparison.Ordinal))
+                {
+                    Log.PlanStillWithheld(_logger, result.WithheldReason!);
+                }
+                else
+                {
+                    Log.PlanWithheld(_logger, changes.Create.Count, changes.UpdateNew.Count, changes.Delete.Count, result.WithheldReason!);
+                }
+
+                _loggedWithheldFingerprint = withheld;
                 break;
             case ReconcileOutcome.NotLeader:
                 Log.NotLeader(_logger, changes.Create.Count, changes.UpdateNew.Count, changes.Delete.Count);
                 break;
             default:
+                // One line with the cause chain; the stack trace only at Debug.
                 var error = result.Error!;
+                var cause = error.Exception is { } thrown ? ExceptionChain.Describe(thrown) : error.Message;
                 if (error.IsTransient)
                 {
-                    Log.ReconcileFailedTransiently(_logger, error.Stage, error.Message, error.Exception);
+                    Log.ReconcileFailedTransiently(_logger, error.Stage, Volatile.Read(ref _consecutiveTransientFailures), cause);
                 }
                 else
                 {
-                    Log.ReconcileFailed(_logger, error.Stage, error.Message, error.Exception);
+                    Log.ReconcileFailed(_logger, error.Stage, cause);
+                }
+
+                if (error.Exception is not null)
+                {
+                    Log.ReconcileFailureDetail(_logger, error.Stage, error.Exception);
                 }
 
                 break;
@@ -884,9 +929,26 @@ public sealed class DnsReconciler : IDisposable
             }
         }
 
+        // Owner mismatches: a warning the first time a record blocks us, Debug while it keeps doing so. A full reconcile
+        // sees every mismatch, so it forgets the ones gone (and warns again should they come back).
+        var mismatches = new HashSet<(string Name, RecordType Type, string Owner)>();
         foreach (var mismatch in result.OwnerMismatches)
         {
-            Log.OwnerMismatch(_logger, mismatch.Record.DnsName, mismatch.Record.RecordType.Value, mismatch.ForeignOwner);
+            var key = (DnsNames.Normalize(mismatch.Record.DnsName), mismatch.Record.RecordType, mismatch.ForeignOwner);
+            mismatches.Add(key);
+            if (_warnedMismatches.Add(key))
+            {
+                Log.OwnerMismatchFound(_logger, mismatch.Record.DnsName, mismatch.Record.RecordType.Value, mismatch.ForeignOwner.Length == 0 ? "no owner" : $"owner '{mismatch.ForeignOwner}'", _registry.OwnerId ?? string.Empty);
+            }
+            else
+            {
+                Log.OwnerMismatch(_logger, mismatch.Record.DnsName, mismatch.Record.RecordType.Value, mismatch.ForeignOwner);
+            }
+        }
+
+        if (result.Mode == ReconcileMode.Full && result.Succeeded)
+        {
+            _warnedMismatches = mismatches;
         }
     }
 }

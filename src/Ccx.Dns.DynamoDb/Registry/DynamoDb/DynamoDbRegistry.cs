@@ -593,7 +593,12 @@ public sealed class DynamoDbRegistry : IScopedRegistry, IRegistryHousekeeping, I
 
         if (view.Items.TryGetValue(key, out var item))
         {
-            return record.WithLabels(item.Labels.SetItem(EndpointLabels.OwnerKey, OwnerId));
+            var labelled = record.WithLabels(item.Labels.SetItem(EndpointLabels.OwnerKey, OwnerId));
+
+            // An item of the old owner is handed over by the next reconcile: the marker makes the planner update it.
+            return _oldOwnerId.Length > 0 && string.Equals(item.Owner, _oldOwnerId, StringComparison.Ordinal)
+                ? labelled.WithProviderSpecific(ProviderSpecificNames.DynamoDbNeedsMigration, "true")
+                : labelled;
         }
 
         if (view.ByOwned.Count > 0 && FindTxtOwnership(view, record) is { } found)

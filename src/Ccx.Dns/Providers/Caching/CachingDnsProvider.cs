@@ -176,6 +176,10 @@ public sealed class CachingDnsProvider : IZoneAwareDnsProvider
     /// <remarks>Forwarded to the decorated provider; <see langword="null"/> when it does not know its zones.</remarks>
     public string? FindZone(string dnsName) => (_inner as IZoneAwareDnsProvider)?.FindZone(dnsName);
 
+    /// <inheritdoc />
+    /// <remarks>Forwarded to the decorated provider.</remarks>
+    public IReadOnlyCollection<string>? KnownZones => (_inner as IZoneAwareDnsProvider)?.KnownZones;
+
     /// <summary>The cached records with the applied changes: deletes and old updates removed by key, creates and new updates added without labels.</summary>
     internal static IReadOnlyList<DnsEndpoint> Patch(IReadOnlyList<DnsEndpoint> cached, IEnumerable<DnsChanges> applied)
     {

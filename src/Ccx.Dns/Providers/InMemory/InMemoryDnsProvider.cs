@@ -155,6 +155,9 @@ public sealed class InMemoryDnsProvider : IZoneAwareDnsProvider
     public IReadOnlyList<DnsEndpoint> AdjustEndpoints(IReadOnlyList<DnsEndpoint> endpoints) => endpoints;
 
     /// <inheritdoc />
+    public IReadOnlyCollection<string>? KnownZones => Zones;
+
+    /// <inheritdoc />
     public string? FindZone(string dnsName)
     {
         ArgumentNullException.ThrowIfNull(dnsName);
