@@ -1,15 +1,16 @@
 using System.Globalization;
 using Amazon.DynamoDBv2;
 using Amazon.DynamoDBv2.Model;
-using Ccx.Dns.Internal;
+using Ccx.Dns.Coordination;
+using Ccx.Dns.DynamoDb.Internal;
 using Ccx.Dns.Providers;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
 
-namespace Ccx.Dns.Coordination.DynamoDb;
+namespace Ccx.Dns.DynamoDb;
 
-using Log = Ccx.Dns.DynamoDb.Log;
+using Log = Ccx.Dns.DynamoDb.Internal.Log;
 
 /// <summary>
 /// A leader lease kept as one DynamoDB item (<c>k = "#lease#" + LeaseName</c>) with a fencing token, in which no

@@ -1,6 +1,6 @@
 using Amazon.DynamoDBv2;
 using Ccx.Dns.Coordination;
-using Ccx.Dns.Coordination.DynamoDb;
+using Ccx.Dns.DynamoDb;
 using Ccx.Dns.Reconciliation;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;

@@ -1,6 +1,6 @@
 using System.Globalization;
 
-namespace Ccx.Dns.Coordination.DynamoDb;
+namespace Ccx.Dns.DynamoDb;
 
 /// <summary>Options of the <see cref="DynamoDbLeaderLease"/>.</summary>
 /// <remarks>

@@ -1,7 +1,7 @@
-using Ccx.Dns.Internal;
+using Ccx.Dns.DynamoDb.Internal;
 using Microsoft.Extensions.Options;
 
-namespace Ccx.Dns.Coordination.DynamoDb;
+namespace Ccx.Dns.DynamoDb;
 
 /// <summary>Validates <see cref="DynamoDbLeaderLeaseOptions"/>, reporting every error at once.</summary>
 public sealed class DynamoDbLeaderLeaseOptionsValidator : IValidateOptions<DynamoDbLeaderLeaseOptions>

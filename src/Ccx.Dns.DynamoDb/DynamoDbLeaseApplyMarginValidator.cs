@@ -1,7 +1,7 @@
 using Ccx.Dns.Reconciliation;
 using Microsoft.Extensions.Options;
 
-namespace Ccx.Dns.Coordination.DynamoDb;
+namespace Ccx.Dns.DynamoDb;
 
 /// <summary>
 /// Checks the reconciler's <see cref="DnsReconcilerOptions.LeaseApplyMargin"/> against the DynamoDB lease's timings

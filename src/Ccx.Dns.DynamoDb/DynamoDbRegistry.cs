@@ -1,20 +1,19 @@
 using System.Collections.Immutable;
 using Amazon.DynamoDBv2;
 using Amazon.DynamoDBv2.Model;
-using Ccx.Dns.Coordination.DynamoDb;
+using Ccx.Dns.DynamoDb.Internal;
 using Ccx.Dns.Endpoints;
-using Ccx.Dns.Internal;
 using Ccx.Dns.Planning;
 using Ccx.Dns.Providers;
-using Ccx.Dns.Registry.DynamoDb.Internal;
+using Ccx.Dns.Registry;
 using Ccx.Dns.Registry.Txt;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
 
-namespace Ccx.Dns.Registry.DynamoDb;
+namespace Ccx.Dns.DynamoDb;
 
-using Log = Ccx.Dns.DynamoDb.Log;
+using Log = Ccx.Dns.DynamoDb.Internal.Log;
 
 /// <summary>
 /// ExternalDNS's DynamoDB registry: ownership is kept in a DynamoDB table instead of TXT records, one item per owned

@@ -1,10 +1,9 @@
 using Amazon.DynamoDBv2;
 using Ccx.Dns.Coordination;
-using Ccx.Dns.Coordination.DynamoDb;
+using Ccx.Dns.DynamoDb;
+using Ccx.Dns.DynamoDb.Internal;
 using Ccx.Dns.Providers;
 using Ccx.Dns.Registry;
-using Ccx.Dns.Registry.DynamoDb;
-using Ccx.Dns.Registry.DynamoDb.Internal;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;

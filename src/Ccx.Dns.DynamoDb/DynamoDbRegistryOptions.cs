@@ -1,4 +1,4 @@
-namespace Ccx.Dns.Registry.DynamoDb;
+namespace Ccx.Dns.DynamoDb;
 
 /// <summary>
 /// Options of the <see cref="DynamoDbRegistry"/>, named after ExternalDNS's flags (<c>--dynamodb-table</c>,

@@ -1,8 +1,8 @@
-using Ccx.Dns.Internal;
+using Ccx.Dns.DynamoDb.Internal;
 using Ccx.Dns.Registry.Txt;
 using Microsoft.Extensions.Options;
 
-namespace Ccx.Dns.Registry.DynamoDb;
+namespace Ccx.Dns.DynamoDb;
 
 /// <summary>Validates <see cref="DynamoDbRegistryOptions"/>, reporting every error at once. Never echoes the AES key.</summary>
 public sealed class DynamoDbRegistryOptionsValidator : IValidateOptions<DynamoDbRegistryOptions>

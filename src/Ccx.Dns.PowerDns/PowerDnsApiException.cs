@@ -1,6 +1,7 @@
 using System.Net;
+using Ccx.Dns.Providers;
 
-namespace Ccx.Dns.Providers.PowerDns;
+namespace Ccx.Dns.PowerDns;
 
 /// <summary>
 /// A failed PowerDNS API call. <see cref="DnsProviderException.IsTransient"/> is true for timeouts, connection

@@ -4,11 +4,12 @@ using System.Net;
 using System.Runtime.ExceptionServices;
 using Ccx.Dns.Endpoints;
 using Ccx.Dns.Planning;
-using Ccx.Dns.Providers.PowerDns.Internal;
+using Ccx.Dns.PowerDns.Internal;
+using Ccx.Dns.Providers;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 
-namespace Ccx.Dns.Providers.PowerDns;
+namespace Ccx.Dns.PowerDns;
 
 /// <summary>
 /// A DNS provider backed by the PowerDNS Authoritative HTTP API (v1, PowerDNS 4.x). It reads every RRset of the

@@ -1,4 +1,4 @@
-namespace Ccx.Dns.Providers.PowerDns;
+namespace Ccx.Dns.PowerDns;
 
 /// <summary>Settings of <see cref="PowerDnsProvider"/>: where the PowerDNS Authoritative HTTP API is and how to use it.</summary>
 /// <remarks>

@@ -1,6 +1,6 @@
 using Microsoft.Extensions.Options;
 
-namespace Ccx.Dns.Providers.PowerDns;
+namespace Ccx.Dns.PowerDns;
 
 /// <summary>Checks <see cref="PowerDnsProviderOptions"/> and reports every problem at once.</summary>
 public sealed class PowerDnsProviderOptionsValidator : IValidateOptions<PowerDnsProviderOptions>

@@ -1,5 +1,5 @@
+using Ccx.Dns.PowerDns;
 using Ccx.Dns.Providers;
-using Ccx.Dns.Providers.PowerDns;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;

@@ -1,6 +1,7 @@
 using System.Net;
+using Ccx.Dns.Providers;
 
-namespace Ccx.Dns.Providers.Route53;
+namespace Ccx.Dns.Route53;
 
 /// <summary>
 /// A Route 53 API error: the error code and messages from either error layout (<c>ErrorResponse/Error</c> or the

@@ -1,6 +1,6 @@
 using Ccx.Dns.Providers;
-using Ccx.Dns.Providers.Route53;
-using Ccx.Dns.Providers.Route53.Internal;
+using Ccx.Dns.Route53;
+using Ccx.Dns.Route53.Internal;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;

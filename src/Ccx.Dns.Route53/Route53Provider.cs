@@ -1,12 +1,13 @@
 using System.Text.RegularExpressions;
 using Ccx.Dns.Endpoints;
 using Ccx.Dns.Planning;
-using Ccx.Dns.Providers.Route53.Internal;
+using Ccx.Dns.Providers;
+using Ccx.Dns.Route53.Internal;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
 
-namespace Ccx.Dns.Providers.Route53;
+namespace Ccx.Dns.Route53;
 
 /// <summary>
 /// Amazon Route 53 as an <see cref="IDnsProvider"/>, with ExternalDNS's AWS semantics: hosted zones selected by

@@ -1,6 +1,6 @@
 using Amazon.Runtime;
 
-namespace Ccx.Dns.Providers.Route53;
+namespace Ccx.Dns.Route53;
 
 /// <summary>Options of the Route 53 provider (ExternalDNS's <c>--aws-*</c> flags and the zone filters).</summary>
 public sealed class Route53ProviderOptions

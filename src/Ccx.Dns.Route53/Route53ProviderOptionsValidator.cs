@@ -1,6 +1,6 @@
 using Microsoft.Extensions.Options;
 
-namespace Ccx.Dns.Providers.Route53;
+namespace Ccx.Dns.Route53;
 
 /// <summary>Validates <see cref="Route53ProviderOptions"/>, reporting every error at once.</summary>
 public sealed class Route53ProviderOptionsValidator : IValidateOptions<Route53ProviderOptions>

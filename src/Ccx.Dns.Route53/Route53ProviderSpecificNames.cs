@@ -1,4 +1,4 @@
-namespace Ccx.Dns.Providers.Route53;
+namespace Ccx.Dns.Route53;
 
 /// <summary>
 /// Provider-specific property names the Route 53 provider reads and writes, as ExternalDNS's AWS provider names

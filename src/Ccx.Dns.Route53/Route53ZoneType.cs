@@ -1,4 +1,4 @@
-namespace Ccx.Dns.Providers.Route53;
+namespace Ccx.Dns.Route53;
 
 /// <summary>Which hosted zones to manage by visibility (ExternalDNS <c>--aws-zone-type</c>).</summary>
 public enum Route53ZoneType

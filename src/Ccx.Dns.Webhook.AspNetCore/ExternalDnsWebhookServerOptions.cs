@@ -1,6 +1,5 @@
-using Ccx.Dns.Providers.Webhook;
 
-namespace Ccx.Dns.Hosting.Webhook;
+namespace Ccx.Dns.Webhook.AspNetCore;
 
 /// <summary>Settings of the webhook server mapped by <c>app.MapExternalDnsWebhook()</c>.</summary>
 /// <remarks>

@@ -1,7 +1,7 @@
 using System.Globalization;
 using Microsoft.Extensions.Options;
 
-namespace Ccx.Dns.Hosting.Webhook;
+namespace Ccx.Dns.Webhook.AspNetCore;
 
 /// <summary>Checks <see cref="ExternalDnsWebhookServerOptions"/> and reports every problem at once.</summary>
 public sealed class ExternalDnsWebhookServerOptionsValidator : IValidateOptions<ExternalDnsWebhookServerOptions>

@@ -1,4 +1,4 @@
-using Ccx.Dns.Hosting.Webhook;
+using Ccx.Dns.Webhook.AspNetCore;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;

@@ -1,6 +1,7 @@
 using System.Net;
+using Ccx.Dns.Providers;
 
-namespace Ccx.Dns.Providers.Webhook;
+namespace Ccx.Dns.Webhook;
 
 /// <summary>
 /// A call to the webhook server failed: an error status (5xx and unreachable servers are transient after the retries,

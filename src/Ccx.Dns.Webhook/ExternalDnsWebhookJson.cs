@@ -5,7 +5,7 @@ using System.Text.Json;
 using Ccx.Dns.Endpoints;
 using Ccx.Dns.Planning;
 
-namespace Ccx.Dns.Providers.Webhook;
+namespace Ccx.Dns.Webhook;
 
 /// <summary>
 /// Reads and writes the JSON bodies of ExternalDNS's webhook protocol: endpoint arrays, changes

@@ -1,6 +1,6 @@
 using Ccx.Dns.Endpoints;
 
-namespace Ccx.Dns.Providers.Webhook;
+namespace Ccx.Dns.Webhook;
 
 /// <summary>
 /// The error body Ccx.Dns's webhook server writes (<see cref="ExternalDnsWebhookProtocol.ProblemMediaType"/>, RFC 9457

@@ -1,4 +1,4 @@
-namespace Ccx.Dns.Providers.Webhook;
+namespace Ccx.Dns.Webhook;
 
 /// <summary>
 /// The constants of ExternalDNS's webhook provider protocol: the media type, the routes and the default body limit.

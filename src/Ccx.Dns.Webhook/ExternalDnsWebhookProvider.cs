@@ -2,11 +2,12 @@ using System.Net;
 using System.Text.Json;
 using Ccx.Dns.Endpoints;
 using Ccx.Dns.Planning;
-using Ccx.Dns.Providers.Webhook.Internal;
+using Ccx.Dns.Providers;
+using Ccx.Dns.Webhook.Internal;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 
-namespace Ccx.Dns.Providers.Webhook;
+namespace Ccx.Dns.Webhook;
 
 /// <summary>
 /// A DNS provider reached through ExternalDNS's webhook protocol: any of the webhook providers written for ExternalDNS

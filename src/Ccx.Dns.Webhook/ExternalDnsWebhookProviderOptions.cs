@@ -1,4 +1,4 @@
-namespace Ccx.Dns.Providers.Webhook;
+namespace Ccx.Dns.Webhook;
 
 /// <summary>Settings of <see cref="ExternalDnsWebhookProvider"/>: where the webhook server is and how to call it.</summary>
 /// <remarks>

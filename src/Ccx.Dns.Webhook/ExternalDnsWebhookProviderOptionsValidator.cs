@@ -1,7 +1,7 @@
 using System.Globalization;
 using Microsoft.Extensions.Options;
 
-namespace Ccx.Dns.Providers.Webhook;
+namespace Ccx.Dns.Webhook;
 
 /// <summary>Checks <see cref="ExternalDnsWebhookProviderOptions"/> and reports every problem at once.</summary>
 public sealed class ExternalDnsWebhookProviderOptionsValidator : IValidateOptions<ExternalDnsWebhookProviderOptions>

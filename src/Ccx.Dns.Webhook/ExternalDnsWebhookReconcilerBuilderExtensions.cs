@@ -1,5 +1,5 @@
 using Ccx.Dns.Providers;
-using Ccx.Dns.Providers.Webhook;
+using Ccx.Dns.Webhook;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;

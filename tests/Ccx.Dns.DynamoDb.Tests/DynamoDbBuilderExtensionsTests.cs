@@ -1,9 +1,7 @@
 using Amazon.DynamoDBv2;
 using Ccx.Dns.Coordination;
-using Ccx.Dns.Coordination.DynamoDb;
 using Ccx.Dns.DynamoDb.Tests.Infrastructure;
 using Ccx.Dns.Registry;
-using Ccx.Dns.Registry.DynamoDb;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;

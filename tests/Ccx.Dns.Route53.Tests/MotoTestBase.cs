@@ -1,7 +1,7 @@
 using Ccx.Dns.Endpoints;
 using Ccx.Dns.Route53.Tests.Infrastructure;
 
-namespace Ccx.Dns.Route53.Tests.Providers.Route53;
+namespace Ccx.Dns.Route53.Tests;
 
 /// <summary>Integration tests against moto_server behind the Route 53 rule proxy: state is reset before every test.</summary>
 [Collection(MotoServerGroup.Name)]

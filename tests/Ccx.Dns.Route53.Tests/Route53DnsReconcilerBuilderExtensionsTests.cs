@@ -1,10 +1,9 @@
 using Ccx.Dns.Providers;
-using Ccx.Dns.Providers.Route53;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
 
-namespace Ccx.Dns.Route53.Tests.Providers.Route53;
+namespace Ccx.Dns.Route53.Tests;
 
 public sealed class Route53DnsReconcilerBuilderExtensionsTests
 {

@@ -5,7 +5,7 @@ using Ccx.Dns.Planning;
 using Ccx.Dns.Providers;
 using Ccx.Dns.Route53.Tests.Infrastructure;
 
-namespace Ccx.Dns.Route53.Tests.Providers.Route53;
+namespace Ccx.Dns.Route53.Tests;
 
 public sealed class Route53ProviderApplyTests(MotoServerFixture moto) : MotoTestBase(moto)
 {

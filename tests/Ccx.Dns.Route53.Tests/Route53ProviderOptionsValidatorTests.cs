@@ -1,7 +1,6 @@
 using Amazon.Runtime;
-using Ccx.Dns.Providers.Route53;
 
-namespace Ccx.Dns.Route53.Tests.Providers.Route53;
+namespace Ccx.Dns.Route53.Tests;
 
 public sealed class Route53ProviderOptionsValidatorTests
 {

@@ -1,10 +1,9 @@
 using Ccx.Dns.Endpoints;
 using Ccx.Dns.Planning;
-using Ccx.Dns.Providers.Route53;
 using Ccx.Dns.Route53.Tests.Infrastructure;
-using Names = Ccx.Dns.Providers.Route53.Route53ProviderSpecificNames;
+using Names = Ccx.Dns.Route53.Route53ProviderSpecificNames;
 
-namespace Ccx.Dns.Route53.Tests.Providers.Route53;
+namespace Ccx.Dns.Route53.Tests;
 
 public sealed class Route53ProviderRecordsTests(MotoServerFixture moto) : MotoTestBase(moto)
 {

@@ -1,10 +1,9 @@
 using System.Net;
 using Ccx.Dns.Planning;
-using Ccx.Dns.Providers.Route53;
 using Ccx.Dns.Route53.Tests.Infrastructure;
 using Ccx.Dns.TestServers;
 
-namespace Ccx.Dns.Route53.Tests.Providers.Route53;
+namespace Ccx.Dns.Route53.Tests;
 
 /// <summary>
 /// A signed request is only ever answered by the configured endpoint: the endpoint (the rule proxy) answers with a

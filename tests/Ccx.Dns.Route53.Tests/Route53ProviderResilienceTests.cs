@@ -3,7 +3,7 @@ using Ccx.Dns.Planning;
 using Ccx.Dns.Providers;
 using Ccx.Dns.Route53.Tests.Infrastructure;
 
-namespace Ccx.Dns.Route53.Tests.Providers.Route53;
+namespace Ccx.Dns.Route53.Tests;
 
 /// <summary>Faults moto cannot produce, injected in front of it; retry delays run on the fake clock.</summary>
 public sealed class Route53ProviderResilienceTests(MotoServerFixture moto) : MotoTestBase(moto)

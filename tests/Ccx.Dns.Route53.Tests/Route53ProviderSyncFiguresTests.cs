@@ -4,7 +4,7 @@ using Ccx.Dns.Planning;
 using Ccx.Dns.Route53.Tests.Infrastructure;
 using Xunit.Abstractions;
 
-namespace Ccx.Dns.Route53.Tests.Providers.Route53;
+namespace Ccx.Dns.Route53.Tests;
 
 /// <summary>The HTTP-call budget of a cold sync, counted by the handler in front of moto.</summary>
 public sealed class Route53ProviderSyncFiguresTests(MotoServerFixture moto, ITestOutputHelper output) : MotoTestBase(moto)

@@ -3,7 +3,7 @@ using System.Text;
 using Ccx.Dns.Endpoints;
 using Ccx.Dns.Route53.Tests.Infrastructure;
 
-namespace Ccx.Dns.Route53.Tests.Providers.Route53;
+namespace Ccx.Dns.Route53.Tests;
 
 /// <summary>
 /// Behaviour of real Route 53 that moto does not reproduce (escaped names in responses, NextRecordIdentifier

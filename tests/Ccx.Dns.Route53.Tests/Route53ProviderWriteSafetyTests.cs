@@ -3,11 +3,10 @@ using System.Text;
 using Ccx.Dns.Endpoints;
 using Ccx.Dns.Planning;
 using Ccx.Dns.Providers;
-using Ccx.Dns.Providers.Route53;
 using Ccx.Dns.Route53.Tests.Infrastructure;
 using Ccx.Dns.TestServers;
 
-namespace Ccx.Dns.Route53.Tests.Providers.Route53;
+namespace Ccx.Dns.Route53.Tests;
 
 /// <summary>
 /// Writes conditional on what was read, against moto behind the rule proxy (which refuses what Route 53 refuses):

@@ -1,8 +1,7 @@
 using Ccx.Dns.Planning;
-using Ccx.Dns.Providers.Route53;
 using Ccx.Dns.Route53.Tests.Infrastructure;
 
-namespace Ccx.Dns.Route53.Tests.Providers.Route53;
+namespace Ccx.Dns.Route53.Tests;
 
 public sealed class Route53ProviderZonesTests(MotoServerFixture moto) : MotoTestBase(moto)
 {

@@ -1,11 +1,10 @@
 using System.Net.Http.Headers;
 using System.Text;
 using Amazon.Runtime;
-using Ccx.Dns.Providers.Route53;
-using Ccx.Dns.Providers.Route53.Internal;
+using Ccx.Dns.Route53.Internal;
 using Ccx.Dns.Route53.Tests.Infrastructure;
 
-namespace Ccx.Dns.Route53.Tests.Providers.Route53;
+namespace Ccx.Dns.Route53.Tests;
 
 /// <summary>
 /// SigV4: the independent reference reproduces the spec's known-answer vectors (providers.md §1.12, botocore), and the

@@ -5,7 +5,7 @@ using Ccx.Dns.Sources.Programmatic;
 using Microsoft.Extensions.DependencyInjection;
 using Xunit.Abstractions;
 
-namespace Ccx.Dns.Route53.Tests.Providers.Route53;
+namespace Ccx.Dns.Route53.Tests;
 
 /// <summary>
 /// The HTTP-call budget of a steady-state reconcile through <c>AddDnsReconciler()</c> with the caching decorator and

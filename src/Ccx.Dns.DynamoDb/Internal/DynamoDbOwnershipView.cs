@@ -2,7 +2,7 @@ using System.Collections.Immutable;
 using System.Collections.ObjectModel;
 using Ccx.Dns.Endpoints;
 
-namespace Ccx.Dns.Registry.DynamoDb.Internal;
+namespace Ccx.Dns.DynamoDb.Internal;
 
 /// <summary>
 /// The DynamoDB registry's view of the provider and of the ownership table: the provider's records as read (indexed

@@ -1,12 +1,11 @@
 using Ccx.Dns.Providers;
+using Ccx.Dns.Registry;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 
-namespace Ccx.Dns.Registry.DynamoDb.Internal;
-
-using Log = Ccx.Dns.DynamoDb.Log;
+namespace Ccx.Dns.DynamoDb.Internal;
 
 /// <summary>
 /// Checks the ownership table when the host starts: a missing table or a wrong key schema stops the start with the

@@ -1,9 +1,7 @@
 using Amazon.DynamoDBv2.Model;
-using Ccx.Dns.Coordination.DynamoDb;
-using Ccx.Dns.Internal;
 using Ccx.Dns.Providers;
 
-namespace Ccx.Dns.Registry.DynamoDb.Internal;
+namespace Ccx.Dns.DynamoDb.Internal;
 
 /// <summary>
 /// The condition that fences the registry's ownership writes: a PartiQL <c>EXISTS</c> on the lease item naming this

@@ -1,7 +1,7 @@
 using Ccx.Dns.Endpoints;
 using Microsoft.Extensions.Logging;
 
-namespace Ccx.Dns.DynamoDb;
+namespace Ccx.Dns.DynamoDb.Internal;
 
 /// <summary>
 /// Source-generated log messages of the DynamoDB registry and lease (event ids 2300–2399). In a namespace of its own:

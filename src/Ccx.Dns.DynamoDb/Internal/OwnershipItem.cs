@@ -2,7 +2,7 @@ using System.Collections.Immutable;
 using System.Diagnostics.CodeAnalysis;
 using Ccx.Dns.Endpoints;
 
-namespace Ccx.Dns.Registry.DynamoDb.Internal;
+namespace Ccx.Dns.DynamoDb.Internal;
 
 /// <summary>One item of the ownership table as stored: the key text, the owner (<c>o</c>) and the labels (<c>l</c>, without the owner).</summary>
 /// <param name="KeyText">The <c>k</c> attribute exactly as stored (<c>name#TYPE#setIdentifier</c>).</param>

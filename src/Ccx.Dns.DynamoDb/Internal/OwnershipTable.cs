@@ -3,11 +3,10 @@ using System.Diagnostics.CodeAnalysis;
 using Amazon.DynamoDBv2;
 using Amazon.DynamoDBv2.Model;
 using Ccx.Dns.Endpoints;
-using Ccx.Dns.Internal;
 using Ccx.Dns.Providers;
 using Microsoft.Extensions.Logging;
 
-namespace Ccx.Dns.Registry.DynamoDb.Internal;
+namespace Ccx.Dns.DynamoDb.Internal;
 
 /// <summary>
 /// The ownership table's I/O: the schema check, the owner-filtered scan, and parameterised PartiQL statements run in

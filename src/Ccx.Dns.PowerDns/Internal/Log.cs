@@ -1,6 +1,6 @@
 using Microsoft.Extensions.Logging;
 
-namespace Ccx.Dns.Providers.PowerDns.Internal;
+namespace Ccx.Dns.PowerDns.Internal;
 
 /// <summary>The package's source-generated log messages. None of them carries the API key.</summary>
 internal static partial class Log

@@ -6,7 +6,7 @@ using System.Text;
 using System.Text.Json;
 using System.Text.Json.Serialization.Metadata;
 
-namespace Ccx.Dns.Providers.PowerDns.Internal;
+namespace Ccx.Dns.PowerDns.Internal;
 
 /// <summary>
 /// The few calls of the PowerDNS Authoritative HTTP API (v1) the provider needs: list zones, read a zone's RRsets,

@@ -2,7 +2,7 @@ using System.Globalization;
 using Ccx.Dns.Endpoints;
 using Ccx.Dns.Planning;
 
-namespace Ccx.Dns.Providers.PowerDns.Internal;
+namespace Ccx.Dns.PowerDns.Internal;
 
 /// <summary>
 /// One RRset operation of a planned change: a <c>DELETE</c> (<see cref="Replacement"/> is <see langword="null"/>) or a

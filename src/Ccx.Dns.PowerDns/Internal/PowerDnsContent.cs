@@ -2,7 +2,7 @@ using System.Globalization;
 using System.Text;
 using Ccx.Dns.Endpoints;
 
-namespace Ccx.Dns.Providers.PowerDns.Internal;
+namespace Ccx.Dns.PowerDns.Internal;
 
 /// <summary>
 /// Translates endpoint targets to PowerDNS record content and back. PowerDNS accepts content only in its own

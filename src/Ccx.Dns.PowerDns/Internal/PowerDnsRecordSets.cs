@@ -2,7 +2,7 @@ using System.Collections.Immutable;
 using System.Globalization;
 using Ccx.Dns.Endpoints;
 
-namespace Ccx.Dns.Providers.PowerDns.Internal;
+namespace Ccx.Dns.PowerDns.Internal;
 
 /// <summary>A well-formed RRset as read from PowerDNS.</summary>
 /// <param name="Name">The owner name, normalised (lower case, no trailing dot).</param>

@@ -1,7 +1,7 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
 
-namespace Ccx.Dns.Providers.PowerDns.Internal;
+namespace Ccx.Dns.PowerDns.Internal;
 
 /// <summary>
 /// A zone as listed by <c>GET /zones</c> (no RRsets) or read by <c>GET /zones/{id}</c> (with RRsets). Every field may be

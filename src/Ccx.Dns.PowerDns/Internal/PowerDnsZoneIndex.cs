@@ -1,6 +1,6 @@
 using Ccx.Dns.Endpoints;
 
-namespace Ccx.Dns.Providers.PowerDns.Internal;
+namespace Ccx.Dns.PowerDns.Internal;
 
 /// <summary>The zones of a PowerDNS server, indexed by normalised name, for "most specific zone" look-ups.</summary>
 internal sealed class PowerDnsZoneIndex

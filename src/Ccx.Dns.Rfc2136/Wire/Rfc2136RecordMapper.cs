@@ -1,9 +1,8 @@
 using System.Globalization;
 using System.Net.Sockets;
 using Ccx.Dns.Endpoints;
-using Ccx.Dns.Rfc2136.Wire;
 
-namespace Ccx.Dns.Rfc2136;
+namespace Ccx.Dns.Rfc2136.Wire;
 
 /// <summary>
 /// Maps between endpoint targets and record data, in the text forms ExternalDNS uses: A/AAAA the address,

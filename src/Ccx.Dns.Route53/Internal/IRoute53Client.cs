@@ -1,4 +1,4 @@
-namespace Ccx.Dns.Providers.Route53.Internal;
+namespace Ccx.Dns.Route53.Internal;
 
 /// <summary>
 /// The Route 53 operations the provider uses. Kept small so that another transport (for example the official

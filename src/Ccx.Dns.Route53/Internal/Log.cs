@@ -1,6 +1,6 @@
 using Microsoft.Extensions.Logging;
 
-namespace Ccx.Dns.Providers.Route53.Internal;
+namespace Ccx.Dns.Route53.Internal;
 
 /// <summary>Source-generated log messages of the Route 53 provider. None of them carries credentials.</summary>
 internal static partial class Log

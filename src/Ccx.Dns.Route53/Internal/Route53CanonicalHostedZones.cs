@@ -1,6 +1,6 @@
 using System.Collections.Frozen;
 
-namespace Ccx.Dns.Providers.Route53.Internal;
+namespace Ccx.Dns.Route53.Internal;
 
 /// <summary>
 /// The hosted zone ids Route 53 expects in <c>AliasTarget/HostedZoneId</c> for AWS-owned alias targets, by

@@ -1,6 +1,6 @@
 using Ccx.Dns.Endpoints;
 
-namespace Ccx.Dns.Providers.Route53.Internal;
+namespace Ccx.Dns.Route53.Internal;
 
 /// <summary>What a change does for the plan: the DELETE of an update's old value is reported through its CREATE.</summary>
 internal enum ChangeIntent

@@ -1,4 +1,4 @@
-namespace Ccx.Dns.Providers.Route53.Internal;
+namespace Ccx.Dns.Route53.Internal;
 
 /// <summary>
 /// Tells Route 53's refusals that mean "the zone is not what the plan was computed from" (a conflict: re-reading fixes

@@ -1,7 +1,7 @@
 using System.Collections.Concurrent;
 using Ccx.Dns.Endpoints;
 
-namespace Ccx.Dns.Providers.Route53.Internal;
+namespace Ccx.Dns.Route53.Internal;
 
 /// <summary>A record set exactly as Route 53 holds it, with the endpoint it was read as.</summary>
 internal sealed record KnownRecordSet(ResourceRecordSet Set, DnsEndpoint Endpoint);

@@ -1,4 +1,4 @@
-namespace Ccx.Dns.Providers.Route53.Internal;
+namespace Ccx.Dns.Route53.Internal;
 
 /// <summary>A hosted zone: bare id (no <c>/hostedzone/</c> prefix), decoded name without trailing dot, visibility.</summary>
 internal sealed record HostedZone(string Id, string Name, bool IsPrivate)

@@ -1,6 +1,6 @@
 using System.Text;
 
-namespace Ccx.Dns.Providers.Route53.Internal;
+namespace Ccx.Dns.Route53.Internal;
 
 /// <summary>
 /// Route 53 name text: names come back fully qualified with every character other than <c>a-z 0-9 - _</c>

@@ -2,9 +2,9 @@ using System.Collections.Immutable;
 using System.Globalization;
 using Ccx.Dns.Endpoints;
 using Microsoft.Extensions.Logging;
-using Names = Ccx.Dns.Providers.Route53.Route53ProviderSpecificNames;
+using Names = Ccx.Dns.Route53.Route53ProviderSpecificNames;
 
-namespace Ccx.Dns.Providers.Route53.Internal;
+namespace Ccx.Dns.Route53.Internal;
 
 /// <summary>
 /// Maps Route 53 record sets to endpoints and back, and canonicalises desired endpoints the way

@@ -1,6 +1,6 @@
 using Ccx.Dns.Endpoints;
 
-namespace Ccx.Dns.Providers.Route53.Internal;
+namespace Ccx.Dns.Route53.Internal;
 
 /// <summary>The identity of a record set within a hosted zone: zone id, normalised name, type and set identifier.</summary>
 internal readonly record struct RecordSetKey(string ZoneId, string Name, string Type, string SetIdentifier)

@@ -1,10 +1,11 @@
 using Amazon;
 using Amazon.Runtime;
-using Amazon.Runtime.Credentials;
 using Amazon.Runtime.CredentialManagement;
+using Amazon.Runtime.Credentials;
 using Amazon.Runtime.Signing;
+using Ccx.Dns.Providers;
 
-namespace Ccx.Dns.Providers.Route53.Internal;
+namespace Ccx.Dns.Route53.Internal;
 
 /// <summary>
 /// Signs requests with AWS Signature Version 4 through AWSSDK.Core's public <see cref="AWSSigV4Signer"/> (signing

@@ -4,9 +4,10 @@ using System.Text;
 using System.Threading.RateLimiting;
 using System.Xml;
 using System.Xml.Linq;
+using Ccx.Dns.Providers;
 using Microsoft.Extensions.Logging;
 
-namespace Ccx.Dns.Providers.Route53.Internal;
+namespace Ccx.Dns.Route53.Internal;
 
 /// <summary>
 /// Route 53 over its REST/XML API (version 2013-04-01) with <see cref="HttpClient"/>: every request waits for a

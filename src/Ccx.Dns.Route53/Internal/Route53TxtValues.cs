@@ -1,6 +1,6 @@
 using System.Text;
 
-namespace Ccx.Dns.Providers.Route53.Internal;
+namespace Ccx.Dns.Route53.Internal;
 
 /// <summary>
 /// TXT values in Route 53's presentation form: one or more double-quoted character-strings separated by a space,

@@ -3,13 +3,12 @@ using System.Net;
 using System.Text.Json;
 using Ccx.Dns.Endpoints;
 using Ccx.Dns.Providers;
-using Ccx.Dns.Providers.Webhook;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.Features;
 using Microsoft.Extensions.Logging;
 using Microsoft.Net.Http.Headers;
 
-namespace Ccx.Dns.Hosting.Webhook.Internal;
+namespace Ccx.Dns.Webhook.AspNetCore.Internal;
 
 /// <summary>
 /// Serves one <see cref="IDnsProvider"/> over ExternalDNS's webhook protocol: negotiation, records, apply, adjust and

@@ -1,6 +1,6 @@
 using Microsoft.Extensions.Logging;
 
-namespace Ccx.Dns.Hosting.Webhook.Internal;
+namespace Ccx.Dns.Webhook.AspNetCore.Internal;
 
 /// <summary>The package's source-generated log messages. None carries a request body or header.</summary>
 internal static partial class Log

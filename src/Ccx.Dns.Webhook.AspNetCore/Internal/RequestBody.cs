@@ -1,6 +1,6 @@
 using System.Buffers;
 
-namespace Ccx.Dns.Hosting.Webhook.Internal;
+namespace Ccx.Dns.Webhook.AspNetCore.Internal;
 
 /// <summary>A request body read whole into a rented array, under a size limit.</summary>
 internal sealed class RequestBody : IDisposable

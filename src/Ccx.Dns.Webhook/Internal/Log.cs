@@ -1,6 +1,6 @@
 using Microsoft.Extensions.Logging;
 
-namespace Ccx.Dns.Providers.Webhook.Internal;
+namespace Ccx.Dns.Webhook.Internal;
 
 /// <summary>The package's source-generated log messages. None carries a request header, a URL's user information or a body.</summary>
 internal static partial class Log

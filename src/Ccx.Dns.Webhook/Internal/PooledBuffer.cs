@@ -1,6 +1,6 @@
 using System.Buffers;
 
-namespace Ccx.Dns.Providers.Webhook.Internal;
+namespace Ccx.Dns.Webhook.Internal;
 
 /// <summary>A growable byte buffer rented from <see cref="ArrayPool{T}.Shared"/>: a request body being written, or a response body read under a limit.</summary>
 internal sealed class PooledBuffer : IBufferWriter<byte>, IDisposable

@@ -1,4 +1,4 @@
-namespace Ccx.Dns.Providers.Webhook.Internal;
+namespace Ccx.Dns.Webhook.Internal;
 
 /// <summary>One kind of protocol call: its method and route, and whether its answer carries a JSON body.</summary>
 internal sealed record WebhookCall(string Name, HttpMethod Method, string Route, bool ReadsBody, bool IsApply)

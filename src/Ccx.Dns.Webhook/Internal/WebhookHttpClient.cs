@@ -2,9 +2,10 @@ using System.Globalization;
 using System.Net;
 using System.Net.Sockets;
 using System.Text;
+using Ccx.Dns.Providers;
 using Microsoft.Extensions.Logging;
 
-namespace Ccx.Dns.Providers.Webhook.Internal;
+namespace Ccx.Dns.Webhook.Internal;
 
 /// <summary>
 /// Sends one protocol call with the protocol's rules: the exact media type as <c>Accept</c> and <c>Content-Type</c>

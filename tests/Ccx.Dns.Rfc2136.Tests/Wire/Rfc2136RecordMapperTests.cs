@@ -3,7 +3,7 @@ using Ccx.Dns.Endpoints;
 using Ccx.Dns.Rfc2136.Wire;
 using Microsoft.Extensions.Options;
 
-namespace Ccx.Dns.Rfc2136.Tests;
+namespace Ccx.Dns.Rfc2136.Tests.Wire;
 
 public sealed class Rfc2136RecordMapperTests
 {

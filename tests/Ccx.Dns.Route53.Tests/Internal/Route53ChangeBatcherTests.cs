@@ -1,7 +1,7 @@
 using Ccx.Dns.Endpoints;
-using Ccx.Dns.Providers.Route53.Internal;
+using Ccx.Dns.Route53.Internal;
 
-namespace Ccx.Dns.Route53.Tests.Providers.Route53.Internal;
+namespace Ccx.Dns.Route53.Tests.Internal;
 
 public sealed class Route53ChangeBatcherTests
 {

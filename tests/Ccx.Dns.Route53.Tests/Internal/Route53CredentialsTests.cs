@@ -1,8 +1,7 @@
 using Ccx.Dns.Providers;
-using Ccx.Dns.Providers.Route53;
-using Ccx.Dns.Providers.Route53.Internal;
+using Ccx.Dns.Route53.Internal;
 
-namespace Ccx.Dns.Route53.Tests.Providers.Route53.Internal;
+namespace Ccx.Dns.Route53.Tests.Internal;
 
 /// <summary>Credential resolution through AWSSDK.Core's chain; these tests change process environment variables.</summary>
 [Collection(EnvironmentVariablesGroup.Name)]

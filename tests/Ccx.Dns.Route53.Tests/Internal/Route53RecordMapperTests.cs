@@ -1,10 +1,9 @@
 using Ccx.Dns.Endpoints;
-using Ccx.Dns.Providers.Route53;
-using Ccx.Dns.Providers.Route53.Internal;
+using Ccx.Dns.Route53.Internal;
 using Microsoft.Extensions.Logging.Abstractions;
-using Names = Ccx.Dns.Providers.Route53.Route53ProviderSpecificNames;
+using Names = Ccx.Dns.Route53.Route53ProviderSpecificNames;
 
-namespace Ccx.Dns.Route53.Tests.Providers.Route53.Internal;
+namespace Ccx.Dns.Route53.Tests.Internal;
 
 public sealed class Route53RecordMapperTests
 {

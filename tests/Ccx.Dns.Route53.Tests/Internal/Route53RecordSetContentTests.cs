@@ -1,6 +1,6 @@
-using Ccx.Dns.Providers.Route53.Internal;
+using Ccx.Dns.Route53.Internal;
 
-namespace Ccx.Dns.Route53.Tests.Providers.Route53.Internal;
+namespace Ccx.Dns.Route53.Tests.Internal;
 
 public sealed class Route53RecordSetContentTests
 {

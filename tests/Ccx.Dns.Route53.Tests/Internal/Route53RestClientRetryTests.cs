@@ -1,11 +1,10 @@
 using System.Net;
-using Ccx.Dns.Providers.Route53;
-using Ccx.Dns.Providers.Route53.Internal;
+using Ccx.Dns.Route53.Internal;
 using Ccx.Dns.Route53.Tests.Infrastructure;
 using Ccx.Dns.TestServers;
 using Microsoft.Extensions.Logging.Abstractions;
 
-namespace Ccx.Dns.Route53.Tests.Providers.Route53.Internal;
+namespace Ccx.Dns.Route53.Tests.Internal;
 
 /// <summary>Whether a refusal follows an attempt that may have been applied, over real HTTP through the rule proxy.</summary>
 public sealed class Route53RestClientRetryTests(MotoServerFixture moto) : MotoTestBase(moto)

@@ -1,11 +1,10 @@
 using Amazon.Runtime;
 using Ccx.Dns.Providers;
-using Ccx.Dns.Providers.Route53;
-using Ccx.Dns.Providers.Route53.Internal;
+using Ccx.Dns.Route53.Internal;
 using Ccx.Dns.Route53.Tests.Infrastructure;
 using Microsoft.Extensions.Logging.Abstractions;
 
-namespace Ccx.Dns.Route53.Tests.Providers.Route53.Internal;
+namespace Ccx.Dns.Route53.Tests.Internal;
 
 public sealed class Route53RestClientTests
 {

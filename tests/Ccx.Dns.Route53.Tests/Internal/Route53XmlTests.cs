@@ -1,9 +1,9 @@
 using System.Net;
 using System.Text;
 using System.Xml.Linq;
-using Ccx.Dns.Providers.Route53.Internal;
+using Ccx.Dns.Route53.Internal;
 
-namespace Ccx.Dns.Route53.Tests.Providers.Route53.Internal;
+namespace Ccx.Dns.Route53.Tests.Internal;
 
 public sealed class Route53XmlTests
 {
