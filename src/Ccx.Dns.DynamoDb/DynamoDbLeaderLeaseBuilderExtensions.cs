@@ -28,43 +28,31 @@ public static class DynamoDbLeaderLeaseBuilderExtensions
     /// <param name="builder">The reconciler builder.</param>
     /// <param name="configure">Configures the options.</param>
     /// <returns>The builder.</returns>
-    public static IDnsReconcilerBuilder AddDynamoDbLeaderElection(this IDnsReconcilerBuilder builder, Action<DynamoDbLeaderLeaseOptions> configure)
-    {
-        ArgumentNullException.ThrowIfNull(builder);
-        ArgumentNullException.ThrowIfNull(configure);
-        builder.Services.Configure(configure);
-        return AddCore(builder);
-    }
+    public static IDnsReconcilerBuilder AddDynamoDbLeaderElection(this IDnsReconcilerBuilder builder, Action<DynamoDbLeaderLeaseOptions> configure) =>
+        AddCore(builder.AddValidatedOptions<DynamoDbLeaderLeaseOptions, DynamoDbLeaderLeaseOptionsValidator>(configure));
 
     /// <summary>Registers <see cref="DynamoDbLeaderLease"/> with options bound from a configuration section.</summary>
     /// <param name="builder">The reconciler builder.</param>
     /// <param name="configuration">The configuration section.</param>
     /// <returns>The builder.</returns>
-    public static IDnsReconcilerBuilder AddDynamoDbLeaderElection(this IDnsReconcilerBuilder builder, IConfiguration configuration)
-    {
-        ArgumentNullException.ThrowIfNull(builder);
-        ArgumentNullException.ThrowIfNull(configuration);
-        builder.Services.Configure<DynamoDbLeaderLeaseOptions>(configuration);
-        builder.Services.AddSingleton(new DnsOptionsSection(typeof(DynamoDbLeaderLeaseOptions), (configuration as IConfigurationSection)?.Path ?? string.Empty));
-        return AddCore(builder);
-    }
+    public static IDnsReconcilerBuilder AddDynamoDbLeaderElection(this IDnsReconcilerBuilder builder, IConfiguration configuration) =>
+        AddCore(builder.AddValidatedOptions<DynamoDbLeaderLeaseOptions, DynamoDbLeaderLeaseOptionsValidator>(configuration));
 
     private static IDnsReconcilerBuilder AddCore(IDnsReconcilerBuilder builder)
     {
-        var services = builder.Services;
-        services.AddOptions<DynamoDbLeaderLeaseOptions>().ValidateOnStart();
-        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<DynamoDbLeaderLeaseOptions>, DynamoDbLeaderLeaseOptionsValidator>());
-        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<DnsReconcilerOptions>, DynamoDbLeaseApplyMarginValidator>());
-        services.TryAddSingleton(TimeProvider.System);
-        services.TryAddSingleton<ILeaderLease>(sp =>
-        {
-            var options = sp.GetRequiredService<IOptions<DynamoDbLeaderLeaseOptions>>().Value;
-            var timeProvider = sp.GetRequiredService<TimeProvider>();
-            var logger = sp.GetService<ILogger<DynamoDbLeaderLease>>();
-            return sp.GetService<IAmazonDynamoDB>() is { } client
-                ? new DynamoDbLeaderLease(client, options, timeProvider, logger)
-                : new DynamoDbLeaderLease(options, timeProvider, logger);
-        });
+        builder.Services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<DnsReconcilerOptions>, DynamoDbLeaseApplyMarginValidator>());
+        builder.Services.TryAddSingleton(TimeProvider.System);
+        builder.Services.TryAddSingleton<ILeaderLease>(CreateLease);
         return builder;
+    }
+
+    private static DynamoDbLeaderLease CreateLease(IServiceProvider services)
+    {
+        var options = services.GetRequiredService<IOptions<DynamoDbLeaderLeaseOptions>>().Value;
+        var timeProvider = services.GetRequiredService<TimeProvider>();
+        var logger = services.GetService<ILogger<DynamoDbLeaderLease>>();
+        return services.GetService<IAmazonDynamoDB>() is { } client
+            ? new DynamoDbLeaderLease(client, options, timeProvider, logger)
+            : new DynamoDbLeaderLease(options, timeProvider, logger);
     }
 }

@@ -34,13 +34,8 @@ public static class DynamoDbRegistryBuilderExtensions
     /// <param name="builder">The reconciler builder.</param>
     /// <param name="configure">Configures the options.</param>
     /// <returns>The builder.</returns>
-    public static IDnsReconcilerBuilder AddDynamoDbRegistry(this IDnsReconcilerBuilder builder, Action<DynamoDbRegistryOptions> configure)
-    {
-        ArgumentNullException.ThrowIfNull(builder);
-        ArgumentNullException.ThrowIfNull(configure);
-        builder.Services.Configure(configure);
-        return AddCore(builder);
-    }
+    public static IDnsReconcilerBuilder AddDynamoDbRegistry(this IDnsReconcilerBuilder builder, Action<DynamoDbRegistryOptions> configure) =>
+        AddCore(builder.AddValidatedOptions<DynamoDbRegistryOptions, DynamoDbRegistryOptionsValidator>(configure));
 
     /// <summary>
     /// Registers <see cref="DynamoDbRegistry"/> as the <see cref="IRegistry"/> (see
@@ -50,37 +45,28 @@ public static class DynamoDbRegistryBuilderExtensions
     /// <param name="builder">The reconciler builder.</param>
     /// <param name="configuration">The configuration section.</param>
     /// <returns>The builder.</returns>
-    public static IDnsReconcilerBuilder AddDynamoDbRegistry(this IDnsReconcilerBuilder builder, IConfiguration configuration)
-    {
-        ArgumentNullException.ThrowIfNull(builder);
-        ArgumentNullException.ThrowIfNull(configuration);
-        builder.Services.Configure<DynamoDbRegistryOptions>(configuration);
-        builder.Services.AddSingleton(new DnsOptionsSection(typeof(DynamoDbRegistryOptions), (configuration as IConfigurationSection)?.Path ?? string.Empty));
-        return AddCore(builder);
-    }
+    public static IDnsReconcilerBuilder AddDynamoDbRegistry(this IDnsReconcilerBuilder builder, IConfiguration configuration) =>
+        AddCore(builder.AddValidatedOptions<DynamoDbRegistryOptions, DynamoDbRegistryOptionsValidator>(configuration));
 
     private static IDnsReconcilerBuilder AddCore(IDnsReconcilerBuilder builder)
     {
-        var services = builder.Services;
-        services.AddOptions<DynamoDbRegistryOptions>().ValidateOnStart();
-        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<DynamoDbRegistryOptions>, DynamoDbRegistryOptionsValidator>());
-        services.TryAddSingleton(TimeProvider.System);
-        services.TryAddSingleton<IRegistry>(sp =>
+        builder.Services.TryAddEnumerable(ServiceDescriptor.Singleton<IHostedService, DynamoDbRegistryStartupCheck>());
+        return builder.TryAddRegistry(CreateRegistry);
+    }
+
+    private static DynamoDbRegistry CreateRegistry(IServiceProvider services)
+    {
+        var provider = services.GetRequiredService<IDnsProvider>();
+        var options = services.GetRequiredService<IOptions<DynamoDbRegistryOptions>>().Value;
+        var timeProvider = services.GetRequiredService<TimeProvider>();
+        var logger = services.GetService<ILogger<DynamoDbRegistry>>();
+        var client = services.GetService<IAmazonDynamoDB>();
+        return (services.GetService<ILeaderLease>() as DynamoDbLeaderLease, client) switch
         {
-            var provider = sp.GetRequiredService<IDnsProvider>();
-            var options = sp.GetRequiredService<IOptions<DynamoDbRegistryOptions>>().Value;
-            var timeProvider = sp.GetRequiredService<TimeProvider>();
-            var logger = sp.GetService<ILogger<DynamoDbRegistry>>();
-            var client = sp.GetService<IAmazonDynamoDB>();
-            return (sp.GetService<ILeaderLease>() as DynamoDbLeaderLease, client) switch
-            {
-                ({ } lease, { } shared) => new DynamoDbRegistry(provider, shared, options, lease, timeProvider, logger),
-                ({ } lease, null) => new DynamoDbRegistry(provider, options, lease, timeProvider, logger),
-                (null, { } shared) => new DynamoDbRegistry(provider, shared, options, timeProvider, logger),
-                (null, null) => new DynamoDbRegistry(provider, options, timeProvider, logger),
-            };
-        });
-        services.TryAddEnumerable(ServiceDescriptor.Singleton<IHostedService, DynamoDbRegistryStartupCheck>());
-        return builder;
+            ({ } lease, { } shared) => new DynamoDbRegistry(provider, shared, options, lease, timeProvider, logger),
+            ({ } lease, null) => new DynamoDbRegistry(provider, options, lease, timeProvider, logger),
+            (null, { } shared) => new DynamoDbRegistry(provider, shared, options, timeProvider, logger),
+            (null, null) => new DynamoDbRegistry(provider, options, timeProvider, logger),
+        };
     }
 }
