@@ -6,7 +6,7 @@ namespace Ccx.Dns.DynamoDb.Internal;
 /// <summary>
 /// Source-generated log messages of the DynamoDB registry and lease (event ids 2300–2399). In a namespace of its own:
 /// Ccx.Dns shows this assembly its internals (<c>CachingDnsProvider.CacheVersion</c>), its own <c>Ccx.Dns.Log</c>
-/// included; the files that log import this one by an alias.
+/// included; the files outside <c>Internal/</c> that log import this one by an alias.
 /// </summary>
 internal static partial class Log
 {
