@@ -33,6 +33,31 @@ public sealed class Route53DnsReconcilerBuilderExtensionsTests
     }
 
     [Fact]
+    public void AddDnsReconciler_Route53ChosenByName_SharesTheDomainFilterAndReadsGoDurations()
+    {
+        // Configuration-only set-up finds the provider and its options class by name (Ccx.Dns.Route53.Route53ProviderOptions).
+        var configuration = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
+        {
+            ["Dns:Provider"] = "aws",
+            ["Dns:Registry"] = "Noop",
+            ["Dns:DomainFilter:0"] = "example.com",
+            ["Dns:Route53:Endpoint"] = "http://127.0.0.1:1",
+            ["Dns:Route53:ZonesCacheDuration"] = "5m",
+        }).Build();
+        var services = new ServiceCollection();
+
+        services.AddDnsReconciler(configuration.GetSection("Dns"));
+        using var provider = services.BuildServiceProvider();
+
+        var dns = Assert.IsType<Route53Provider>(provider.GetRequiredService<IDnsProvider>());
+        var options = provider.GetRequiredService<IOptions<Route53ProviderOptions>>().Value;
+        Assert.Equal(["example.com"], options.DomainFilter);
+        Assert.Equal(TimeSpan.FromMinutes(5), options.ZonesCacheDuration);
+        Assert.True(dns.DomainFilter.Match("www.example.com"));
+        Assert.False(dns.DomainFilter.Match("www.example.org"));
+    }
+
+    [Fact]
     public void AddRoute53Provider_Configuration_BindsEveryKind()
     {
         var configuration = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
