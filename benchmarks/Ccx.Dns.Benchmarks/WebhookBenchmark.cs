@@ -2,11 +2,11 @@ using BenchmarkDotNet.Attributes;
 using BenchmarkDotNet.Configs;
 using Ccx.Dns.Endpoints;
 using Ccx.Dns.Planning;
+using Ccx.Dns.PowerDns;
 using Ccx.Dns.Providers;
 using Ccx.Dns.Providers.InMemory;
-using Ccx.Dns.Providers.PowerDns;
-using Ccx.Dns.Providers.Webhook;
 using Ccx.Dns.TestServers;
+using Ccx.Dns.Webhook;
 
 namespace Ccx.Dns.Benchmarks;
 

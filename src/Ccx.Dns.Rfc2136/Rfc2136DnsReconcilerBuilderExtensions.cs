@@ -1,9 +1,6 @@
 using Ccx.Dns.Providers;
 using Ccx.Dns.Rfc2136;
 using Microsoft.Extensions.Configuration;
-using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.DependencyInjection.Extensions;
-using Microsoft.Extensions.Options;
 
 namespace Ccx.Dns;
 
@@ -17,13 +14,8 @@ public static class Rfc2136DnsReconcilerBuilderExtensions
     /// <param name="builder">The builder.</param>
     /// <param name="configure">Configures the options.</param>
     /// <returns>The builder.</returns>
-    public static IDnsReconcilerBuilder AddRfc2136Provider(this IDnsReconcilerBuilder builder, Action<Rfc2136ProviderOptions> configure)
-    {
-        ArgumentNullException.ThrowIfNull(builder);
-        ArgumentNullException.ThrowIfNull(configure);
-        builder.Services.AddOptions<Rfc2136ProviderOptions>().Configure(configure).ValidateOnStart();
-        return AddServices(builder);
-    }
+    public static IDnsReconcilerBuilder AddRfc2136Provider(this IDnsReconcilerBuilder builder, Action<Rfc2136ProviderOptions> configure) =>
+        builder.AddValidatedOptions<Rfc2136ProviderOptions, Rfc2136ProviderOptionsValidator>(configure).TryAddProvider<Rfc2136DnsProvider>();
 
     /// <summary>
     /// Adds <see cref="Rfc2136DnsProvider"/> as the <see cref="IDnsProvider"/> (unless one is already registered),
@@ -31,23 +23,8 @@ public static class Rfc2136DnsReconcilerBuilderExtensions
     /// an array) and validated at start-up.
     /// </summary>
     /// <param name="builder">The builder.</param>
-    /// <param name="section">The configuration section.</param>
+    /// <param name="configuration">The configuration section.</param>
     /// <returns>The builder.</returns>
-    public static IDnsReconcilerBuilder AddRfc2136Provider(this IDnsReconcilerBuilder builder, IConfiguration section)
-    {
-        ArgumentNullException.ThrowIfNull(builder);
-        ArgumentNullException.ThrowIfNull(section);
-        builder.Services.AddOptions<Rfc2136ProviderOptions>().Bind(section).ValidateOnStart();
-        builder.Services.AddSingleton(new DnsOptionsSection(typeof(Rfc2136ProviderOptions), (section as IConfigurationSection)?.Path ?? string.Empty));
-        return AddServices(builder);
-    }
-
-    private static IDnsReconcilerBuilder AddServices(IDnsReconcilerBuilder builder)
-    {
-        builder.Services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<Rfc2136ProviderOptions>, Rfc2136ProviderOptionsValidator>());
-        builder.Services.TryAddSingleton(TimeProvider.System);
-        builder.Services.TryAddSingleton<Rfc2136DnsProvider>();
-        builder.Services.TryAddSingleton<IDnsProvider>(sp => sp.GetRequiredService<Rfc2136DnsProvider>());
-        return builder;
-    }
+    public static IDnsReconcilerBuilder AddRfc2136Provider(this IDnsReconcilerBuilder builder, IConfiguration configuration) =>
+        builder.AddValidatedOptions<Rfc2136ProviderOptions, Rfc2136ProviderOptionsValidator>(configuration).TryAddProvider<Rfc2136DnsProvider>();
 }

@@ -1,6 +1,5 @@
-using Ccx.Dns.Providers;
-using Ccx.Dns.Providers.Route53;
-using Ccx.Dns.Providers.Route53.Internal;
+using Ccx.Dns.Route53;
+using Ccx.Dns.Route53.Internal;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
@@ -23,41 +22,25 @@ public static class Route53DnsReconcilerBuilderExtensions
     /// <param name="builder">The builder.</param>
     /// <param name="configure">Configures the options.</param>
     /// <returns>The builder.</returns>
-    public static IDnsReconcilerBuilder AddRoute53Provider(this IDnsReconcilerBuilder builder, Action<Route53ProviderOptions> configure)
-    {
-        ArgumentNullException.ThrowIfNull(builder);
-        ArgumentNullException.ThrowIfNull(configure);
-        builder.Services.AddOptions<Route53ProviderOptions>().Configure(configure);
-        return AddCore(builder);
-    }
+    public static IDnsReconcilerBuilder AddRoute53Provider(this IDnsReconcilerBuilder builder, Action<Route53ProviderOptions> configure) =>
+        AddCore(builder.AddValidatedOptions<Route53ProviderOptions, Route53ProviderOptionsValidator>(configure));
 
     /// <summary>Adds the Route 53 provider bound to a configuration section (for example <c>Dns:Route53</c>).</summary>
     /// <param name="builder">The builder.</param>
     /// <param name="configuration">The section holding <see cref="Route53ProviderOptions"/> properties.</param>
     /// <returns>The builder.</returns>
-    public static IDnsReconcilerBuilder AddRoute53Provider(this IDnsReconcilerBuilder builder, IConfiguration configuration)
-    {
-        ArgumentNullException.ThrowIfNull(builder);
-        ArgumentNullException.ThrowIfNull(configuration);
-        builder.Services.AddOptions<Route53ProviderOptions>().Bind(configuration);
-        builder.Services.AddSingleton(new DnsOptionsSection(typeof(Route53ProviderOptions), (configuration as IConfigurationSection)?.Path ?? string.Empty));
-        return AddCore(builder);
-    }
+    public static IDnsReconcilerBuilder AddRoute53Provider(this IDnsReconcilerBuilder builder, IConfiguration configuration) =>
+        AddCore(builder.AddValidatedOptions<Route53ProviderOptions, Route53ProviderOptionsValidator>(configuration));
 
     private static IDnsReconcilerBuilder AddCore(IDnsReconcilerBuilder builder)
     {
-        var services = builder.Services;
-        services.AddOptions<Route53ProviderOptions>().ValidateOnStart();
-        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<Route53ProviderOptions>, Route53ProviderOptionsValidator>());
-        services.TryAddSingleton(TimeProvider.System);
-        services.TryAddSingleton<Route53AccountRateLimiters>();
-        services.TryAddSingleton(static sp => new Route53Provider(
+        // One set of rate limiters per account, shared by every Route 53 provider in the container.
+        builder.Services.TryAddSingleton<Route53AccountRateLimiters>();
+        return builder.TryAddProvider(static sp => new Route53Provider(
             sp.GetRequiredService<IOptions<Route53ProviderOptions>>().Value,
             sp.GetRequiredService<TimeProvider>(),
             sp.GetService<ILoggerFactory>() ?? NullLoggerFactory.Instance,
             httpMessageHandler: null,
             sp.GetRequiredService<Route53AccountRateLimiters>()));
-        services.TryAddSingleton<IDnsProvider>(static sp => sp.GetRequiredService<Route53Provider>());
-        return builder;
     }
 }

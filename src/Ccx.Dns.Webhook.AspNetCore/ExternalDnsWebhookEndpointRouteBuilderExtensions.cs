@@ -1,7 +1,7 @@
-using Ccx.Dns.Hosting.Webhook;
-using Ccx.Dns.Hosting.Webhook.Internal;
 using Ccx.Dns.Providers;
-using Ccx.Dns.Providers.Webhook;
+using Ccx.Dns.Webhook;
+using Ccx.Dns.Webhook.AspNetCore;
+using Ccx.Dns.Webhook.AspNetCore.Internal;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.DependencyInjection;
@@ -68,7 +68,7 @@ public static class ExternalDnsWebhookEndpointRouteBuilderExtensions
             throw new OptionsValidationException(Options.DefaultName, typeof(ExternalDnsWebhookServerOptions), errors);
         }
 
-        var logger = services.GetService<ILoggerFactory>()?.CreateLogger("Ccx.Dns.Hosting.Webhook.ExternalDnsWebhookServer") ?? NullLogger.Instance;
+        var logger = services.GetService<ILoggerFactory>()?.CreateLogger("Ccx.Dns.Webhook.AspNetCore.ExternalDnsWebhookServer") ?? NullLogger.Instance;
         var stopping = services.GetService<IHostApplicationLifetime>()?.ApplicationStopping ?? CancellationToken.None;
         var handler = new ExternalDnsWebhookHandler(provider, options, logger, stopping);
         var group = endpoints.MapGroup(string.Empty);

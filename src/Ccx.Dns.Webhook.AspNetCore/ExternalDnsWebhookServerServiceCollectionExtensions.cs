@@ -1,8 +1,6 @@
-using Ccx.Dns.Hosting.Webhook;
+using Ccx.Dns.Webhook.AspNetCore;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.DependencyInjection.Extensions;
-using Microsoft.Extensions.Options;
 
 namespace Ccx.Dns;
 
@@ -17,36 +15,27 @@ public static class ExternalDnsWebhookServerServiceCollectionExtensions
     /// </summary>
     /// <param name="services">The services.</param>
     /// <returns>A builder whose <see cref="IDnsReconcilerBuilder.Services"/> are <paramref name="services"/>.</returns>
-    public static IDnsReconcilerBuilder AddExternalDnsWebhookServer(this IServiceCollection services)
-    {
-        ArgumentNullException.ThrowIfNull(services);
-        services.AddOptions<ExternalDnsWebhookServerOptions>().ValidateOnStart();
-        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<ExternalDnsWebhookServerOptions>, ExternalDnsWebhookServerOptionsValidator>());
-        return new WebhookServerBuilder(services);
-    }
+    public static IDnsReconcilerBuilder AddExternalDnsWebhookServer(this IServiceCollection services) =>
+        Server(services).AddValidatedOptions<ExternalDnsWebhookServerOptions, ExternalDnsWebhookServerOptionsValidator>();
 
     /// <summary>Registers the webhook server (see <see cref="AddExternalDnsWebhookServer(IServiceCollection)"/>) and configures its options.</summary>
     /// <param name="services">The services.</param>
     /// <param name="configure">Configures the options.</param>
     /// <returns>A builder to register the provider on.</returns>
-    public static IDnsReconcilerBuilder AddExternalDnsWebhookServer(this IServiceCollection services, Action<ExternalDnsWebhookServerOptions> configure)
-    {
-        ArgumentNullException.ThrowIfNull(configure);
-        var builder = services.AddExternalDnsWebhookServer();
-        services.Configure(configure);
-        return builder;
-    }
+    public static IDnsReconcilerBuilder AddExternalDnsWebhookServer(this IServiceCollection services, Action<ExternalDnsWebhookServerOptions> configure) =>
+        Server(services).AddValidatedOptions<ExternalDnsWebhookServerOptions, ExternalDnsWebhookServerOptionsValidator>(configure);
 
     /// <summary>Registers the webhook server (see <see cref="AddExternalDnsWebhookServer(IServiceCollection)"/>) and binds its options (<c>MaxRequestBodySize</c>, <c>AllowRemoteClients</c>).</summary>
     /// <param name="services">The services.</param>
     /// <param name="configuration">The configuration section.</param>
     /// <returns>A builder to register the provider on.</returns>
-    public static IDnsReconcilerBuilder AddExternalDnsWebhookServer(this IServiceCollection services, IConfiguration configuration)
+    public static IDnsReconcilerBuilder AddExternalDnsWebhookServer(this IServiceCollection services, IConfiguration configuration) =>
+        Server(services).AddValidatedOptions<ExternalDnsWebhookServerOptions, ExternalDnsWebhookServerOptionsValidator>(configuration);
+
+    private static WebhookServerBuilder Server(IServiceCollection services)
     {
-        ArgumentNullException.ThrowIfNull(configuration);
-        var builder = services.AddExternalDnsWebhookServer();
-        services.Configure<ExternalDnsWebhookServerOptions>(configuration);
-        return builder;
+        ArgumentNullException.ThrowIfNull(services);
+        return new WebhookServerBuilder(services);
     }
 
     private sealed class WebhookServerBuilder(IServiceCollection services) : IDnsReconcilerBuilder

@@ -1,8 +1,7 @@
 using Ccx.Dns.Providers;
-using Ccx.Dns.Providers.Webhook;
+using Ccx.Dns.Webhook;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 
@@ -19,13 +18,8 @@ public static class ExternalDnsWebhookReconcilerBuilderExtensions
     /// <param name="builder">The reconciler builder.</param>
     /// <param name="configure">Sets the options, at least <see cref="ExternalDnsWebhookProviderOptions.Url"/>.</param>
     /// <returns>The builder, for chaining.</returns>
-    public static IDnsReconcilerBuilder AddExternalDnsWebhookProvider(this IDnsReconcilerBuilder builder, Action<ExternalDnsWebhookProviderOptions> configure)
-    {
-        ArgumentNullException.ThrowIfNull(builder);
-        ArgumentNullException.ThrowIfNull(configure);
-        builder.Services.AddOptions<ExternalDnsWebhookProviderOptions>().Configure(configure);
-        return AddCore(builder);
-    }
+    public static IDnsReconcilerBuilder AddExternalDnsWebhookProvider(this IDnsReconcilerBuilder builder, Action<ExternalDnsWebhookProviderOptions> configure) =>
+        builder.AddValidatedOptions<ExternalDnsWebhookProviderOptions, ExternalDnsWebhookProviderOptionsValidator>(configure).TryAddProvider(CreateProvider);
 
     /// <summary>
     /// Uses an ExternalDNS webhook provider as the DNS provider, configured from a configuration section whose keys are
@@ -33,27 +27,13 @@ public static class ExternalDnsWebhookReconcilerBuilderExtensions
     /// <c>InitialRetryDelay</c>, <c>MaxRetryDelay</c>, <c>MaxBodySize</c>, <c>RequestHeaders</c>). Validated when the host starts.
     /// </summary>
     /// <param name="builder">The reconciler builder.</param>
-    /// <param name="section">The configuration section, for example <c>configuration.GetSection("Webhook")</c>.</param>
+    /// <param name="configuration">The configuration section, for example <c>configuration.GetSection("Webhook")</c>.</param>
     /// <returns>The builder, for chaining.</returns>
-    public static IDnsReconcilerBuilder AddExternalDnsWebhookProvider(this IDnsReconcilerBuilder builder, IConfiguration section)
-    {
-        ArgumentNullException.ThrowIfNull(builder);
-        ArgumentNullException.ThrowIfNull(section);
-        builder.Services.AddOptions<ExternalDnsWebhookProviderOptions>().Bind(section);
-        return AddCore(builder);
-    }
+    public static IDnsReconcilerBuilder AddExternalDnsWebhookProvider(this IDnsReconcilerBuilder builder, IConfiguration configuration) =>
+        builder.AddValidatedOptions<ExternalDnsWebhookProviderOptions, ExternalDnsWebhookProviderOptionsValidator>(configuration).TryAddProvider(CreateProvider);
 
-    private static IDnsReconcilerBuilder AddCore(IDnsReconcilerBuilder builder)
-    {
-        var services = builder.Services;
-        services.AddOptions<ExternalDnsWebhookProviderOptions>().ValidateOnStart();
-        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<ExternalDnsWebhookProviderOptions>, ExternalDnsWebhookProviderOptionsValidator>());
-        services.TryAddSingleton(TimeProvider.System);
-        services.TryAddSingleton(sp => new ExternalDnsWebhookProvider(
-            sp.GetRequiredService<IOptions<ExternalDnsWebhookProviderOptions>>().Value,
-            sp.GetService<ILogger<ExternalDnsWebhookProvider>>(),
-            sp.GetRequiredService<TimeProvider>()));
-        services.TryAddSingleton<IDnsProvider>(sp => sp.GetRequiredService<ExternalDnsWebhookProvider>());
-        return builder;
-    }
+    private static ExternalDnsWebhookProvider CreateProvider(IServiceProvider services) => new(
+        services.GetRequiredService<IOptions<ExternalDnsWebhookProviderOptions>>().Value,
+        services.GetService<ILogger<ExternalDnsWebhookProvider>>(),
+        services.GetRequiredService<TimeProvider>());
 }

@@ -21,7 +21,7 @@ public sealed class CapabilityDeclarationTests
             {
                 var zone = scenario.Name + ".forced.test";
                 await server.CreateZoneAsync(zone, ct);
-                return new ConformanceSubject(new Providers.PowerDns.PowerDnsProvider(server.ProviderOptions(zone)), new ConformanceZone(zone));
+                return new ConformanceSubject(new PowerDns.PowerDnsProvider(server.ProviderOptions(zone)), new ConformanceZone(zone));
             },
         };
 
@@ -62,7 +62,7 @@ public sealed class CapabilityDeclarationTests
             {
                 var zone = scenario.Name + ".plain.test";
                 await server.CreateZoneAsync(zone, ct);
-                return new ConformanceSubject(new Providers.PowerDns.PowerDnsProvider(server.ProviderOptions(zone)), new ConformanceZone(zone));
+                return new ConformanceSubject(new PowerDns.PowerDnsProvider(server.ProviderOptions(zone)), new ConformanceZone(zone));
             },
             ConfigureRegistry = (b, ctx) => ConformanceTarget.UseTxtRegistry(b, ctx with { WritesWildcard = false }),
         };

@@ -1,9 +1,7 @@
 using Amazon.DynamoDBv2;
 using Ccx.Dns.Coordination;
-using Ccx.Dns.Coordination.DynamoDb;
 using Ccx.Dns.DynamoDb.Tests.Infrastructure;
 using Ccx.Dns.Registry;
-using Ccx.Dns.Registry.DynamoDb;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
@@ -241,6 +239,32 @@ public sealed class DynamoDbBuilderExtensionsTests(DynamoDbLocalFixture fixture)
         await using var provider = services.BuildServiceProvider();
 
         Assert.False(Assert.IsType<DynamoDbRegistry>(provider.GetRequiredService<IRegistry>()).IsFenced);
+    }
+
+    [Fact]
+    public async Task AddDnsReconciler_DynamoDbRegistryChosenByName_BindsItsSectionWithGoDurations()
+    {
+        // Configuration-only set-up finds the registry and its options class by name (Ccx.Dns.DynamoDb.DynamoDbRegistryOptions).
+        var table = await fixture.CreateTableAsync();
+        var configuration = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
+        {
+            ["Dns:Provider"] = "InMemory",
+            ["Dns:InMemory:Zones:0"] = "example.org",
+            ["Dns:Registry"] = "DynamoDb",
+            ["Dns:DynamoDb:TableName"] = table,
+            ["Dns:DynamoDb:OwnerId"] = "by-name",
+            ["Dns:DynamoDb:CacheInterval"] = "30s",
+        }).Build();
+        var services = new ServiceCollection();
+        services.AddSingleton<IAmazonDynamoDB>(fixture.NewClient());
+        services.AddDnsReconciler(configuration.GetSection("Dns"));
+        await using var provider = services.BuildServiceProvider();
+
+        var registry = Assert.IsType<DynamoDbRegistry>(provider.GetRequiredService<IRegistry>());
+
+        Assert.Equal(("by-name", table), (registry.OwnerId, registry.TableName));
+        Assert.Equal(TimeSpan.FromSeconds(30), provider.GetRequiredService<IOptions<DynamoDbRegistryOptions>>().Value.CacheInterval);
+        Assert.Empty(await registry.GetRecordsAsync()); // reads the (empty) table through DynamoDB Local
     }
 
     [Fact]

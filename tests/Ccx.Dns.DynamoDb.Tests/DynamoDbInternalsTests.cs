@@ -1,9 +1,8 @@
 using System.Net;
 using Amazon.DynamoDBv2;
 using Amazon.DynamoDBv2.Model;
+using Ccx.Dns.DynamoDb.Internal;
 using Ccx.Dns.Endpoints;
-using Ccx.Dns.Internal;
-using Ccx.Dns.Registry.DynamoDb.Internal;
 
 namespace Ccx.Dns.DynamoDb.Tests;
 

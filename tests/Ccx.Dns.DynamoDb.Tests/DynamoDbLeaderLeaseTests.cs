@@ -1,10 +1,8 @@
-using Ccx.Dns.Coordination.DynamoDb;
 using Ccx.Dns.DynamoDb.Tests.Infrastructure;
 using Ccx.Dns.Endpoints;
 using Ccx.Dns.Providers;
 using Ccx.Dns.Providers.InMemory;
 using Ccx.Dns.Reconciliation;
-using Ccx.Dns.Registry.DynamoDb;
 using Ccx.Dns.Sources.Programmatic;
 using Microsoft.Extensions.Logging.Abstractions;
 using static Ccx.Dns.DynamoDb.Tests.Infrastructure.RegistryKit;

@@ -1,6 +1,5 @@
 using System.Globalization;
 using Amazon.DynamoDBv2.Model;
-using Ccx.Dns.Coordination.DynamoDb;
 using Ccx.Dns.DynamoDb.Tests.Infrastructure;
 using Ccx.Dns.Planning;
 using Ccx.Dns.Providers;

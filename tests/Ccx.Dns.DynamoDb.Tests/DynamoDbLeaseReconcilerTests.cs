@@ -7,7 +7,7 @@ using static Ccx.Dns.DynamoDb.Tests.Infrastructure.RegistryKit;
 namespace Ccx.Dns.DynamoDb.Tests;
 
 /// <summary>
-/// The reconciler with the real <see cref="Coordination.DynamoDb.DynamoDbLeaderLease"/> and the fenced DynamoDB
+/// The reconciler with the real <see cref="DynamoDb.DynamoDbLeaderLease"/> and the fenced DynamoDB
 /// registry on DynamoDB Local: <see cref="DnsReconcilerOptions.LeaseApplyMargin"/> before and during the apply.
 /// Duration 15 s, SafetyMargin 2 s, RenewInterval 5 s, LeaseApplyMargin 3 s unless stated.
 /// </summary>

@@ -1,5 +1,3 @@
-using Ccx.Dns.Coordination.DynamoDb;
-using Ccx.Dns.Registry.DynamoDb;
 
 namespace Ccx.Dns.DynamoDb.Tests;
 

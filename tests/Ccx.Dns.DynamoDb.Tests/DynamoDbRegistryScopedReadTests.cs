@@ -1,4 +1,3 @@
-using Ccx.Dns.Coordination.DynamoDb;
 using Ccx.Dns.DynamoDb.Tests.Infrastructure;
 using Ccx.Dns.Endpoints;
 using Ccx.Dns.Planning;
@@ -7,7 +6,6 @@ using Ccx.Dns.Providers.Caching;
 using Ccx.Dns.Providers.InMemory;
 using Ccx.Dns.Reconciliation;
 using Ccx.Dns.Registry;
-using Ccx.Dns.Registry.DynamoDb;
 using Ccx.Dns.Registry.Txt;
 using static Ccx.Dns.DynamoDb.Tests.Infrastructure.RegistryKit;
 

@@ -5,7 +5,6 @@ using Ccx.Dns.Endpoints;
 using Ccx.Dns.Planning;
 using Ccx.Dns.Providers;
 using Ccx.Dns.Providers.InMemory;
-using Ccx.Dns.Registry.DynamoDb;
 using static Ccx.Dns.DynamoDb.Tests.Infrastructure.RegistryKit;
 
 namespace Ccx.Dns.DynamoDb.Tests;
@@ -474,7 +473,7 @@ public sealed class DynamoDbRegistryTests(DynamoDbLocalFixture fixture)
     {
         var table = await fixture.CreateTableAsync();
         using var client = fixture.NewClient();
-        var lease = new Ccx.Dns.Coordination.DynamoDb.DynamoDbLeaderLease(client, new() { TableName = table, LeaseName = "owner-a" }, new ManualTimeProvider());
+        var lease = new Ccx.Dns.DynamoDb.DynamoDbLeaderLease(client, new() { TableName = table, LeaseName = "owner-a" }, new ManualTimeProvider());
         Assert.True(await lease.TryAcquireOrRenewAsync());
         using var kit = new RegistryKit(fixture, table);
 

@@ -7,7 +7,6 @@ using Ccx.Dns.Providers;
 using Ccx.Dns.Providers.Caching;
 using Ccx.Dns.Providers.InMemory;
 using Ccx.Dns.Reconciliation;
-using Ccx.Dns.Registry.DynamoDb;
 using Ccx.Dns.Registry.Txt;
 using Ccx.Dns.Sources;
 using Ccx.Dns.Sources.Programmatic;

@@ -1,6 +1,5 @@
 using Ccx.Dns.Hosting;
 using Ccx.Dns.PowerDns.Tests.Infrastructure;
-using Ccx.Dns.Providers.PowerDns;
 using Ccx.Dns.Reconciliation;
 using Ccx.Dns.Sources.Datastore;
 using Microsoft.Extensions.Configuration;

@@ -1,4 +1,4 @@
-using Ccx.Dns.Providers.PowerDns.Internal;
+using Ccx.Dns.PowerDns.Internal;
 
 namespace Ccx.Dns.PowerDns.Tests;
 

@@ -1,5 +1,4 @@
 using Ccx.Dns.Endpoints;
-using Ccx.Dns.Providers.PowerDns;
 
 namespace Ccx.Dns.PowerDns.Tests;
 

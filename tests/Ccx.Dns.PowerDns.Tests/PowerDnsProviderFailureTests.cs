@@ -1,9 +1,8 @@
 using System.Net;
 using Ccx.Dns.Endpoints;
-using Ccx.Dns.PowerDns.Tests.Infrastructure;
 using Ccx.Dns.Planning;
+using Ccx.Dns.PowerDns.Tests.Infrastructure;
 using Ccx.Dns.Providers;
-using Ccx.Dns.Providers.PowerDns;
 
 namespace Ccx.Dns.PowerDns.Tests;
 

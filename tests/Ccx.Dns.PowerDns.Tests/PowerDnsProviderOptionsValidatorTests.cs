@@ -1,4 +1,3 @@
-using Ccx.Dns.Providers.PowerDns;
 
 namespace Ccx.Dns.PowerDns.Tests;
 

@@ -1,8 +1,7 @@
 using System.Net;
 using Ccx.Dns.Endpoints;
-using Ccx.Dns.PowerDns.Tests.Infrastructure;
 using Ccx.Dns.Planning;
-using Ccx.Dns.Providers.PowerDns;
+using Ccx.Dns.PowerDns.Tests.Infrastructure;
 
 namespace Ccx.Dns.PowerDns.Tests;
 

@@ -1,8 +1,7 @@
 using Ccx.Dns.Endpoints;
-using Ccx.Dns.PowerDns.Tests.Infrastructure;
 using Ccx.Dns.Planning;
+using Ccx.Dns.PowerDns.Tests.Infrastructure;
 using Ccx.Dns.Providers;
-using Ccx.Dns.Providers.PowerDns;
 
 namespace Ccx.Dns.PowerDns.Tests;
 

@@ -1,6 +1,5 @@
-using Ccx.Dns.Providers;
 using Ccx.Dns.PowerDns.Tests.Infrastructure;
-using Ccx.Dns.Providers.PowerDns;
+using Ccx.Dns.Providers;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;

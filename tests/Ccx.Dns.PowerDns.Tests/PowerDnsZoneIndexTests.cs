@@ -1,5 +1,5 @@
 using Ccx.Dns.Endpoints;
-using Ccx.Dns.Providers.PowerDns.Internal;
+using Ccx.Dns.PowerDns.Internal;
 
 namespace Ccx.Dns.PowerDns.Tests;
 

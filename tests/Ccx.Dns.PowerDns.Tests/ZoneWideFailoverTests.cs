@@ -1,6 +1,5 @@
 using System.Globalization;
 using Ccx.Dns.PowerDns.Tests.Infrastructure;
-using Ccx.Dns.Providers.PowerDns;
 using Ccx.Dns.Reconciliation;
 using Ccx.Dns.Registry.Txt;
 using Ccx.Dns.Sources;

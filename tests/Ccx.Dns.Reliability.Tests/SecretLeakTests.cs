@@ -3,15 +3,15 @@ using System.Net.Sockets;
 using System.Security.Cryptography;
 using Ccx.Dns.Endpoints;
 using Ccx.Dns.Planning;
+using Ccx.Dns.PowerDns;
 using Ccx.Dns.PowerDns.Tests.Infrastructure;
 using Ccx.Dns.Providers;
 using Ccx.Dns.Providers.InMemory;
-using Ccx.Dns.Providers.PowerDns;
-using Ccx.Dns.Providers.Route53;
 using Ccx.Dns.Reconciliation;
 using Ccx.Dns.Registry.Txt;
 using Ccx.Dns.Reliability.Tests.Infrastructure;
 using Ccx.Dns.Rfc2136;
+using Ccx.Dns.Route53;
 using Ccx.Dns.Sources.Programmatic;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
@@ -282,8 +282,8 @@ public sealed class SecretLeakTests
             // Success: Route 53 (moto) with the DynamoDB registry (DynamoDB Local), then with the encrypted TXT registry.
             using (var route53 = Route53(moto.Endpoint))
             using (var client = Dynamo(dynamo.ServiceUrl))
-            using (var registry = new Ccx.Dns.Registry.DynamoDb.DynamoDbRegistry(route53, client,
-                new Ccx.Dns.Registry.DynamoDb.DynamoDbRegistryOptions { TableName = table, OwnerId = "owner" }, TimeProvider.System, factory.CreateLogger<Ccx.Dns.Registry.DynamoDb.DynamoDbRegistry>()))
+            using (var registry = new Ccx.Dns.DynamoDb.DynamoDbRegistry(route53, client,
+                new Ccx.Dns.DynamoDb.DynamoDbRegistryOptions { TableName = table, OwnerId = "owner" }, TimeProvider.System, factory.CreateLogger<Ccx.Dns.DynamoDb.DynamoDbRegistry>()))
             {
                 var ok = await RunReconcilerAsync(registry, zone, factory);
                 Assert.Equal(ReconcileOutcome.Applied, ok.Outcome);
@@ -310,8 +310,8 @@ public sealed class SecretLeakTests
                 using var route53 = Route53(endpoint, TimeSpan.FromMilliseconds(500));
                 leaks.Exception(await Record.ExceptionAsync(() => route53.GetRecordsAsync()));
                 using var client = Dynamo(endpoint);
-                using var registry = new Ccx.Dns.Registry.DynamoDb.DynamoDbRegistry(new InMemoryDnsProvider([zone]), client,
-                    new Ccx.Dns.Registry.DynamoDb.DynamoDbRegistryOptions { TableName = "t-none", OwnerId = "owner" }, TimeProvider.System, factory.CreateLogger<Ccx.Dns.Registry.DynamoDb.DynamoDbRegistry>());
+                using var registry = new Ccx.Dns.DynamoDb.DynamoDbRegistry(new InMemoryDnsProvider([zone]), client,
+                    new Ccx.Dns.DynamoDb.DynamoDbRegistryOptions { TableName = "t-none", OwnerId = "owner" }, TimeProvider.System, factory.CreateLogger<Ccx.Dns.DynamoDb.DynamoDbRegistry>());
                 leaks.Exception(await Record.ExceptionAsync(() => registry.GetRecordsAsync()));
             }
 
@@ -331,7 +331,7 @@ public sealed class SecretLeakTests
 
             var badAes = aesKey[..30];
             leaks.Secret(badAes);
-            var validation = new Ccx.Dns.Registry.DynamoDb.DynamoDbRegistryOptionsValidator().Validate(null, new Ccx.Dns.Registry.DynamoDb.DynamoDbRegistryOptions { TxtEncryptionAesKey = badAes });
+            var validation = new Ccx.Dns.DynamoDb.DynamoDbRegistryOptionsValidator().Validate(null, new Ccx.Dns.DynamoDb.DynamoDbRegistryOptions { TxtEncryptionAesKey = badAes });
             Assert.True(validation.Failed);
             leaks.Text([.. validation.Failures]);
 

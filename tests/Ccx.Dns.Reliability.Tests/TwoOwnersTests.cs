@@ -1,13 +1,13 @@
 using System.Collections.Concurrent;
+using Ccx.Dns.DynamoDb;
+using Ccx.Dns.DynamoDb.Tests.Infrastructure;
 using Ccx.Dns.Endpoints;
+using Ccx.Dns.PowerDns;
 using Ccx.Dns.PowerDns.Tests.Infrastructure;
 using Ccx.Dns.Providers;
 using Ccx.Dns.Providers.InMemory;
-using Ccx.Dns.Providers.PowerDns;
-using Ccx.Dns.DynamoDb.Tests.Infrastructure;
 using Ccx.Dns.Reconciliation;
 using Ccx.Dns.Registry;
-using Ccx.Dns.Registry.DynamoDb;
 using Ccx.Dns.Registry.Txt;
 using Ccx.Dns.Reliability.Tests.Infrastructure;
 using Ccx.Dns.Sources.Programmatic;

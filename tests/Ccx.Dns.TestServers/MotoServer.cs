@@ -3,7 +3,7 @@ using System.Globalization;
 using System.Text;
 using System.Xml.Linq;
 using Amazon.Runtime;
-using Ccx.Dns.Providers.Route53;
+using Ccx.Dns.Route53;
 
 namespace Ccx.Dns.TestServers;
 

@@ -2,7 +2,7 @@ using System.Globalization;
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json.Nodes;
-using Ccx.Dns.Providers.PowerDns;
+using Ccx.Dns.PowerDns;
 using Ccx.Dns.Rfc2136;
 
 namespace Ccx.Dns.TestServers;

@@ -1,7 +1,7 @@
 using System.Net;
-using Ccx.Dns.Hosting.Webhook;
 using Ccx.Dns.Providers;
-using Ccx.Dns.Providers.Webhook;
+using Ccx.Dns.Webhook;
+using Ccx.Dns.Webhook.AspNetCore;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.Extensions.DependencyInjection;

@@ -4,7 +4,7 @@ using BenchmarkDotNet.Attributes;
 using BenchmarkDotNet.Engines;
 using Ccx.Dns.Endpoints;
 using Ccx.Dns.Planning;
-using Ccx.Dns.Providers.PowerDns;
+using Ccx.Dns.PowerDns;
 using Ccx.Dns.TestServers;
 
 namespace Ccx.Dns.Benchmarks.Providers;

@@ -1,8 +1,8 @@
 using System.Text.Json;
 using BenchmarkDotNet.Attributes;
 using Ccx.Dns.Endpoints;
-using Ccx.Dns.Providers.PowerDns;
-using Ccx.Dns.Providers.PowerDns.Internal;
+using Ccx.Dns.PowerDns;
+using Ccx.Dns.PowerDns.Internal;
 
 namespace Ccx.Dns.Benchmarks.Providers;
 

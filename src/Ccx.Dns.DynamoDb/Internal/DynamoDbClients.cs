@@ -1,7 +1,7 @@
 using Amazon;
 using Amazon.DynamoDBv2;
 
-namespace Ccx.Dns.Internal;
+namespace Ccx.Dns.DynamoDb.Internal;
 
 /// <summary>Creates DynamoDB clients with the SDK's default credential chain.</summary>
 internal static class DynamoDbClients

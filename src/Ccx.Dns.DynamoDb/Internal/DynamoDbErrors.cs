@@ -4,7 +4,7 @@ using Amazon.DynamoDBv2.Model;
 using Amazon.Runtime;
 using Ccx.Dns.Providers;
 
-namespace Ccx.Dns.Internal;
+namespace Ccx.Dns.DynamoDb.Internal;
 
 /// <summary>Maps DynamoDB failures to <see cref="DnsProviderException"/> with <see cref="DnsProviderException.IsTransient"/> set.</summary>
 internal static class DynamoDbErrors

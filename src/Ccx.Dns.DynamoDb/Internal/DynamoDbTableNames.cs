@@ -1,4 +1,4 @@
-namespace Ccx.Dns.Internal;
+namespace Ccx.Dns.DynamoDb.Internal;
 
 /// <summary>DynamoDB's table name rules: 3 to 255 characters of <c>a-z A-Z 0-9 _ - .</c>.</summary>
 internal static class DynamoDbTableNames

@@ -3,9 +3,7 @@ using Amazon.DynamoDBv2.Model;
 using Ccx.Dns.Providers;
 using Microsoft.Extensions.Logging;
 
-namespace Ccx.Dns.Internal;
-
-using Log = Ccx.Dns.DynamoDb.Log;
+namespace Ccx.Dns.DynamoDb.Internal;
 
 /// <summary>
 /// Checks (and optionally creates) a table with ExternalDNS's schema: hash key <c>k</c> of type string and no range

@@ -24,8 +24,8 @@ internal static class DnsConfigurationSetup
     internal static IReadOnlyList<Plugin> Providers { get; } =
     [
         new("InMemory", [], null, null, null, typeof(InMemoryDnsProviderOptions).FullName!, "Zones"),
-        new("PowerDns", ["pdns"], "Ccx.Dns.PowerDns", "Ccx.Dns.PowerDnsReconcilerBuilderExtensions", "AddPowerDnsProvider", "Ccx.Dns.Providers.PowerDns.PowerDnsProviderOptions", "IncludeDomains"),
-        new("Route53", ["aws", "aws-route53"], "Ccx.Dns.Route53", "Ccx.Dns.Route53DnsReconcilerBuilderExtensions", "AddRoute53Provider", "Ccx.Dns.Providers.Route53.Route53ProviderOptions", "DomainFilter"),
+        new("PowerDns", ["pdns"], "Ccx.Dns.PowerDns", "Ccx.Dns.PowerDnsReconcilerBuilderExtensions", "AddPowerDnsProvider", "Ccx.Dns.PowerDns.PowerDnsProviderOptions", "IncludeDomains"),
+        new("Route53", ["aws", "aws-route53"], "Ccx.Dns.Route53", "Ccx.Dns.Route53DnsReconcilerBuilderExtensions", "AddRoute53Provider", "Ccx.Dns.Route53.Route53ProviderOptions", "DomainFilter"),
         new("Rfc2136", [], "Ccx.Dns.Rfc2136", "Ccx.Dns.Rfc2136DnsReconcilerBuilderExtensions", "AddRfc2136Provider", "Ccx.Dns.Rfc2136.Rfc2136ProviderOptions", "Zones"),
     ];
 
@@ -34,7 +34,7 @@ internal static class DnsConfigurationSetup
     [
         new("Txt", [], null, null, null, typeof(TxtRegistryOptions).FullName!, null),
         new("Noop", [], null, null, null, null, null),
-        new("DynamoDb", [], "Ccx.Dns.DynamoDb", "Ccx.Dns.DynamoDbRegistryBuilderExtensions", "AddDynamoDbRegistry", "Ccx.Dns.Registry.DynamoDb.DynamoDbRegistryOptions", null),
+        new("DynamoDb", [], "Ccx.Dns.DynamoDb", "Ccx.Dns.DynamoDbRegistryBuilderExtensions", "AddDynamoDbRegistry", "Ccx.Dns.DynamoDb.DynamoDbRegistryOptions", null),
     ];
 
     /// <summary>Registers what the section names; does nothing for a section that names no provider, registry or source.</summary>

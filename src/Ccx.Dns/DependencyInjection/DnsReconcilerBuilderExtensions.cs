@@ -51,13 +51,7 @@ public static class DnsReconcilerBuilderExtensions
         where TProvider : class, IDnsProvider
     {
         ArgumentNullException.ThrowIfNull(builder);
-        if (builder.MarkProvider(typeof(TProvider)))
-        {
-            builder.Services.TryAddSingleton<TProvider>();
-            builder.Services.TryAddSingleton<IDnsProvider>(sp => sp.GetRequiredService<TProvider>());
-        }
-
-        return builder;
+        return builder.MarkProvider(typeof(TProvider)) ? builder.TryAddProvider<TProvider>() : builder;
     }
 
     /// <summary>Adds a custom DNS provider created by <paramref name="factory"/> (a singleton); see <see cref="AddProvider{TProvider}(IDnsReconcilerBuilder)"/>.</summary>
@@ -71,13 +65,7 @@ public static class DnsReconcilerBuilderExtensions
     {
         ArgumentNullException.ThrowIfNull(builder);
         ArgumentNullException.ThrowIfNull(factory);
-        if (builder.MarkProvider(typeof(TProvider)))
-        {
-            builder.Services.TryAddSingleton(factory);
-            builder.Services.TryAddSingleton<IDnsProvider>(sp => sp.GetRequiredService<TProvider>());
-        }
-
-        return builder;
+        return builder.MarkProvider(typeof(TProvider)) ? builder.TryAddProvider(factory) : builder;
     }
 
     private static IDnsReconcilerBuilder AddSourceRegistration<TSource>(this IDnsReconcilerBuilder builder)

@@ -6,10 +6,8 @@ using Ccx.Dns.Reconciliation;
 using Ccx.Dns.Registry;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
-using Microsoft.Extensions.Options;
 
 namespace Ccx.Dns;
 
@@ -44,8 +42,6 @@ public static partial class DnsReconcilerServiceCollectionExtensions
         }
 
         var registration = new NamedDnsReconcilerRegistration(name, new ServiceCollection());
-        registration.Services.AddOptions<DnsReconcilerOptions>().ValidateOnStart();
-        registration.Services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<DnsReconcilerOptions>, DnsReconcilerOptionsValidator>());
         services.AddSingleton(registration);
         services.AddKeyedSingleton(name, (sp, _) => new NamedDnsReconcilerContainer(registration, sp));
         services.AddKeyedSingleton(name, static (sp, key) => Container(sp, key).Reconciler);
@@ -65,7 +61,7 @@ public static partial class DnsReconcilerServiceCollectionExtensions
             var container = Container(sp, name);
             return new DnsSetupMonitor(container.Reconciler, container.Provider, container.Registry, new Logger<DnsSetupMonitor>(container.LoggerFactory));
         });
-        return new NamedDnsReconcilerBuilder(registration, services);
+        return new NamedDnsReconcilerBuilder(registration, services).AddValidatedOptions<DnsReconcilerOptions, DnsReconcilerOptionsValidator>();
     }
 
     /// <summary>Adds a named reconciler (see <see cref="AddDnsReconciler(IServiceCollection, string)"/>) and configures its options.</summary>
@@ -75,10 +71,8 @@ public static partial class DnsReconcilerServiceCollectionExtensions
     /// <returns>The reconciler's builder.</returns>
     public static IDnsReconcilerBuilder AddDnsReconciler(this IServiceCollection services, string name, Action<DnsReconcilerOptions> configure)
     {
-        ArgumentNullException.ThrowIfNull(configure);
-        var builder = services.AddDnsReconciler(name);
-        builder.Services.Configure(configure);
-        return builder;
+        ArgumentNullException.ThrowIfNull(configure); // before the reconciler is added
+        return services.AddDnsReconciler(name).AddValidatedOptions<DnsReconcilerOptions, DnsReconcilerOptionsValidator>(configure);
     }
 
     /// <summary>Adds a named reconciler (see <see cref="AddDnsReconciler(IServiceCollection, string)"/>) and binds its options from configuration.</summary>
@@ -88,10 +82,8 @@ public static partial class DnsReconcilerServiceCollectionExtensions
     /// <returns>The reconciler's builder.</returns>
     public static IDnsReconcilerBuilder AddDnsReconciler(this IServiceCollection services, string name, IConfiguration configuration)
     {
-        ArgumentNullException.ThrowIfNull(configuration);
-        var builder = services.AddDnsReconciler(name);
-        builder.Services.Configure<DnsReconcilerOptions>(configuration);
-        return builder;
+        ArgumentNullException.ThrowIfNull(configuration); // before the reconciler is added
+        return services.AddDnsReconciler(name).AddValidatedOptions<DnsReconcilerOptions, DnsReconcilerOptionsValidator>(configuration);
     }
 
     private static NamedDnsReconcilerContainer Container(IServiceProvider services, object? key) =>

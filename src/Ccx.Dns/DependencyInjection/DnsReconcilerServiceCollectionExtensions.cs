@@ -30,8 +30,6 @@ public static partial class DnsReconcilerServiceCollectionExtensions
     public static IDnsReconcilerBuilder AddDnsReconciler(this IServiceCollection services)
     {
         ArgumentNullException.ThrowIfNull(services);
-        services.AddOptions<DnsReconcilerOptions>().ValidateOnStart();
-        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<DnsReconcilerOptions>, DnsReconcilerOptionsValidator>());
         services.TryAddSingleton(TimeProvider.System);
         services.TryAddSingleton(sp => new DnsTelemetry(sp.GetService<IMeterFactory>()));
         services.TryAddSingleton(sp =>
@@ -54,7 +52,7 @@ public static partial class DnsReconcilerServiceCollectionExtensions
             sp.GetRequiredService<DnsRunOnceOutcome>(),
             sp.GetService<IHostApplicationLifetime>(),
             CreateLogger<DnsRunOnceService>(sp))));
-        return new DnsReconcilerBuilder(services);
+        return new DnsReconcilerBuilder(services).AddValidatedOptions<DnsReconcilerOptions, DnsReconcilerOptionsValidator>();
     }
 
     /// <summary>Adds the reconciler (see <see cref="AddDnsReconciler(IServiceCollection)"/>) and configures its options.</summary>
@@ -63,10 +61,8 @@ public static partial class DnsReconcilerServiceCollectionExtensions
     /// <returns>The builder.</returns>
     public static IDnsReconcilerBuilder AddDnsReconciler(this IServiceCollection services, Action<DnsReconcilerOptions> configure)
     {
-        ArgumentNullException.ThrowIfNull(configure);
-        var builder = services.AddDnsReconciler();
-        services.Configure(configure);
-        return builder;
+        ArgumentNullException.ThrowIfNull(configure); // before the reconciler is added
+        return services.AddDnsReconciler().AddValidatedOptions<DnsReconcilerOptions, DnsReconcilerOptionsValidator>(configure);
     }
 
     /// <summary>
@@ -86,9 +82,8 @@ public static partial class DnsReconcilerServiceCollectionExtensions
     public static IDnsReconcilerBuilder AddDnsReconciler(this IServiceCollection services, IConfiguration configuration)
     {
         ArgumentNullException.ThrowIfNull(configuration);
-        var builder = services.AddDnsReconciler();
-        services.Configure<DnsReconcilerOptions>(DnsConfigurationSetup.Durations(configuration, typeof(DnsReconcilerOptions)));
-        services.AddSingleton(new DnsOptionsSection(typeof(DnsReconcilerOptions), (configuration as IConfigurationSection)?.Path ?? string.Empty));
+        var builder = services.AddDnsReconciler()
+            .AddValidatedOptions<DnsReconcilerOptions, DnsReconcilerOptionsValidator>(DnsConfigurationSetup.Durations(configuration, typeof(DnsReconcilerOptions)));
         DnsConfigurationSetup.Apply(builder, configuration);
         return builder;
     }

@@ -2,7 +2,6 @@ using Ccx.Dns.Sources.Datastore;
 using Ccx.Dns.Sources.Programmatic;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 
 namespace Ccx.Dns;
@@ -16,40 +15,22 @@ public static class SourceBuilderExtensions
     /// </summary>
     /// <param name="builder">The builder.</param>
     /// <returns>The builder.</returns>
-    public static IDnsReconcilerBuilder AddDatastoreNamingSource(this IDnsReconcilerBuilder builder)
-    {
-        ArgumentNullException.ThrowIfNull(builder);
-        builder.Services.AddOptions<DatastoreNamingSourceOptions>().ValidateOnStart();
-        builder.Services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<DatastoreNamingSourceOptions>, DatastoreNamingSourceOptionsValidator>());
-        return builder.AddSource(sp => new DatastoreNamingSource(sp.GetRequiredService<IOptions<DatastoreNamingSourceOptions>>()));
-    }
+    public static IDnsReconcilerBuilder AddDatastoreNamingSource(this IDnsReconcilerBuilder builder) =>
+        AddDatastoreNaming(builder.AddValidatedOptions<DatastoreNamingSourceOptions, DatastoreNamingSourceOptionsValidator>());
 
     /// <summary>Adds the <see cref="DatastoreNamingSource"/> and configures its options.</summary>
     /// <param name="builder">The builder.</param>
     /// <param name="configure">Configures the options.</param>
     /// <returns>The builder.</returns>
-    public static IDnsReconcilerBuilder AddDatastoreNamingSource(this IDnsReconcilerBuilder builder, Action<DatastoreNamingSourceOptions> configure)
-    {
-        ArgumentNullException.ThrowIfNull(builder);
-        ArgumentNullException.ThrowIfNull(configure);
-        builder.AddDatastoreNamingSource();
-        builder.Services.Configure(configure);
-        return builder;
-    }
+    public static IDnsReconcilerBuilder AddDatastoreNamingSource(this IDnsReconcilerBuilder builder, Action<DatastoreNamingSourceOptions> configure) =>
+        AddDatastoreNaming(builder.AddValidatedOptions<DatastoreNamingSourceOptions, DatastoreNamingSourceOptionsValidator>(configure));
 
     /// <summary>Adds the <see cref="DatastoreNamingSource"/> and binds its options from configuration.</summary>
     /// <param name="builder">The builder.</param>
     /// <param name="configuration">The configuration section.</param>
     /// <returns>The builder.</returns>
-    public static IDnsReconcilerBuilder AddDatastoreNamingSource(this IDnsReconcilerBuilder builder, IConfiguration configuration)
-    {
-        ArgumentNullException.ThrowIfNull(builder);
-        ArgumentNullException.ThrowIfNull(configuration);
-        builder.AddDatastoreNamingSource();
-        builder.Services.Configure<DatastoreNamingSourceOptions>(configuration);
-        builder.Services.AddSingleton(new DnsOptionsSection(typeof(DatastoreNamingSourceOptions), (configuration as IConfigurationSection)?.Path ?? string.Empty));
-        return builder;
-    }
+    public static IDnsReconcilerBuilder AddDatastoreNamingSource(this IDnsReconcilerBuilder builder, IConfiguration configuration) =>
+        AddDatastoreNaming(builder.AddValidatedOptions<DatastoreNamingSourceOptions, DatastoreNamingSourceOptionsValidator>(configuration));
 
     /// <summary>
     /// Adds the <see cref="ProgrammaticEndpointSource"/> (a singleton; resolve it to push endpoints). Adding it
@@ -59,4 +40,7 @@ public static class SourceBuilderExtensions
     /// <returns>The builder.</returns>
     public static IDnsReconcilerBuilder AddProgrammaticSource(this IDnsReconcilerBuilder builder) =>
         builder.AddSource<ProgrammaticEndpointSource>();
+
+    private static IDnsReconcilerBuilder AddDatastoreNaming(IDnsReconcilerBuilder builder) =>
+        builder.AddSource(sp => new DatastoreNamingSource(sp.GetRequiredService<IOptions<DatastoreNamingSourceOptions>>()));
 }

@@ -1,4 +1,4 @@
-using Ccx.Dns.Providers.Route53;
+using Ccx.Dns.Route53;
 using Ccx.Dns.TestServers;
 
 namespace Ccx.Dns.Conformance.Tests.Infrastructure;

@@ -2,7 +2,7 @@ using System.Collections.Concurrent;
 using Amazon.DynamoDBv2;
 using Amazon.DynamoDBv2.Model;
 using Amazon.Runtime;
-using Ccx.Dns.Providers.PowerDns;
+using Ccx.Dns.PowerDns;
 using Ccx.Dns.TestServers;
 
 namespace Ccx.Dns.Conformance.Tests.Infrastructure;

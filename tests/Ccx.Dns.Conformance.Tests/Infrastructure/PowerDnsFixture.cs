@@ -1,4 +1,4 @@
-using Ccx.Dns.Providers.PowerDns;
+using Ccx.Dns.PowerDns;
 using Ccx.Dns.TestServers;
 
 namespace Ccx.Dns.Conformance.Tests.Infrastructure;

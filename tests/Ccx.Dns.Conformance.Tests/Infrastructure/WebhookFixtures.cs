@@ -1,6 +1,6 @@
 using System.Collections.Concurrent;
 using Ccx.Dns.Providers;
-using Ccx.Dns.Providers.Webhook;
+using Ccx.Dns.Webhook;
 using Ccx.Dns.Testing;
 using Ccx.Dns.TestServers;
 

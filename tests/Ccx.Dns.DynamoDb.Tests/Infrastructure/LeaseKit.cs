@@ -1,11 +1,9 @@
 using Amazon.DynamoDBv2;
-using Ccx.Dns.Coordination.DynamoDb;
 using Ccx.Dns.Endpoints;
 using Ccx.Dns.Planning;
 using Ccx.Dns.Providers;
 using Ccx.Dns.Providers.InMemory;
 using Ccx.Dns.Reconciliation;
-using Ccx.Dns.Registry.DynamoDb;
 using Ccx.Dns.Sources.Programmatic;
 using Microsoft.Extensions.Logging.Abstractions;
 

@@ -3,7 +3,6 @@ using Ccx.Dns.Endpoints;
 using Ccx.Dns.Planning;
 using Ccx.Dns.Providers.InMemory;
 using Ccx.Dns.Registry;
-using Ccx.Dns.Registry.DynamoDb;
 
 namespace Ccx.Dns.DynamoDb.Tests.Infrastructure;
 

@@ -1,7 +1,6 @@
 using System.Diagnostics;
 using System.Net.Http.Json;
 using System.Text.Json.Nodes;
-using Ccx.Dns.Providers.PowerDns;
 
 namespace Ccx.Dns.PowerDns.Tests.Infrastructure;
 

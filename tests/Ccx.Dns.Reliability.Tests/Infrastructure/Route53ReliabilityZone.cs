@@ -1,6 +1,6 @@
 using Amazon.Runtime;
 using Ccx.Dns.Endpoints;
-using Ccx.Dns.Providers.Route53;
+using Ccx.Dns.Route53;
 using Ccx.Dns.TestServers;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;

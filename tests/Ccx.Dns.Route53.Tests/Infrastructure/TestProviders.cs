@@ -1,6 +1,5 @@
 using Amazon.Runtime;
-using Ccx.Dns.Providers.Route53;
-using Ccx.Dns.Providers.Route53.Internal;
+using Ccx.Dns.Route53.Internal;
 
 namespace Ccx.Dns.Route53.Tests.Infrastructure;
 

@@ -4,7 +4,6 @@ using System.Text;
 using System.Text.Json;
 using Ccx.Dns.Endpoints;
 using Ccx.Dns.Providers;
-using Ccx.Dns.Providers.Webhook;
 using Ccx.Dns.TestServers;
 using Ccx.Dns.Webhook.Tests.Support;
 

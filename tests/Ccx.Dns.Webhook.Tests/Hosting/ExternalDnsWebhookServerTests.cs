@@ -1,8 +1,8 @@
 using System.Net;
-using Ccx.Dns.Hosting.Webhook;
-using Ccx.Dns.Hosting.Webhook.Internal;
 using Ccx.Dns.Providers;
 using Ccx.Dns.Providers.InMemory;
+using Ccx.Dns.Webhook.AspNetCore;
+using Ccx.Dns.Webhook.AspNetCore.Internal;
 using Ccx.Dns.Webhook.Tests.Support;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
@@ -114,7 +114,7 @@ public sealed class ExternalDnsWebhookServerTests
         await using var app = builder.Build();
         app.MapExternalDnsWebhook();
         await app.StartAsync();
-        using var client = new Ccx.Dns.Providers.Webhook.ExternalDnsWebhookProvider(new() { Url = app.Urls.Single() });
+        using var client = new Ccx.Dns.Webhook.ExternalDnsWebhookProvider(new() { Url = app.Urls.Single() });
 
         var filter = await client.NegotiateAsync();
 
@@ -134,7 +134,7 @@ public sealed class ExternalDnsWebhookServerTests
         await using var app = builder.Build();
         app.MapExternalDnsWebhook("private");
         await app.StartAsync();
-        using var client = new Ccx.Dns.Providers.Webhook.ExternalDnsWebhookProvider(new() { Url = app.Urls.Single() });
+        using var client = new Ccx.Dns.Webhook.ExternalDnsWebhookProvider(new() { Url = app.Urls.Single() });
 
         Assert.True((await client.NegotiateAsync()).Match("db.private.example"));
         Assert.Throws<InvalidOperationException>(() => app.MapExternalDnsWebhook("public"));

@@ -3,7 +3,6 @@ using System.Text;
 using System.Text.Json;
 using Ccx.Dns.Endpoints;
 using Ccx.Dns.Planning;
-using Ccx.Dns.Providers.Webhook;
 
 namespace Ccx.Dns.Webhook.Tests.Providers;
 

@@ -1,5 +1,4 @@
 using Ccx.Dns.Providers;
-using Ccx.Dns.Providers.Webhook;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;

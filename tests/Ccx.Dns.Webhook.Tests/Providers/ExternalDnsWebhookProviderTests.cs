@@ -3,7 +3,6 @@ using System.Text;
 using Ccx.Dns.Endpoints;
 using Ccx.Dns.Planning;
 using Ccx.Dns.Providers;
-using Ccx.Dns.Providers.Webhook;
 using Ccx.Dns.Webhook.Tests.Support;
 using Microsoft.Extensions.Logging;
 

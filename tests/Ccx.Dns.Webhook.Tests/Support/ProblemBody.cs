@@ -1,4 +1,3 @@
-using Ccx.Dns.Providers.Webhook;
 
 namespace Ccx.Dns.Webhook.Tests.Support;
 

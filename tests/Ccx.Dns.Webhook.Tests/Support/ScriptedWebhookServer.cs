@@ -3,7 +3,6 @@ using System.Globalization;
 using System.Net;
 using System.Net.Sockets;
 using System.Text;
-using Ccx.Dns.Providers.Webhook;
 
 namespace Ccx.Dns.Webhook.Tests.Support;
 

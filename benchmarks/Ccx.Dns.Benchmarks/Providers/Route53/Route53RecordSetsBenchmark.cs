@@ -2,8 +2,8 @@ using System.Text;
 using System.Xml.Linq;
 using BenchmarkDotNet.Attributes;
 using Ccx.Dns.Endpoints;
-using Ccx.Dns.Providers.Route53;
-using Ccx.Dns.Providers.Route53.Internal;
+using Ccx.Dns.Route53;
+using Ccx.Dns.Route53.Internal;
 using Microsoft.Extensions.Logging.Abstractions;
 
 namespace Ccx.Dns.Benchmarks.Providers.Route53;

@@ -29,33 +29,20 @@ public static class CachingDnsProviderBuilderExtensions
     /// <param name="configure">Configures the options.</param>
     /// <returns>The builder.</returns>
     /// <exception cref="InvalidOperationException">No <see cref="IDnsProvider"/> is registered yet.</exception>
-    public static IDnsReconcilerBuilder AddCaching(this IDnsReconcilerBuilder builder, Action<CachingDnsProviderOptions> configure)
-    {
-        ArgumentNullException.ThrowIfNull(builder);
-        ArgumentNullException.ThrowIfNull(configure);
-        builder.Services.Configure(configure);
-        return AddCore(builder);
-    }
+    public static IDnsReconcilerBuilder AddCaching(this IDnsReconcilerBuilder builder, Action<CachingDnsProviderOptions> configure) =>
+        AddCore(builder.AddValidatedOptions<CachingDnsProviderOptions, CachingDnsProviderOptionsValidator>(configure));
 
     /// <summary>Caches the provider's records; options bound from a configuration section and validated at start.</summary>
     /// <param name="builder">The reconciler builder.</param>
     /// <param name="configuration">The configuration section (key <c>CacheDuration</c>, for example <c>00:05:00</c>).</param>
     /// <returns>The builder.</returns>
     /// <exception cref="InvalidOperationException">No <see cref="IDnsProvider"/> is registered yet.</exception>
-    public static IDnsReconcilerBuilder AddCaching(this IDnsReconcilerBuilder builder, IConfiguration configuration)
-    {
-        ArgumentNullException.ThrowIfNull(builder);
-        ArgumentNullException.ThrowIfNull(configuration);
-        builder.Services.Configure<CachingDnsProviderOptions>(configuration);
-        builder.Services.AddSingleton(new DnsOptionsSection(typeof(CachingDnsProviderOptions), (configuration as IConfigurationSection)?.Path ?? string.Empty));
-        return AddCore(builder);
-    }
+    public static IDnsReconcilerBuilder AddCaching(this IDnsReconcilerBuilder builder, IConfiguration configuration) =>
+        AddCore(builder.AddValidatedOptions<CachingDnsProviderOptions, CachingDnsProviderOptionsValidator>(configuration));
 
     private static IDnsReconcilerBuilder AddCore(IDnsReconcilerBuilder builder)
     {
         var services = builder.Services;
-        services.AddOptions<CachingDnsProviderOptions>().ValidateOnStart();
-        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<CachingDnsProviderOptions>, CachingDnsProviderOptionsValidator>());
         services.TryAddSingleton(TimeProvider.System);
         if (services.Any(d => d.ServiceType == typeof(CachingDecoration)))
         {

@@ -2,7 +2,6 @@ using Ccx.Dns.Endpoints;
 using Ccx.Dns.Providers.InMemory;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 
 namespace Ccx.Dns;
@@ -17,42 +16,27 @@ public static class InMemoryDnsProviderBuilderExtensions
     /// </summary>
     /// <param name="builder">The builder.</param>
     /// <returns>The builder.</returns>
-    public static IDnsReconcilerBuilder AddInMemoryProvider(this IDnsReconcilerBuilder builder)
-    {
-        ArgumentNullException.ThrowIfNull(builder);
-        builder.Services.AddOptions<InMemoryDnsProviderOptions>().ValidateOnStart();
-        builder.Services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<InMemoryDnsProviderOptions>, InMemoryDnsProviderOptionsValidator>());
-        return builder.AddProvider(sp =>
-        {
-            var zones = sp.GetRequiredService<IOptions<InMemoryDnsProviderOptions>>().Value.Zones.Select(z => z.Trim()).ToArray();
-            return new InMemoryDnsProvider(zones, new DomainFilter(zones));
-        });
-    }
+    public static IDnsReconcilerBuilder AddInMemoryProvider(this IDnsReconcilerBuilder builder) =>
+        AddCore(builder.AddValidatedOptions<InMemoryDnsProviderOptions, InMemoryDnsProviderOptionsValidator>());
 
     /// <summary>Adds the in-memory provider (see <see cref="AddInMemoryProvider(IDnsReconcilerBuilder)"/>) and configures its options.</summary>
     /// <param name="builder">The builder.</param>
     /// <param name="configure">Configures the options.</param>
     /// <returns>The builder.</returns>
-    public static IDnsReconcilerBuilder AddInMemoryProvider(this IDnsReconcilerBuilder builder, Action<InMemoryDnsProviderOptions> configure)
-    {
-        ArgumentNullException.ThrowIfNull(builder);
-        ArgumentNullException.ThrowIfNull(configure);
-        builder.AddInMemoryProvider();
-        builder.Services.Configure(configure);
-        return builder;
-    }
+    public static IDnsReconcilerBuilder AddInMemoryProvider(this IDnsReconcilerBuilder builder, Action<InMemoryDnsProviderOptions> configure) =>
+        AddCore(builder.AddValidatedOptions<InMemoryDnsProviderOptions, InMemoryDnsProviderOptionsValidator>(configure));
 
     /// <summary>Adds the in-memory provider (see <see cref="AddInMemoryProvider(IDnsReconcilerBuilder)"/>) and binds its options from configuration.</summary>
     /// <param name="builder">The builder.</param>
     /// <param name="configuration">The configuration section.</param>
     /// <returns>The builder.</returns>
-    public static IDnsReconcilerBuilder AddInMemoryProvider(this IDnsReconcilerBuilder builder, IConfiguration configuration)
-    {
-        ArgumentNullException.ThrowIfNull(builder);
-        ArgumentNullException.ThrowIfNull(configuration);
-        builder.AddInMemoryProvider();
-        builder.Services.Configure<InMemoryDnsProviderOptions>(configuration);
-        builder.Services.AddSingleton(new DnsOptionsSection(typeof(InMemoryDnsProviderOptions), (configuration as IConfigurationSection)?.Path ?? string.Empty));
-        return builder;
-    }
+    public static IDnsReconcilerBuilder AddInMemoryProvider(this IDnsReconcilerBuilder builder, IConfiguration configuration) =>
+        AddCore(builder.AddValidatedOptions<InMemoryDnsProviderOptions, InMemoryDnsProviderOptionsValidator>(configuration));
+
+    private static IDnsReconcilerBuilder AddCore(IDnsReconcilerBuilder builder) =>
+        builder.AddProvider(sp =>
+        {
+            var zones = sp.GetRequiredService<IOptions<InMemoryDnsProviderOptions>>().Value.Zones.Select(z => z.Trim()).ToArray();
+            return new InMemoryDnsProvider(zones, new DomainFilter(zones));
+        });
 }

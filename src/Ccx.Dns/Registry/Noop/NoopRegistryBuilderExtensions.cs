@@ -2,7 +2,6 @@ using Ccx.Dns.Providers;
 using Ccx.Dns.Registry;
 using Ccx.Dns.Registry.Noop;
 using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.DependencyInjection.Extensions;
 
 namespace Ccx.Dns;
 
@@ -18,7 +17,6 @@ public static class NoopRegistryBuilderExtensions
     public static IDnsReconcilerBuilder AddNoopRegistry(this IDnsReconcilerBuilder builder)
     {
         ArgumentNullException.ThrowIfNull(builder);
-        builder.Services.TryAddSingleton<IRegistry>(sp => new NoopRegistry(sp.GetRequiredService<IDnsProvider>()));
-        return builder;
+        return builder.TryAddRegistry(static sp => new NoopRegistry(sp.GetRequiredService<IDnsProvider>()));
     }
 }

@@ -3,7 +3,6 @@ using Ccx.Dns.Registry;
 using Ccx.Dns.Registry.Txt;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 
@@ -24,13 +23,8 @@ public static class TxtRegistryBuilderExtensions
     /// <param name="builder">The reconciler builder.</param>
     /// <param name="configure">Configures the options.</param>
     /// <returns>The builder.</returns>
-    public static IDnsReconcilerBuilder AddTxtRegistry(this IDnsReconcilerBuilder builder, Action<TxtRegistryOptions> configure)
-    {
-        ArgumentNullException.ThrowIfNull(builder);
-        ArgumentNullException.ThrowIfNull(configure);
-        builder.Services.Configure(configure);
-        return AddCore(builder);
-    }
+    public static IDnsReconcilerBuilder AddTxtRegistry(this IDnsReconcilerBuilder builder, Action<TxtRegistryOptions> configure) =>
+        builder.AddValidatedOptions<TxtRegistryOptions, TxtRegistryOptionsValidator>(configure).TryAddRegistry(CreateRegistry);
 
     /// <summary>
     /// Registers <see cref="TxtRegistry"/> as the <see cref="IRegistry"/> (unless a registry is already registered),
@@ -40,26 +34,12 @@ public static class TxtRegistryBuilderExtensions
     /// <param name="builder">The reconciler builder.</param>
     /// <param name="configuration">The configuration section.</param>
     /// <returns>The builder.</returns>
-    public static IDnsReconcilerBuilder AddTxtRegistry(this IDnsReconcilerBuilder builder, IConfiguration configuration)
-    {
-        ArgumentNullException.ThrowIfNull(builder);
-        ArgumentNullException.ThrowIfNull(configuration);
-        builder.Services.Configure<TxtRegistryOptions>(configuration);
-        builder.Services.AddSingleton(new DnsOptionsSection(typeof(TxtRegistryOptions), (configuration as IConfigurationSection)?.Path ?? string.Empty));
-        return AddCore(builder);
-    }
+    public static IDnsReconcilerBuilder AddTxtRegistry(this IDnsReconcilerBuilder builder, IConfiguration configuration) =>
+        builder.AddValidatedOptions<TxtRegistryOptions, TxtRegistryOptionsValidator>(configuration).TryAddRegistry(CreateRegistry);
 
-    private static IDnsReconcilerBuilder AddCore(IDnsReconcilerBuilder builder)
-    {
-        var services = builder.Services;
-        services.AddOptions<TxtRegistryOptions>().ValidateOnStart();
-        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<TxtRegistryOptions>, TxtRegistryOptionsValidator>());
-        services.TryAddSingleton(TimeProvider.System);
-        services.TryAddSingleton<IRegistry>(sp => new TxtRegistry(
-            sp.GetRequiredService<IDnsProvider>(),
-            sp.GetRequiredService<IOptions<TxtRegistryOptions>>().Value,
-            sp.GetRequiredService<TimeProvider>(),
-            sp.GetService<ILogger<TxtRegistry>>()));
-        return builder;
-    }
+    private static TxtRegistry CreateRegistry(IServiceProvider services) => new(
+        services.GetRequiredService<IDnsProvider>(),
+        services.GetRequiredService<IOptions<TxtRegistryOptions>>().Value,
+        services.GetRequiredService<TimeProvider>(),
+        services.GetService<ILogger<TxtRegistry>>());
 }
