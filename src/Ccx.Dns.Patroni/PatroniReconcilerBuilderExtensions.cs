@@ -1,0 +1,88 @@
+using System.Diagnostics.Metrics;
+using Ccx.Dns.Providers;
+using Ccx.Dns.Sources.Patroni;
+using Ccx.Dns.Sources.Patroni.Internal;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Diagnostics.HealthChecks;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+
+namespace Ccx.Dns;
+
+/// <summary>Registers the <see cref="PatroniSource"/> on an <see cref="IDnsReconcilerBuilder"/>.</summary>
+public static class PatroniReconcilerBuilderExtensions
+{
+    /// <summary>
+    /// Adds the <see cref="PatroniSource"/> (a singleton; resolve it for <see cref="PatroniSource.RefreshAsync"/> and
+    /// <see cref="PatroniSource.Statuses"/>) and a hosted service that polls it and, when
+    /// <see cref="PatroniSourceOptions.CallbackListenerPrefix"/> is set, listens for Patroni's callbacks. The options are
+    /// validated when the host starts (<see cref="PatroniSourceOptionsValidator"/>). The registered DNS provider is the
+    /// source's seed provider (a datastore that cannot be read at start keeps what DNS publishes). Adding it again is harmless.
+    /// </summary>
+    /// <param name="builder">The reconciler builder.</param>
+    /// <param name="configure">Sets the options: at least one datastore with its id, user domain and members' REST API URLs.</param>
+    /// <returns>The builder, for chaining.</returns>
+    public static IDnsReconcilerBuilder AddPatroniSource(this IDnsReconcilerBuilder builder, Action<PatroniSourceOptions> configure)
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        ArgumentNullException.ThrowIfNull(configure);
+        builder.Services.AddOptions<PatroniSourceOptions>().Configure(configure);
+        return AddCore(builder);
+    }
+
+    /// <summary>
+    /// Adds the <see cref="PatroniSource"/> configured from a configuration section whose keys are the
+    /// <see cref="PatroniSourceOptions"/> property names (<c>Datastores</c> as an array of <c>Id</c>, <c>UserDomain</c>,
+    /// <c>RestApiUrls</c>, <c>MaxReplicaLagBytes</c>; <c>PollInterval</c>, <c>RequestTimeout</c>, <c>Naming:RecordTtl</c>, …);
+    /// see <see cref="AddPatroniSource(IDnsReconcilerBuilder, Action{PatroniSourceOptions})"/>.
+    /// </summary>
+    /// <param name="builder">The reconciler builder.</param>
+    /// <param name="section">The configuration section, for example <c>configuration.GetSection("Patroni")</c>.</param>
+    /// <returns>The builder, for chaining.</returns>
+    public static IDnsReconcilerBuilder AddPatroniSource(this IDnsReconcilerBuilder builder, IConfiguration section)
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        ArgumentNullException.ThrowIfNull(section);
+        builder.Services.AddOptions<PatroniSourceOptions>().Bind(section);
+        return AddCore(builder);
+    }
+
+    /// <summary>Adds <see cref="PatroniSourceHealthCheck"/>: degraded while a datastore keeps its last published state, the failure status once it has for longer than <see cref="PatroniSourceOptions.HealthStaleAfter"/>.</summary>
+    /// <param name="builder">The health checks builder.</param>
+    /// <param name="name">The check's name.</param>
+    /// <param name="failureStatus">The status reported for a stale datastore; <see cref="HealthStatus.Unhealthy"/> when <see langword="null"/>.</param>
+    /// <param name="tags">Tags for filtering checks.</param>
+    /// <returns>The builder.</returns>
+    public static IHealthChecksBuilder AddPatroniSourceCheck(
+        this IHealthChecksBuilder builder,
+        string name = "ccx-dns-patroni",
+        HealthStatus? failureStatus = null,
+        IEnumerable<string>? tags = null)
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        ArgumentException.ThrowIfNullOrWhiteSpace(name);
+        return builder.AddCheck<PatroniSourceHealthCheck>(name, failureStatus, tags ?? []);
+    }
+
+    private static IDnsReconcilerBuilder AddCore(IDnsReconcilerBuilder builder)
+    {
+        var services = builder.Services;
+        services.AddOptions<PatroniSourceOptions>().ValidateOnStart();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<PatroniSourceOptions>, PatroniSourceOptionsValidator>());
+        services.TryAddSingleton(TimeProvider.System);
+        builder.AddSource(sp => new PatroniSource(
+            sp.GetRequiredService<IOptions<PatroniSourceOptions>>(),
+            httpClient: null,
+            sp.GetRequiredService<TimeProvider>(),
+            sp.GetService<ILogger<PatroniSource>>(),
+            sp.GetService<IMeterFactory>(),
+            sp.GetService<IDnsProvider>()));
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IHostedService, PatroniHostedService>(sp => new PatroniHostedService(
+            sp.GetRequiredService<PatroniSource>(),
+            sp.GetService<ILoggerFactory>())));
+        return builder;
+    }
+}
