@@ -181,7 +181,7 @@ public sealed class PatroniSource : IScopedEndpointSource, IDisposable
     }
 
     /// <inheritdoc />
-    /// <remarks>The first call waits until every datastore has been read once (and, for one that could not be read, its records taken from DNS).</remarks>
+    /// <remarks>The first call waits until every datastore has been read once (by this call, a poll or a refresh) and, for one that could not be read, its records taken from DNS.</remarks>
     public async Task<IReadOnlyList<DnsEndpoint>> GetEndpointsAsync(CancellationToken cancellationToken = default)
     {
         await EnsureInitializedAsync(cancellationToken).ConfigureAwait(false);
@@ -207,7 +207,7 @@ public sealed class PatroniSource : IScopedEndpointSource, IDisposable
         _telemetry.Dispose();
     }
 
-    /// <summary>Reads every datastore once (the first caller starts it; a failed start is tried again by the next caller).</summary>
+    /// <summary>Reads every datastore not read yet once (the first caller starts it; a failed start is tried again by the next caller).</summary>
     internal Task EnsureInitializedAsync(CancellationToken cancellationToken)
     {
         Task initialization;
@@ -227,7 +227,7 @@ public sealed class PatroniSource : IScopedEndpointSource, IDisposable
 
     private async Task InitializeAsync()
     {
-        await RefreshAllAsync(CancellationToken.None).ConfigureAwait(false);
+        await Task.WhenAll(_datastores.Select(ReadIfNotReadAsync)).ConfigureAwait(false);
         var unpublished = _datastores.Where(d => d.Status.Published is null && d.Status.Condition != PatroniClusterCondition.Published).ToList();
         if (unpublished.Count == 0 || _seedProvider is null)
         {
@@ -256,6 +256,23 @@ public sealed class PatroniSource : IScopedEndpointSource, IDisposable
             {
                 datastore.Gate.Release();
             }
+        }
+    }
+
+    /// <summary>Reads a datastore unless a poll or a refresh already did.</summary>
+    private async Task ReadIfNotReadAsync(DatastoreState datastore)
+    {
+        await datastore.Gate.WaitAsync().ConfigureAwait(false);
+        try
+        {
+            if (datastore.Status.Condition == PatroniClusterCondition.NotRead)
+            {
+                await ReadAndPublishAsync(datastore, CancellationToken.None).ConfigureAwait(false);
+            }
+        }
+        finally
+        {
+            datastore.Gate.Release();
         }
     }
 

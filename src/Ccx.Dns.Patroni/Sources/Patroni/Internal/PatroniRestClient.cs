@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Net;
 using System.Net.Http.Headers;
+using System.Net.Sockets;
 
 namespace Ccx.Dns.Sources.Patroni.Internal;
 
@@ -103,6 +104,12 @@ internal sealed class PatroniRestClient
         }
         catch (HttpRequestException ex)
         {
+            return new PatroniMemberRead(url, false, null, PatroniReadFailure.Unreachable, ex.Message);
+        }
+        catch (Exception ex) when (ex is SocketException or IOException)
+        {
+            // SocketsHttpHandler lets a raw SocketException out when the connection is reset right after it is made
+            // (it reads the socket's remote end point): the member is as unreachable as with a refused connection.
             return new PatroniMemberRead(url, false, null, PatroniReadFailure.Unreachable, ex.Message);
         }
         catch (FormatException ex)
