@@ -70,7 +70,7 @@ public sealed class PatroniSourceTests
             Assert.Equal(PatroniClusterCondition.NoReachableMember, status.Condition);
         }
 
-        Assert.Equal(50, cluster.Members[0].Requests);
+        Assert.True(cluster.Members[0].Requests >= 50); // the handler may retry a reset connection
     }
 
     [Fact]
