@@ -24,30 +24,35 @@ public static class PatroniReconcilerBuilderExtensions
     /// </summary>
     /// <param name="builder">The reconciler builder.</param>
     /// <param name="configure">Sets the options: at least one datastore with its id, user domain and members' REST API URLs.</param>
+    /// <param name="httpClient">
+    /// Creates the client for the REST API requests (for TLS: a CA, a client certificate for Patroni's
+    /// <c>verify_client</c>); one that follows no redirects is created when null. It should not follow redirects.
+    /// </param>
     /// <returns>The builder, for chaining.</returns>
-    public static IDnsReconcilerBuilder AddPatroniSource(this IDnsReconcilerBuilder builder, Action<PatroniSourceOptions> configure)
+    public static IDnsReconcilerBuilder AddPatroniSource(this IDnsReconcilerBuilder builder, Action<PatroniSourceOptions> configure, Func<IServiceProvider, HttpClient>? httpClient = null)
     {
         ArgumentNullException.ThrowIfNull(builder);
         ArgumentNullException.ThrowIfNull(configure);
         builder.Services.AddOptions<PatroniSourceOptions>().Configure(configure);
-        return AddCore(builder);
+        return AddCore(builder, httpClient);
     }
 
     /// <summary>
     /// Adds the <see cref="PatroniSource"/> configured from a configuration section whose keys are the
     /// <see cref="PatroniSourceOptions"/> property names (<c>Datastores</c> as an array of <c>Id</c>, <c>UserDomain</c>,
     /// <c>RestApiUrls</c>, <c>MaxReplicaLagBytes</c>; <c>PollInterval</c>, <c>RequestTimeout</c>, <c>Naming:RecordTtl</c>, …);
-    /// see <see cref="AddPatroniSource(IDnsReconcilerBuilder, Action{PatroniSourceOptions})"/>.
+    /// see <see cref="AddPatroniSource(IDnsReconcilerBuilder, Action{PatroniSourceOptions}, Func{IServiceProvider, HttpClient})"/>.
     /// </summary>
     /// <param name="builder">The reconciler builder.</param>
     /// <param name="section">The configuration section, for example <c>configuration.GetSection("Patroni")</c>.</param>
+    /// <param name="httpClient">Creates the client for the REST API requests; see the other overload.</param>
     /// <returns>The builder, for chaining.</returns>
-    public static IDnsReconcilerBuilder AddPatroniSource(this IDnsReconcilerBuilder builder, IConfiguration section)
+    public static IDnsReconcilerBuilder AddPatroniSource(this IDnsReconcilerBuilder builder, IConfiguration section, Func<IServiceProvider, HttpClient>? httpClient = null)
     {
         ArgumentNullException.ThrowIfNull(builder);
         ArgumentNullException.ThrowIfNull(section);
         builder.Services.AddOptions<PatroniSourceOptions>().Bind(section);
-        return AddCore(builder);
+        return AddCore(builder, httpClient);
     }
 
     /// <summary>Adds <see cref="PatroniSourceHealthCheck"/>: degraded while a datastore keeps its last published state, the failure status once it has for longer than <see cref="PatroniSourceOptions.HealthStaleAfter"/>.</summary>
@@ -67,7 +72,7 @@ public static class PatroniReconcilerBuilderExtensions
         return builder.AddCheck<PatroniSourceHealthCheck>(name, failureStatus, tags ?? []);
     }
 
-    private static IDnsReconcilerBuilder AddCore(IDnsReconcilerBuilder builder)
+    private static IDnsReconcilerBuilder AddCore(IDnsReconcilerBuilder builder, Func<IServiceProvider, HttpClient>? httpClient)
     {
         var services = builder.Services;
         services.AddOptions<PatroniSourceOptions>().ValidateOnStart();
@@ -75,7 +80,7 @@ public static class PatroniReconcilerBuilderExtensions
         services.TryAddSingleton(TimeProvider.System);
         builder.AddSource(sp => new PatroniSource(
             sp.GetRequiredService<IOptions<PatroniSourceOptions>>(),
-            httpClient: null,
+            httpClient?.Invoke(sp),
             sp.GetRequiredService<TimeProvider>(),
             sp.GetService<ILogger<PatroniSource>>(),
             sp.GetService<IMeterFactory>(),

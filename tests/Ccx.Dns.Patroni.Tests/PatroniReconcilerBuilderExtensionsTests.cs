@@ -69,6 +69,39 @@ public sealed class PatroniReconcilerBuilderExtensionsTests
     }
 
     [Fact]
+    public async Task AddPatroniSource_WithHttpClientFactory_ReadsThroughThatClient()
+    {
+        await using var cluster = ScriptedCluster.Start(1);
+        cluster.AnswerAll(cluster.Leader(0));
+        var handler = new CountingHandler();
+        var services = new ServiceCollection();
+        services.AddDnsReconciler().AddInMemoryProvider(o => o.Zones.Add(ScriptedCluster.Domain)).AddTxtRegistry()
+            .AddPatroniSource(cluster.Options().Apply, _ => new HttpClient(handler));
+        using var provider = services.BuildServiceProvider();
+
+        var status = await provider.GetRequiredService<PatroniSource>().RefreshAsync(cluster.Id);
+
+        Assert.Equal(PatroniClusterCondition.Published, status.Condition);
+        Assert.Equal(1, handler.Requests);
+    }
+
+    private sealed class CountingHandler : DelegatingHandler
+    {
+        public CountingHandler()
+            : base(new SocketsHttpHandler { AllowAutoRedirect = false })
+        {
+        }
+
+        public int Requests { get; private set; }
+
+        protected override Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
+        {
+            Requests++;
+            return base.SendAsync(request, cancellationToken);
+        }
+    }
+
+    [Fact]
     public void AddPatroniSource_Twice_RegistersOneSourceAndOneHostedService()
     {
         var services = new ServiceCollection();
