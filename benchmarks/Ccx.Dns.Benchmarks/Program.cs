@@ -14,6 +14,11 @@ if (args.Length > 0 && args[0] == "patroni-failover")
     return await PatroniFailoverBenchmark.RunAsync(args[1..]);
 }
 
+if (args.Length > 0 && args[0] == "scale-memory")
+{
+    return await ScaleMemory.RunAsync(args[1..]);
+}
+
 if (args.Length > 0 && args[0] == "scale-split")
 {
     return await ScaleSplit.RunAsync(args[1..]);

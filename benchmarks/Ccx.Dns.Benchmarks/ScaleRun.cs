@@ -101,3 +101,75 @@ internal static class ScaleSplit
         return 0;
     }
 }
+
+/// <summary>
+/// Where the memory goes (<c>scale-memory CLUSTERS</c>): builds the failover stack piece by piece and reports the
+/// managed heap each piece adds, per managed record.
+/// </summary>
+internal static class ScaleMemory
+{
+    public static async Task<int> RunAsync(string[] args)
+    {
+        var clusters = args.Length > 0 ? int.Parse(args[0], CultureInfo.InvariantCulture) : 100_000;
+        var records = 2.0 * clusters;
+        long last = Heap();
+        void Step(string what)
+        {
+            var now = Heap();
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"  {what,-58} +{(now - last) / 1048576.0,7:0.0} MB  {(now - last) / records,6:0} B/record"));
+            last = now;
+        }
+
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"clusters {clusters:N0} ({records:N0} records + {records:N0} ownership TXT)"));
+        var source = new Sources.Datastore.DatastoreNamingSource();
+        var topology = new List<Sources.Datastore.DatastoreCluster>(clusters);
+        for (var i = 0; i < clusters; i++)
+        {
+            topology.Add(new Sources.Datastore.DatastoreCluster(new Guid(i, 0, 0, [0, 0, 0, 0, 0, 0, 0, 1]), FailoverStack.Zone,
+            [
+                new($"10.{(i >> 16) & 255}.{(i >> 8) & 255}.{i & 255}", Sources.Datastore.DatastoreNodeRole.Primary),
+                new($"10.{128 + ((i >> 16) & 127)}.{(i >> 8) & 255}.{i & 255}", Sources.Datastore.DatastoreNodeRole.Replica),
+            ]));
+        }
+
+        source.SetClusters(topology);
+        topology = null;
+        Step("datastore source (clusters + desired endpoints)");
+        var desired = await source.GetEndpointsAsync();
+        Step("source snapshot list");
+        var provider = new Ccx.Dns.Providers.InMemory.InMemoryDnsProvider([FailoverStack.Zone]);
+        var cached = new Ccx.Dns.Providers.Caching.CachingDnsProvider(provider, new Ccx.Dns.Providers.Caching.CachingDnsProviderOptions { CacheDuration = TimeSpan.FromHours(1) });
+        var registry = new Registry.Txt.TxtRegistry(cached, new Registry.Txt.TxtRegistryOptions { OwnerId = "bench" });
+        await registry.GetRecordsAsync();
+        await registry.ApplyChangesAsync(new Planning.DnsChanges { Create = desired });
+        Step("apply (provider + cache + registry view, pre-label)");
+        var labelled = await registry.GetRecordsAsync();
+        Step("labelled records (full read)");
+        _ = await provider.GetRecordsAsync();
+        Step("in-memory provider snapshot");
+        var plan = Planning.Planner.Instance.Calculate(new Planning.PlanInput { Current = labelled, Desired = desired, OwnerId = "bench" });
+        Step($"a full plan's result ({plan.Changes.Count} changes)");
+        GC.KeepAlive(source);
+        GC.KeepAlive(registry);
+        GC.KeepAlive(labelled);
+        using var process = Process.GetCurrentProcess();
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"  total heap {Heap() / 1048576.0:0.0} MB; peak RSS {process.PeakWorkingSet64 / 1048576.0:0} MB"));
+        if (args.Contains("--hold"))
+        {
+            // Time to take a heap snapshot: dotnet-gcdump collect -p <pid>.
+            Console.WriteLine($"  holding for 60 s (pid {Environment.ProcessId})");
+            await Task.Delay(TimeSpan.FromSeconds(60));
+            GC.KeepAlive(desired);
+        }
+
+        return 0;
+    }
+
+    private static long Heap()
+    {
+        GC.Collect();
+        GC.WaitForPendingFinalizers();
+        GC.Collect();
+        return GC.GetTotalMemory(forceFullCollection: true);
+    }
+}

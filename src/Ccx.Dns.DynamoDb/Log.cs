@@ -1,9 +1,13 @@
 using Ccx.Dns.Endpoints;
 using Microsoft.Extensions.Logging;
 
-namespace Ccx.Dns;
+namespace Ccx.Dns.DynamoDb;
 
-/// <summary>Source-generated log messages of the DynamoDB registry and lease (event ids 2300–2399).</summary>
+/// <summary>
+/// Source-generated log messages of the DynamoDB registry and lease (event ids 2300–2399). In a namespace of its own:
+/// Ccx.Dns shows this assembly its internals (<c>CachingDnsProvider.CacheVersion</c>), its own <c>Ccx.Dns.Log</c>
+/// included; the files that log import this one by an alias.
+/// </summary>
 internal static partial class Log
 {
     [LoggerMessage(EventId = 2300, Level = LogLevel.Debug, Message = "Serving {Count} records from the DynamoDB registry cache (read {Age} ago)")]
@@ -18,7 +22,7 @@ internal static partial class Log
     [LoggerMessage(EventId = 2303, Level = LogLevel.Warning, Message = "Refused {Endpoint}: {Reason}")]
     public static partial void Refused(ILogger logger, DnsEndpoint endpoint, string reason);
 
-    [LoggerMessage(EventId = 2304, Level = LogLevel.Warning, Message = "The provider failed to apply the changes; the DynamoDB registry view is dropped and will be read again (ownership items written before the call stay as orphans until a later apply re-adopts or deletes them)")]
+    [LoggerMessage(EventId = 2304, Level = LogLevel.Debug, Message = "The provider failed to apply the changes; the DynamoDB registry view is dropped and will be read again (ownership items written before the call stay as orphans until a later apply re-adopts or deletes them)")]
     public static partial void ProviderFailed(ILogger logger, Exception exception);
 
     [LoggerMessage(EventId = 2305, Level = LogLevel.Warning, Message = "Deleting the ownership item {Key} failed; it stays as an orphan until a later apply deletes it: {Reason}")]
@@ -35,6 +39,15 @@ internal static partial class Log
 
     [LoggerMessage(EventId = 2309, Level = LogLevel.Warning, Message = "DynamoDB table {Table} could not be checked at start; the first reconcile checks it again")]
     public static partial void StartupCheckDeferred(ILogger logger, string table, Exception exception);
+
+    [LoggerMessage(EventId = 2310, Level = LogLevel.Debug, Message = "Read {Items} ownership items from DynamoDB table {Table} in {Pages} pages, unchanged; the provider's cache is unchanged since the view of its {Records} records was built: the view is kept")]
+    public static partial void ViewKept(ILogger logger, int items, string table, int pages, int records);
+
+    [LoggerMessage(EventId = 2311, Level = LogLevel.Debug, Message = "A targeted read does not ask for {Name}, where an apply changed what a read returns beside its own changes (a record migrated from TXT ownership frees its TXT record); the reconcile reads in full")]
+    public static partial void UnplannedName(ILogger logger, string name);
+
+    [LoggerMessage(EventId = 2312, Level = LogLevel.Debug, Message = "The view was read under lease grant {ViewToken} and this instance holds grant {Token} (0: none): a targeted read is not served from it; the reconcile reads in full")]
+    public static partial void ViewFromAnotherGrant(ILogger logger, long viewToken, long token);
 
     [LoggerMessage(EventId = 2320, Level = LogLevel.Information, Message = "Leader lease {Lease} acquired by {Holder} with fencing token {Token}, valid for {Validity} on this instance's clock unless renewed")]
     public static partial void LeaseAcquired(ILogger logger, string lease, string holder, long token, TimeSpan validity);

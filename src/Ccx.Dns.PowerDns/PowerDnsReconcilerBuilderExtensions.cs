@@ -40,6 +40,7 @@ public static class PowerDnsReconcilerBuilderExtensions
         ArgumentNullException.ThrowIfNull(builder);
         ArgumentNullException.ThrowIfNull(section);
         builder.Services.AddOptions<PowerDnsProviderOptions>().Bind(section);
+        builder.Services.AddSingleton(new DnsOptionsSection(typeof(PowerDnsProviderOptions), (section as IConfigurationSection)?.Path ?? string.Empty));
         return AddCore(builder);
     }
 

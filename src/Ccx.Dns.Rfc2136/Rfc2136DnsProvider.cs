@@ -217,6 +217,10 @@ public sealed class Rfc2136DnsProvider : IZoneAwareDnsProvider
     }
 
     /// <inheritdoc />
+    /// <remarks>The configured zones (a zone the server does not serve fails every read, naming it).</remarks>
+    public IReadOnlyCollection<string>? KnownZones => [.. _zones.Order(StringComparer.Ordinal)];
+
+    /// <inheritdoc />
     public string? FindZone(string dnsName)
     {
         ArgumentNullException.ThrowIfNull(dnsName);

@@ -38,6 +38,7 @@ public static class Rfc2136DnsReconcilerBuilderExtensions
         ArgumentNullException.ThrowIfNull(builder);
         ArgumentNullException.ThrowIfNull(section);
         builder.Services.AddOptions<Rfc2136ProviderOptions>().Bind(section).ValidateOnStart();
+        builder.Services.AddSingleton(new DnsOptionsSection(typeof(Rfc2136ProviderOptions), (section as IConfigurationSection)?.Path ?? string.Empty));
         return AddServices(builder);
     }
 

@@ -40,6 +40,7 @@ public static class Route53DnsReconcilerBuilderExtensions
         ArgumentNullException.ThrowIfNull(builder);
         ArgumentNullException.ThrowIfNull(configuration);
         builder.Services.AddOptions<Route53ProviderOptions>().Bind(configuration);
+        builder.Services.AddSingleton(new DnsOptionsSection(typeof(Route53ProviderOptions), (configuration as IConfigurationSection)?.Path ?? string.Empty));
         return AddCore(builder);
     }
 

@@ -20,33 +20,42 @@ public sealed record DnsProviderCapabilities
     public required IReadOnlyList<RecordType> RecordTypes { get; init; }
 
     /// <summary>Whether several record sets may share a name and type, told apart by a set identifier (routing policies).</summary>
+    /// <value>The default is <see langword="false"/>.</value>
     public bool SetIdentifiers { get; init; }
 
     /// <summary>Whether the provider has alias records (a name resolved server-side to another name's addresses).</summary>
+    /// <value>The default is <see langword="false"/>.</value>
     public bool Alias { get; init; }
 
     /// <summary>
     /// The longest TXT target, in UTF-8 bytes, the provider stores and returns intact; <see langword="null"/> when unbounded
     /// (texts over 255 bytes are split into character-strings on the wire and joined on read).
     /// </summary>
+    /// <value>The default is <see langword="null"/> (unbounded).</value>
     public int? MaxTxtLength { get; init; }
 
     /// <summary>Whether a record set may hold several targets (round-robin A records, several MX hosts).</summary>
+    /// <value>The default is <see langword="true"/>.</value>
     public bool MultipleTargets { get; init; } = true;
 
     /// <summary>Whether wildcard names (<c>*.example.org</c>) can be written.</summary>
+    /// <value>The default is <see langword="true"/>.</value>
     public bool Wildcard { get; init; } = true;
 
     /// <summary>Whether records may be written at the zone apex (A, MX and TXT at <c>example.org</c> itself).</summary>
+    /// <value>The default is <see langword="true"/>.</value>
     public bool Apex { get; init; } = true;
 
     /// <summary>Whether one apply may replace a CNAME with an A record at the same name, and back.</summary>
+    /// <value>The default is <see langword="true"/>.</value>
     public bool TypeChange { get; init; } = true;
 
     /// <summary>Whether TTLs are stored per record set as given.</summary>
+    /// <value>The default is <see langword="true"/>.</value>
     public bool Ttl { get; init; } = true;
 
     /// <summary>Whether 500 record sets (plus their ownership records) can be created in one apply.</summary>
+    /// <value>The default is <see langword="true"/>.</value>
     public bool LargeChangeSets { get; init; } = true;
 
     /// <summary>Free-form notes on limits and quirks, one sentence each, rendered in the documentation.</summary>

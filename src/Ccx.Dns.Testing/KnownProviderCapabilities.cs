@@ -35,7 +35,7 @@ public static class KnownProviderCapabilities
         MaxTxtLength = null,
         Notes =
         [
-            "A CNAME at the apex or with alias=true is written as a PowerDNS ALIAS.",
+            "A CNAME at the apex or with alias=true is written as a PowerDNS ALIAS (reported as written-as=ALIAS); it answers A/AAAA queries only when pdns_server runs with expand-alias=yes and a resolver= set.",
             "Set identifiers are refused: PowerDNS has no routing policies.",
             "One PATCH per zone per apply, atomic: a record and its ownership TXT change together.",
         ],
@@ -90,6 +90,38 @@ public static class KnownProviderCapabilities
         ],
     };
 
+    /// <summary>
+    /// The ExternalDNS webhook client (<c>ExternalDnsWebhookProvider</c>) through Ccx.Dns's webhook server
+    /// (<c>MapExternalDnsWebhook</c>) in front of the PowerDNS provider: a webhook target has the capabilities of the
+    /// provider behind the server.
+    /// </summary>
+    public static DnsProviderCapabilities WebhookPowerDns { get; } = PowerDns with
+    {
+        Name = "Webhook → PowerDNS",
+        Package = "Ccx.Dns.Webhook",
+        Notes =
+        [
+            "The ExternalDNS webhook client through Ccx.Dns's webhook server (Ccx.Dns.Webhook.AspNetCore, real Kestrel on loopback) in front of the PowerDNS provider; a webhook provider has the capabilities of the provider behind the server.",
+            "The protocol names no zones, so the client is not zone-aware; conflicts, partial applies and refused changes cross it in the server's problem-details body.",
+            "Set identifiers are refused: PowerDNS has no routing policies.",
+        ],
+    };
+
+    /// <summary>
+    /// The ExternalDNS webhook client through Ccx.Dns's webhook server in front of the RFC 2136 provider on BIND 9.18.
+    /// </summary>
+    public static DnsProviderCapabilities WebhookRfc2136 { get; } = Rfc2136 with
+    {
+        Name = "Webhook → RFC 2136 (BIND)",
+        Package = "Ccx.Dns.Webhook",
+        Notes =
+        [
+            "The ExternalDNS webhook client through Ccx.Dns's webhook server (Ccx.Dns.Webhook.AspNetCore, real Kestrel on loopback) in front of the RFC 2136 provider on BIND; a webhook provider has the capabilities of the provider behind the server.",
+            "The protocol names no zones, so the client is not zone-aware; conflicts, partial applies and refused changes cross it in the server's problem-details body.",
+            "BIND refuses an MX or SRV whose in-zone host has no address record.",
+        ],
+    };
+
     /// <summary>Every declaration above, in documentation order.</summary>
-    public static IReadOnlyList<DnsProviderCapabilities> All { get; } = [InMemory, PowerDns, Rfc2136, Rfc2136Knot, Route53];
+    public static IReadOnlyList<DnsProviderCapabilities> All { get; } = [InMemory, PowerDns, Rfc2136, Rfc2136Knot, Route53, WebhookPowerDns, WebhookRfc2136];
 }

@@ -73,6 +73,8 @@ public static class ProviderCapabilityTable
             }
         }
 
+        AppendFlagDefaults(sb);
+
         sb.Append("\n## Conformance scenarios\n\n| scenario | what it proves | steps | needs |\n|---|---|---:|---|\n");
         foreach (var s in scenarios)
         {
@@ -87,6 +89,30 @@ public static class ProviderCapabilityTable
     /// <summary>Renders the documentation for <see cref="KnownProviderCapabilities.All"/> and <see cref="ConformanceScenarios.All"/>.</summary>
     /// <returns>The Markdown text.</returns>
     public static string ToMarkdown() => ToMarkdown(KnownProviderCapabilities.All, ConformanceScenarios.All);
+
+    /// <summary>The capability flags of a declaration of your own, with the value each takes when it is not set.</summary>
+    private static void AppendFlagDefaults(StringBuilder sb)
+    {
+        var defaults = new DnsProviderCapabilities { Name = "custom", Package = "custom", RecordTypes = [] };
+        sb.Append("\n## Declaring a provider of your own\n\n");
+        sb.Append("A `DnsProviderCapabilities` declaration states what a provider stores faithfully; the conformance runner runs only what ");
+        sb.Append("it declares and reports every other scenario as skipped, with the missing capability. A flag left unset takes the default below ");
+        sb.Append("(declare `false` for what the provider cannot do, or its scenarios fail instead of being skipped):\n\n");
+        sb.Append("| flag | default | meaning |\n|---|---|---|\n");
+        sb.Append("| `RecordTypes` | (required) | the record types read and written |\n");
+        Flag(sb, nameof(DnsProviderCapabilities.SetIdentifiers), defaults.SetIdentifiers, "record sets sharing a name and type, told apart by a set identifier (routing policies)");
+        Flag(sb, nameof(DnsProviderCapabilities.Alias), defaults.Alias, "alias records (a name resolved server-side to another name's addresses)");
+        sb.Append("| `MaxTxtLength` | ").Append(defaults.MaxTxtLength is { } max ? max.ToString(CultureInfo.InvariantCulture) : "`null` (unbounded)").Append(" | the longest TXT text stored intact, in UTF-8 bytes |\n");
+        Flag(sb, nameof(DnsProviderCapabilities.MultipleTargets), defaults.MultipleTargets, "several targets in one record set");
+        Flag(sb, nameof(DnsProviderCapabilities.Wildcard), defaults.Wildcard, "wildcard names (`*.example.org`)");
+        Flag(sb, nameof(DnsProviderCapabilities.Apex), defaults.Apex, "records at the zone apex");
+        Flag(sb, nameof(DnsProviderCapabilities.TypeChange), defaults.TypeChange, "a CNAME replaced by an A record at the same name in one apply, and back");
+        Flag(sb, nameof(DnsProviderCapabilities.Ttl), defaults.Ttl, "TTLs stored per record set as given");
+        Flag(sb, nameof(DnsProviderCapabilities.LargeChangeSets), defaults.LargeChangeSets, "500 record sets (and their ownership records) in one apply");
+    }
+
+    private static void Flag(StringBuilder sb, string name, bool value, string meaning) =>
+        sb.Append("| `").Append(name).Append("` | `").Append(value ? "true" : "false").Append("` | ").Append(meaning).Append(" |\n");
 
     private static void Row(StringBuilder sb, string name, IReadOnlyList<DnsProviderCapabilities> providers, Func<DnsProviderCapabilities, string> cell)
     {

@@ -49,6 +49,11 @@ public sealed class PowerDnsConformanceTests(PowerDnsFixture fixture, ITestOutpu
         Assert.True(verifier.Queries > 0, "no step was checked with a real DNS query");
     }
 
+    [Theory]
+    [SkippedConformanceScenarios(nameof(KnownProviderCapabilities.PowerDns))]
+    public void Scenario_PowerDns_NotDeclared_IsSkipped(string scenario, string reason) =>
+        Assert.Fail($"{scenario} is not declared ({reason}) and must be reported as skipped, not run");
+
     [Fact]
     public void SkippedScenarios_PowerDns_AreListedWithReasons() => ConformanceTheoryData.ListSkipped(Target, output);
 }

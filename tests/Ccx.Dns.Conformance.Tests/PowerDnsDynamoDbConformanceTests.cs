@@ -16,13 +16,13 @@ public sealed class PowerDnsDynamoDbConformanceTests(PowerDnsDynamoDbFixture fix
 {
     public static TheoryData<string> Scenarios => ConformanceTheoryData.Supported(KnownProviderCapabilities.PowerDns);
 
-    private ConformanceTarget CreateTarget(DnsAnswerVerifier dns) => new()
+    private ConformanceTarget CreateTarget(DnsAnswerVerifier dns, string zoneSuffix = "pdns-ddb.test") => new()
     {
         Name = "pdns+dynamodb",
         Capabilities = KnownProviderCapabilities.PowerDns,
         CreateSubjectAsync = async (scenario, ct) =>
         {
-            var zone = scenario.Name + ".pdns-ddb.test";
+            var zone = scenario.Name + "." + zoneSuffix;
             return new ConformanceSubject(await fixture.CreateZoneTableAndProviderAsync(zone, ct), new ConformanceZone(zone));
         },
         ConfigureRegistry = (builder, context) =>
@@ -47,6 +47,19 @@ public sealed class PowerDnsDynamoDbConformanceTests(PowerDnsDynamoDbFixture fix
     {
         var dns = new DnsAnswerVerifier(fixture.PowerDns.Query(), DnsAnswerVerifier.UnquotePresentation);
         await ConformanceTheoryData.RunAsync(CreateTarget(dns), scenario, output);
+        Assert.True(dns.Queries > 0, "no step was checked with a real DNS query");
+    }
+
+    /// <summary>
+    /// Every step after the first reconciled only at the names the source's signal named: the DynamoDB registry is an
+    /// <see cref="Registry.IScopedRegistry"/>, so the runner fails a step that did not run targeted.
+    /// </summary>
+    [Theory]
+    [MemberData(nameof(Scenarios))]
+    public async Task Scenario_PowerDnsWithDynamoDbRegistry_TargetedReconciles_ConvergeWithOwnershipInTheTable(string scenario)
+    {
+        var dns = new DnsAnswerVerifier(fixture.PowerDns.Query(), DnsAnswerVerifier.UnquotePresentation);
+        await ConformanceTheoryData.RunAsync(CreateTarget(dns, "targeted.pdns-ddb.test"), scenario, output, ConformanceReconcileMode.Targeted);
         Assert.True(dns.Queries > 0, "no step was checked with a real DNS query");
     }
 

@@ -43,4 +43,18 @@ public sealed class ProviderDocumentationTests
             Assert.Contains($"| `{scenario.Name}` |", markdown, StringComparison.Ordinal);
         }
     }
+
+    [Fact]
+    public void ToMarkdown_StatesEveryCapabilityFlagsDefault()
+    {
+        var markdown = ProviderCapabilityTable.ToMarkdown();
+        var defaults = new DnsProviderCapabilities { Name = "x", Package = "x", RecordTypes = [] };
+
+        foreach (var property in typeof(DnsProviderCapabilities).GetProperties().Where(p => p.PropertyType == typeof(bool)))
+        {
+            Assert.Contains($"| `{property.Name}` | `{((bool)property.GetValue(defaults)! ? "true" : "false")}` |", markdown, StringComparison.Ordinal);
+        }
+
+        Assert.Contains("| `MaxTxtLength` | `null` (unbounded) |", markdown, StringComparison.Ordinal);
+    }
 }

@@ -42,6 +42,11 @@ public sealed class Rfc2136BindConformanceTests(BindFixture fixture, ITestOutput
     public static TheoryData<string> Scenarios => ConformanceTheoryData.Supported(KnownProviderCapabilities.Rfc2136);
 
     [Theory]
+    [SkippedConformanceScenarios(nameof(KnownProviderCapabilities.Rfc2136))]
+    public void Scenario_Bind_NotDeclared_IsSkipped(string scenario, string reason) =>
+        Assert.Fail($"{scenario} is not declared ({reason}) and must be reported as skipped, not run");
+
+    [Theory]
     [MemberData(nameof(Scenarios))]
     public Task Scenario_Rfc2136WithTxtRegistry_ConvergesAndAnswersInDns(string scenario) => RunScenarioAsync(scenario);
 
@@ -56,6 +61,11 @@ public sealed class Rfc2136BindConformanceTests(BindFixture fixture, ITestOutput
 public sealed class Rfc2136KnotConformanceTests(KnotFixture fixture, ITestOutputHelper output) : Rfc2136ConformanceTests(fixture, output)
 {
     public static TheoryData<string> Scenarios => ConformanceTheoryData.Supported(KnownProviderCapabilities.Rfc2136Knot);
+
+    [Theory]
+    [SkippedConformanceScenarios(nameof(KnownProviderCapabilities.Rfc2136Knot))]
+    public void Scenario_Knot_NotDeclared_IsSkipped(string scenario, string reason) =>
+        Assert.Fail($"{scenario} is not declared ({reason}) and must be reported as skipped, not run");
 
     [Theory]
     [MemberData(nameof(Scenarios))]

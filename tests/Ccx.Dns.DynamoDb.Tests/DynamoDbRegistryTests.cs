@@ -452,6 +452,24 @@ public sealed class DynamoDbRegistryTests(DynamoDbLocalFixture fixture)
     }
 
     [Fact]
+    public async Task Reconcile_OldOwnerIdAlone_HandsOverUnchangedRecordsOnceThenNoChanges()
+    {
+        // One migration setting: the registry's OldOwnerId; the planner needs none. The desired record is unchanged.
+        var table = await fixture.CreateTableAsync();
+        using var kit = new RegistryKit(fixture, table, "owner-new", configure: o => o.OldOwnerId = "owner-old");
+        await kit.Provider.ApplyChangesAsync(new DnsChanges { Create = [A("www", "192.0.2.1")] });
+        await fixture.PutItemAsync(table, "www.example.org#A#", "owner-old", new Dictionary<string, string> { ["resource"] = "svc" });
+
+        var (first, _) = await kit.ReconcileAsync([A("www", "192.0.2.1", "svc")]);
+        var (second, _) = await kit.ReconcileAsync([A("www", "192.0.2.1", "svc")]);
+
+        Assert.Single(first.UpdateNew);
+        Assert.Equal("owner-new", Assert.Single(await fixture.ItemsAsync(table)).O);
+        Assert.False(second.HasChanges);
+        Assert.Equal(["www.example.org A 192.0.2.1"], kit.Records());
+    }
+
+    [Fact]
     public async Task GetRecords_LeaseItemInTheSameTable_IsNeitherReturnedNorDeletedAsAnOrphan()
     {
         var table = await fixture.CreateTableAsync();

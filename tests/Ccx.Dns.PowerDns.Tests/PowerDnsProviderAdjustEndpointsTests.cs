@@ -65,7 +65,7 @@ public sealed class PowerDnsProviderAdjustEndpointsTests
     }
 
     [Fact]
-    public void AdjustEndpoints_AliasCname_KeepsOnlyAliasTrue()
+    public void AdjustEndpoints_AliasCname_KeepsOnlyAliasTrueAndSaysItIsWrittenAsAlias()
     {
         var endpoint = new DnsEndpoint("c.example.org", RecordType.CNAME, "lb.example.net.")
             .WithProviderSpecific("aws/evaluate-target-health", "true")
@@ -73,7 +73,7 @@ public sealed class PowerDnsProviderAdjustEndpointsTests
 
         var adjusted = Adjust(endpoint);
 
-        Assert.Equal([new ProviderSpecificProperty(ProviderSpecificNames.Alias, "true")], adjusted.ProviderSpecific);
+        Assert.Equal([new ProviderSpecificProperty(ProviderSpecificNames.Alias, "true"), new ProviderSpecificProperty(ProviderSpecificNames.WrittenAs, "ALIAS")], adjusted.ProviderSpecific);
         Assert.Equal(["lb.example.net"], adjusted.Targets);
     }
 }

@@ -227,8 +227,8 @@ public sealed class PowerDnsProviderFailureTests(PowerDnsServerFixture server)
         }
 
         Assert.Contains(logger.Entries, e => e.StartsWith("Information 3 ", StringComparison.Ordinal));
-        Assert.Contains(logger.Entries, e => e.StartsWith("Warning 4 ", StringComparison.Ordinal));
-        Assert.Contains(logger.Entries, e => e.StartsWith("Warning 5 ", StringComparison.Ordinal));
+        Assert.Contains(logger.Entries, e => e.StartsWith("Debug 4 ", StringComparison.Ordinal)); // the refusal, at Debug: the caller reports it
+        Assert.Contains(logger.Entries, e => e.StartsWith("Debug 5 ", StringComparison.Ordinal)); // the refused endpoints, summarised at Debug
         foreach (var text in logger.Entries.Concat(messages))
         {
             Assert.DoesNotContain(server.ApiKey, text, StringComparison.Ordinal);

@@ -33,6 +33,30 @@ public sealed class ManualTimeProvider : TimeProvider
         }
     }
 
+    /// <summary>Timers not disposed that are due to fire (a fired one-shot timer no longer counts).</summary>
+    public int PendingTimers
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return _timers.Count(t => !t.Disposed && t.DueAt is not null);
+            }
+        }
+    }
+
+    /// <summary>How long until each pending timer fires.</summary>
+    public IReadOnlyList<TimeSpan> PendingDelays
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return [.. _timers.Where(t => !t.Disposed && t.DueAt is not null).Select(t => t.DueAt!.Value - _now)];
+            }
+        }
+    }
+
     public override ITimer CreateTimer(TimerCallback callback, object? state, TimeSpan dueTime, TimeSpan period)
     {
         var timer = new ManualTimer(this, callback, state);

@@ -20,11 +20,19 @@ public sealed record DnsEndpoint
     private static readonly ImmutableSortedDictionary<string, string> EmptyLabels =
         ImmutableSortedDictionary.Create<string, string>(StringComparer.Ordinal);
 
+    // Boxed once: a field initialiser `= ImmutableArray<T>.Empty` would box a new empty array for every endpoint.
+    private static readonly IReadOnlyList<ProviderSpecificProperty> NoProviderSpecific = ImmutableArray<ProviderSpecificProperty>.Empty;
+    private static readonly IReadOnlyList<string> NoTargets = ImmutableArray<string>.Empty;
+
     private readonly string _dnsName = string.Empty;
-    private readonly IReadOnlyList<string> _targets = ImmutableArray<string>.Empty;
+    private readonly IReadOnlyList<string> _targets = NoTargets;
     private readonly string _setIdentifier = string.Empty;
     private readonly ImmutableSortedDictionary<string, string> _labels = EmptyLabels;
-    private readonly IReadOnlyList<ProviderSpecificProperty> _providerSpecific = ImmutableArray<ProviderSpecificProperty>.Empty;
+    private readonly IReadOnlyList<ProviderSpecificProperty> _providerSpecific = NoProviderSpecific;
+
+    // The same record without labels, made once and shared: a provider, the caching decorator and a registry's view all
+    // keep the unlabelled form of the record a registry wrote, and need not each keep a copy. Not copied by `with`.
+    private DnsEndpoint? _withoutLabels;
 
     /// <summary>
     /// Creates an endpoint. A trailing dot is removed from the name and, except for TXT, NAPTR and SRV (whose
@@ -39,6 +47,11 @@ public sealed record DnsEndpoint
         ArgumentNullException.ThrowIfNull(targets);
         DnsName = dnsName;
         RecordType = recordType;
+        if (targets is ICollection<string> { Count: 0 })
+        {
+            return; // no targets: nothing to copy (the JSON reader sets them afterwards)
+        }
+
         var keepDot = recordType == RecordType.TXT || recordType == RecordType.NAPTR || recordType == RecordType.SRV;
         var builder = ImmutableArray.CreateBuilder<string>();
         foreach (var target in targets)
@@ -48,6 +61,19 @@ public sealed record DnsEndpoint
         }
 
         _targets = builder.ToImmutable();
+    }
+
+    /// <summary>The copy constructor behind <c>with</c>: copies every value, not the cached unlabelled form.</summary>
+    /// <param name="original">The endpoint copied.</param>
+    private DnsEndpoint(DnsEndpoint original)
+    {
+        _dnsName = original._dnsName;
+        _targets = original._targets;
+        _setIdentifier = original._setIdentifier;
+        _labels = original._labels;
+        _providerSpecific = original._providerSpecific;
+        RecordType = original.RecordType;
+        Ttl = original.Ttl;
     }
 
     /// <summary>The DNS name in ASCII, without a trailing dot.</summary>
@@ -129,6 +155,14 @@ public sealed record DnsEndpoint
     /// <returns>The copy, or this instance when the label is absent.</returns>
     public DnsEndpoint WithoutLabel(string key) =>
         _labels.ContainsKey(key) ? this with { Labels = _labels.Remove(key) } : this;
+
+    /// <summary>
+    /// The record as a DNS server holds it: without labels. Returns this instance when it has none, and otherwise the
+    /// same copy every time, so that everything keeping the unlabelled form of one record shares one instance.
+    /// </summary>
+    /// <returns>The endpoint without labels.</returns>
+    public DnsEndpoint WithoutLabels() =>
+        _labels.Count == 0 ? this : _withoutLabels ??= this with { Labels = EmptyLabels };
 
     /// <summary>Returns a copy whose labels are replaced.</summary>
     /// <param name="labels">The labels.</param>

@@ -11,6 +11,30 @@ namespace Ccx.Dns.Endpoints;
 /// </summary>
 public sealed class DnsEndpointJsonConverter : JsonConverter<DnsEndpoint>
 {
+    private static readonly JsonEncodedText DnsNameProperty = JsonEncodedText.Encode("dnsName");
+    private static readonly JsonEncodedText TargetsProperty = JsonEncodedText.Encode("targets");
+    private static readonly JsonEncodedText RecordTypeProperty = JsonEncodedText.Encode("recordType");
+    private static readonly JsonEncodedText SetIdentifierProperty = JsonEncodedText.Encode("setIdentifier");
+    private static readonly JsonEncodedText RecordTtlProperty = JsonEncodedText.Encode("recordTTL");
+    private static readonly JsonEncodedText LabelsProperty = JsonEncodedText.Encode("labels");
+    private static readonly JsonEncodedText ProviderSpecificName = JsonEncodedText.Encode("providerSpecific");
+    private static readonly RecordType NoRecordType = new(string.Empty);
+    private static readonly ImmutableSortedDictionary<string, string> NoLabels = ImmutableSortedDictionary.Create<string, string>(StringComparer.Ordinal);
+    private static readonly JsonEncodedText NameProperty = JsonEncodedText.Encode("name");
+    private static readonly JsonEncodedText ValueProperty = JsonEncodedText.Encode("value");
+
+    private enum Member
+    {
+        Other,
+        DnsName,
+        Targets,
+        RecordType,
+        SetIdentifier,
+        RecordTtl,
+        Labels,
+        ProviderSpecific,
+    }
+
     /// <inheritdoc />
     public override DnsEndpoint Read(ref Utf8JsonReader reader, Type typeToConvert, JsonSerializerOptions options)
     {
@@ -19,59 +43,55 @@ public sealed class DnsEndpointJsonConverter : JsonConverter<DnsEndpoint>
             throw new JsonException("an endpoint must be a JSON object");
         }
 
-        string name = string.Empty, type = string.Empty, setId = string.Empty;
+        string name = string.Empty, setId = string.Empty;
+        var type = NoRecordType;
         long ttl = 0;
-        var targets = ImmutableArray.CreateBuilder<string>();
-        var labels = ImmutableSortedDictionary.CreateBuilder<string, string>(StringComparer.Ordinal);
-        var ps = ImmutableArray.CreateBuilder<ProviderSpecificProperty>();
+        ImmutableArray<string> targets = [];
+        ImmutableSortedDictionary<string, string>.Builder? labels = null;
+        ImmutableArray<ProviderSpecificProperty>.Builder? ps = null;
         while (reader.Read() && reader.TokenType != JsonTokenType.EndObject)
         {
-            var property = reader.GetString() ?? string.Empty;
+            var member = MemberOf(ref reader);
             reader.Read();
             if (reader.TokenType == JsonTokenType.Null)
             {
                 continue;
             }
 
-            switch (property.ToUpperInvariant())
+            switch (member)
             {
-                case "DNSNAME": name = reader.GetString() ?? string.Empty; break;
-                case "RECORDTYPE": type = reader.GetString() ?? string.Empty; break;
-                case "SETIDENTIFIER": setId = reader.GetString() ?? string.Empty; break;
-                case "RECORDTTL": ttl = reader.GetInt64(); break;
-                case "TARGETS":
-                    Expect(ref reader, JsonTokenType.StartArray, property);
-                    while (reader.Read() && reader.TokenType != JsonTokenType.EndArray)
-                    {
-                        targets.Add(reader.GetString() ?? string.Empty);
-                    }
-
-                    break;
-                case "LABELS":
-                    Expect(ref reader, JsonTokenType.StartObject, property);
+                case Member.DnsName: name = reader.GetString() ?? string.Empty; break;
+                case Member.RecordType: type = ReadRecordType(ref reader); break;
+                case Member.SetIdentifier: setId = reader.GetString() ?? string.Empty; break;
+                case Member.RecordTtl: ttl = reader.GetInt64(); break;
+                case Member.Targets: targets = ReadTargets(ref reader); break;
+                case Member.Labels:
+                    Expect(ref reader, JsonTokenType.StartObject, "labels");
                     while (reader.Read() && reader.TokenType != JsonTokenType.EndObject)
                     {
                         var key = reader.GetString() ?? string.Empty;
                         reader.Read();
+                        labels ??= ImmutableSortedDictionary.CreateBuilder<string, string>(StringComparer.Ordinal);
                         labels[key] = reader.GetString() ?? string.Empty;
                     }
 
                     break;
-                case "PROVIDERSPECIFIC":
-                    Expect(ref reader, JsonTokenType.StartArray, property);
+                case Member.ProviderSpecific:
+                    Expect(ref reader, JsonTokenType.StartArray, "providerSpecific");
                     while (reader.Read() && reader.TokenType != JsonTokenType.EndArray)
                     {
-                        Expect(ref reader, JsonTokenType.StartObject, property);
+                        Expect(ref reader, JsonTokenType.StartObject, "providerSpecific");
                         string psName = string.Empty, psValue = string.Empty;
                         while (reader.Read() && reader.TokenType != JsonTokenType.EndObject)
                         {
-                            var key = reader.GetString() ?? string.Empty;
+                            var isName = IsKey(ref reader, NameProperty, "name");
+                            var isValue = !isName && IsKey(ref reader, ValueProperty, "value");
                             reader.Read();
-                            if (string.Equals(key, "name", StringComparison.OrdinalIgnoreCase))
+                            if (isName)
                             {
                                 psName = reader.GetString() ?? string.Empty;
                             }
-                            else if (string.Equals(key, "value", StringComparison.OrdinalIgnoreCase))
+                            else if (isValue)
                             {
                                 psValue = reader.GetString() ?? string.Empty;
                             }
@@ -81,6 +101,7 @@ public sealed class DnsEndpointJsonConverter : JsonConverter<DnsEndpoint>
                             }
                         }
 
+                        ps ??= ImmutableArray.CreateBuilder<ProviderSpecificProperty>();
                         ps.Add(new(psName, psValue));
                     }
 
@@ -91,14 +112,110 @@ public sealed class DnsEndpointJsonConverter : JsonConverter<DnsEndpoint>
             }
         }
 
-        return new DnsEndpoint(name, new RecordType(type))
+        return new DnsEndpoint(name, type)
         {
-            Targets = targets.ToImmutable(),
+            Targets = targets,
             SetIdentifier = setId,
             Ttl = ttl,
-            Labels = labels.ToImmutable(),
-            ProviderSpecific = ps.ToImmutable(),
+            Labels = labels is null ? NoLabels : labels.ToImmutable(),
+            ProviderSpecific = ps is null ? [] : ps.ToImmutable(),
         };
+    }
+
+    /// <summary>The member a property name stands for: the exact (camel-case) spelling without allocating, any other case as Go reads it.</summary>
+    private static Member MemberOf(ref Utf8JsonReader reader)
+    {
+        if (reader.ValueTextEquals(DnsNameProperty.EncodedUtf8Bytes))
+        {
+            return Member.DnsName;
+        }
+
+        if (reader.ValueTextEquals(TargetsProperty.EncodedUtf8Bytes))
+        {
+            return Member.Targets;
+        }
+
+        if (reader.ValueTextEquals(RecordTypeProperty.EncodedUtf8Bytes))
+        {
+            return Member.RecordType;
+        }
+
+        if (reader.ValueTextEquals(RecordTtlProperty.EncodedUtf8Bytes))
+        {
+            return Member.RecordTtl;
+        }
+
+        if (reader.ValueTextEquals(SetIdentifierProperty.EncodedUtf8Bytes))
+        {
+            return Member.SetIdentifier;
+        }
+
+        if (reader.ValueTextEquals(LabelsProperty.EncodedUtf8Bytes))
+        {
+            return Member.Labels;
+        }
+
+        if (reader.ValueTextEquals(ProviderSpecificName.EncodedUtf8Bytes))
+        {
+            return Member.ProviderSpecific;
+        }
+
+        return (reader.GetString() ?? string.Empty).ToUpperInvariant() switch
+        {
+            "DNSNAME" => Member.DnsName,
+            "TARGETS" => Member.Targets,
+            "RECORDTYPE" => Member.RecordType,
+            "SETIDENTIFIER" => Member.SetIdentifier,
+            "RECORDTTL" => Member.RecordTtl,
+            "LABELS" => Member.Labels,
+            "PROVIDERSPECIFIC" => Member.ProviderSpecific,
+            _ => Member.Other,
+        };
+    }
+
+    private static bool IsKey(ref Utf8JsonReader reader, JsonEncodedText exact, string name) =>
+        reader.ValueTextEquals(exact.EncodedUtf8Bytes) || string.Equals(reader.GetString(), name, StringComparison.OrdinalIgnoreCase);
+
+    /// <summary>Reads a record type, reusing the known types' instances (no string per endpoint for them).</summary>
+    private static RecordType ReadRecordType(ref Utf8JsonReader reader)
+    {
+        if (reader.TokenType == JsonTokenType.String && !reader.ValueIsEscaped && !reader.HasValueSequence)
+        {
+            foreach (var known in RecordType.Known)
+            {
+                if (reader.ValueSpan.Length == known.Value.Length && System.Text.Ascii.Equals(reader.ValueSpan, known.Value))
+                {
+                    return known;
+                }
+            }
+        }
+
+        return new RecordType(reader.GetString() ?? string.Empty);
+    }
+
+    /// <summary>Reads the targets array; a single target (the common case) takes no builder.</summary>
+    private static ImmutableArray<string> ReadTargets(ref Utf8JsonReader reader)
+    {
+        Expect(ref reader, JsonTokenType.StartArray, "targets");
+        if (!reader.Read() || reader.TokenType == JsonTokenType.EndArray)
+        {
+            return [];
+        }
+
+        var first = reader.GetString() ?? string.Empty;
+        if (!reader.Read() || reader.TokenType == JsonTokenType.EndArray)
+        {
+            return [first];
+        }
+
+        var builder = ImmutableArray.CreateBuilder<string>();
+        builder.Add(first);
+        do
+        {
+            builder.Add(reader.GetString() ?? string.Empty);
+        }
+        while (reader.Read() && reader.TokenType != JsonTokenType.EndArray);
+        return builder.DrainToImmutable();
     }
 
     /// <inheritdoc />
@@ -109,12 +226,12 @@ public sealed class DnsEndpointJsonConverter : JsonConverter<DnsEndpoint>
         writer.WriteStartObject();
         if (value.DnsName.Length > 0)
         {
-            writer.WriteString("dnsName", value.DnsName);
+            writer.WriteString(DnsNameProperty, value.DnsName);
         }
 
         if (value.Targets.Count > 0)
         {
-            writer.WriteStartArray("targets");
+            writer.WriteStartArray(TargetsProperty);
             foreach (var target in value.Targets)
             {
                 writer.WriteStringValue(target);
@@ -125,22 +242,22 @@ public sealed class DnsEndpointJsonConverter : JsonConverter<DnsEndpoint>
 
         if (value.RecordType.Value.Length > 0)
         {
-            writer.WriteString("recordType", value.RecordType.Value);
+            writer.WriteString(RecordTypeProperty, value.RecordType.Value);
         }
 
         if (value.SetIdentifier.Length > 0)
         {
-            writer.WriteString("setIdentifier", value.SetIdentifier);
+            writer.WriteString(SetIdentifierProperty, value.SetIdentifier);
         }
 
         if (value.Ttl != 0)
         {
-            writer.WriteNumber("recordTTL", value.Ttl);
+            writer.WriteNumber(RecordTtlProperty, value.Ttl);
         }
 
         if (value.Labels.Count > 0)
         {
-            writer.WriteStartObject("labels");
+            writer.WriteStartObject(LabelsProperty);
             foreach (var (key, label) in value.Labels)
             {
                 writer.WriteString(key, label);
@@ -151,12 +268,12 @@ public sealed class DnsEndpointJsonConverter : JsonConverter<DnsEndpoint>
 
         if (value.ProviderSpecific.Count > 0)
         {
-            writer.WriteStartArray("providerSpecific");
+            writer.WriteStartArray(ProviderSpecificName);
             foreach (var property in value.ProviderSpecific)
             {
                 writer.WriteStartObject();
-                writer.WriteString("name", property.Name);
-                writer.WriteString("value", property.Value);
+                writer.WriteString(NameProperty, property.Name);
+                writer.WriteString(ValueProperty, property.Value);
                 writer.WriteEndObject();
             }
 

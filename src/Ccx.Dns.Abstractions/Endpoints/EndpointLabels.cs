@@ -94,6 +94,14 @@ public static class EndpointLabels
     public static bool TryParse(string? text, [NotNullWhen(true)] out ImmutableSortedDictionary<string, string>? labels) =>
         TryParse(text, out labels, out _);
 
+    /// <summary>The shared instance of a well-known key (a zone's ownership records repeat the same few keys).</summary>
+    private static string KnownKey(string key) => key switch
+    {
+        OwnerKey => OwnerKey,
+        ResourceKey => ResourceKey,
+        _ => key,
+    };
+
     private static bool TryParse(string? text, [NotNullWhen(true)] out ImmutableSortedDictionary<string, string>? labels, out string error)
     {
         labels = null;
@@ -129,7 +137,7 @@ public static class EndpointLabels
 
             if (key.StartsWith(Heritage, StringComparison.Ordinal))
             {
-                builder[key.StartsWith(KeyPrefix, StringComparison.Ordinal) ? key[KeyPrefix.Length..] : key] = value;
+                builder[KnownKey(key.StartsWith(KeyPrefix, StringComparison.Ordinal) ? key[KeyPrefix.Length..] : key)] = value;
             }
         }
 

@@ -64,9 +64,9 @@ public sealed record DnsChanges
         }
     }
 
-    /// <summary>The total number of endpoints across the four lists.</summary>
+    /// <summary>The number of changes: creates, updates (an old/new pair counts once) and deletes.</summary>
     [JsonIgnore]
-    public int Count => Create.Count + UpdateOld.Count + UpdateNew.Count + Delete.Count;
+    public int Count => Create.Count + UpdateNew.Count + Delete.Count;
 
     /// <summary>Serialises to ExternalDNS's webhook JSON.</summary>
     /// <returns>The JSON text.</returns>

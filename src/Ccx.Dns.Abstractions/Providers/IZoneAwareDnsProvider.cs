@@ -11,4 +11,12 @@ public interface IZoneAwareDnsProvider : IDnsProvider
     /// <returns>The zone's name, normalised (lower case, no trailing dot); <see langword="null"/> when no known zone holds
     /// the name or the zones are not known yet (before the first read of a provider that discovers them).</returns>
     string? FindZone(string dnsName);
+
+    /// <summary>
+    /// The zones the provider serves after its own domain filter, as found by its last successful read (or configured,
+    /// for a provider that does not discover them), normalised; <see langword="null"/> when not known (before the first
+    /// read of a provider that discovers them, or a provider that cannot tell). Used to report the zones found at start
+    /// and to warn when a domain filter matches no zone. Decorators forward it.
+    /// </summary>
+    IReadOnlyCollection<string>? KnownZones => null;
 }

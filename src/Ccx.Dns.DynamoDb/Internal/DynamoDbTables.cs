@@ -5,6 +5,8 @@ using Microsoft.Extensions.Logging;
 
 namespace Ccx.Dns.Internal;
 
+using Log = Ccx.Dns.DynamoDb.Log;
+
 /// <summary>
 /// Checks (and optionally creates) a table with ExternalDNS's schema: hash key <c>k</c> of type string and no range
 /// key. The error texts are ExternalDNS's.

@@ -7,8 +7,9 @@ namespace Ccx.Dns.Hosting;
 /// <summary>
 /// Reports the reconciler unhealthy when its last successful sync is older than
 /// <see cref="DnsReconcilerOptions.UnhealthyAfterIntervals"/> × <see cref="DnsReconcilerOptions.Interval"/>
-/// (counted from start-up before the first sync), degraded while the last reconcile failed or was withheld but the
-/// threshold is not yet reached, healthy otherwise. Add it with <c>AddDnsReconcilerCheck()</c>.
+/// (counted from start-up before the first sync) and as soon as the safety guard withholds a plan (it waits for a
+/// person to approve it), degraded while the last reconcile failed but the threshold is not yet reached or when records
+/// owned by someone else kept desired changes out (owner mismatches), healthy otherwise. Add it with <c>AddDnsReconcilerCheck()</c>.
 /// </summary>
 public sealed class DnsReconcilerHealthCheck : IHealthCheck
 {
@@ -41,9 +42,12 @@ public sealed class DnsReconcilerHealthCheck : IHealthCheck
             ["lastOutcome"] = last?.Outcome.ToString() ?? "none",
             ["consecutiveTransientFailures"] = _reconciler.ConsecutiveTransientFailures,
         };
+        // The cause chain on one line, never the exception: the health service logs a result's exception with its stack
+        // trace on every probe.
         var detail = last switch
         {
             null => "no reconcile has run yet",
+            { Error: { Exception: { } thrown } error } => $"{error.Stage} failed ({(error.IsTransient ? "transient" : "permanent")}): {Diagnostics.ExceptionChain.Describe(thrown)}",
             { Error: { } error } => error.ToString(),
             { WithheldReason: { } reason } => "plan withheld: " + reason,
             _ => last.Outcome.ToString(),
@@ -54,13 +58,30 @@ public sealed class DnsReconcilerHealthCheck : IHealthCheck
             return Task.FromResult(new HealthCheckResult(
                 context.Registration.FailureStatus,
                 string.Create(CultureInfo.InvariantCulture, $"no successful DNS sync for {age.TotalSeconds:0} s (threshold {threshold.TotalSeconds:0} s); last: {detail}"),
-                last?.Error?.Exception,
+                null,
                 data));
         }
 
-        if (last is { Outcome: ReconcileOutcome.Failed or ReconcileOutcome.Withheld })
+        // A withheld plan waits for a person: DNS is not following the sources until someone approves it.
+        if (last is { Outcome: ReconcileOutcome.Withheld })
         {
-            return Task.FromResult(HealthCheckResult.Degraded("the last DNS reconcile did not complete: " + detail, last.Error?.Exception, data));
+            return Task.FromResult(new HealthCheckResult(context.Registration.FailureStatus, "DNS plan withheld by the safety guard: " + last.WithheldReason, null, data));
+        }
+
+        if (last is { Outcome: ReconcileOutcome.Failed })
+        {
+            return Task.FromResult(HealthCheckResult.Degraded("the last DNS reconcile did not complete: " + detail, null, data));
+        }
+
+        // Desired changes someone else's records keep out: the reconcile "succeeds" while DNS does not follow.
+        if (last is { OwnerMismatches.Count: > 0 } blocked)
+        {
+            var names = string.Join(", ", blocked.OwnerMismatches.Take(3).Select(m =>
+                $"{m.Record.DnsName} {m.Record.RecordType} ({(m.ForeignOwner.Length == 0 ? "no owner" : "owner '" + m.ForeignOwner + "'")})"));
+            return Task.FromResult(HealthCheckResult.Degraded(
+                string.Create(CultureInfo.InvariantCulture, $"{blocked.OwnerMismatches.Count} record(s) not owned by this control plane keep desired changes out: {names}{(blocked.OwnerMismatches.Count > 3 ? ", …" : string.Empty)}"),
+                null,
+                data));
         }
 
         return Task.FromResult(HealthCheckResult.Healthy(lastSync is null ? "starting: " + detail : "DNS in sync: " + detail, data));

@@ -34,6 +34,7 @@ internal sealed class DnsReconcilerHostedService : BackgroundService
     private int _eventPending;
     private HashSet<string>? _pendingNames = new(StringComparer.Ordinal); // null: a full reconcile is due
     private bool _leaseHeld;
+    private string? _lastLeaseFailure;
 
     public DnsReconcilerHostedService(DnsReconciler reconciler, TimeProvider timeProvider, ILogger<DnsReconcilerHostedService> logger)
     {
@@ -58,6 +59,11 @@ internal sealed class DnsReconcilerHostedService : BackgroundService
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         var options = _reconciler.Options;
+        if (options.Once)
+        {
+            return; // run-once mode: DnsRunOnceService runs the one reconcile
+        }
+
         Log.ReconcilerStarted(_logger, options.Interval, options.MinEventSyncInterval, options.Policy, options.DryRun, _reconciler.Sources.Count);
         if (_reconciler.Sources.Count == 0)
         {
@@ -222,8 +228,21 @@ internal sealed class DnsReconcilerHostedService : BackgroundService
         catch (Exception ex)
 #pragma warning restore CA1031
         {
-            Log.LeaseRenewFailed(_logger, ex);
+            // One line with the cause chain, and only when it differs from the last failure; the stack trace at Debug.
+            var cause = Diagnostics.ExceptionChain.Describe(ex);
+            if (!string.Equals(cause, _lastLeaseFailure, StringComparison.Ordinal))
+            {
+                Log.LeaseRenewFailed(_logger, cause);
+            }
+
+            Log.LeaseRenewFailureDetail(_logger, ex);
+            _lastLeaseFailure = cause;
             held = false;
+        }
+
+        if (held)
+        {
+            _lastLeaseFailure = null;
         }
 
         if (held && !_leaseHeld)

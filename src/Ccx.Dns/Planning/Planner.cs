@@ -13,8 +13,8 @@ namespace Ccx.Dns.Planning;
 /// per-resource conflict resolver replaces the current record when its TTL, targets or provider-specific
 /// properties differ (or an owner migration is under way). Where candidates mix CNAME with other types the CNAME
 /// is discarded (RFC 1034 §3.6.2). Creates at a name are suppressed unless every current record there is ours;
-/// updates and deletes touch only our records. A suppressed create and a skipped update are both reported as owner
-/// mismatches (once per record); a record not ours that is simply not desired is not.</para>
+/// updates and deletes touch only our records. A suppressed create, a skipped update and a skipped delete at a name we
+/// want are all reported as owner mismatches (once per record); a record not ours at a name we do not want is not.</para>
 /// <para>Two deliberate departures from ExternalDNS, both safer: a desired endpoint that fails validation is
 /// reported with its reason and the current record with the same key is left untouched (rather than deleted as
 /// unwanted); desired endpoints outside the domain filters or of unmanaged types are reported rather than
@@ -146,6 +146,7 @@ public sealed class Planner : IPlan
         private readonly List<OwnerMismatch> _mismatches = [];
         private HashSet<EndpointKey>? _protected;
         private HashSet<EndpointKey>? _mismatchKeys;
+        private HashSet<EndpointKey>? _deletesAtDesiredNames;
 
         public Context(PlanInput input)
         {
@@ -220,6 +221,7 @@ public sealed class Planner : IPlan
                 if (entry.Current is not null && entry.Candidates.Count == 0)
                 {
                     _delete.Add(entry.Current);
+                    (_deletesAtDesiredNames ??= []).Add(entry.Current.Key);
                 }
                 else if (entry.Current is null && entry.Candidates.Count > 0)
                 {
@@ -278,9 +280,15 @@ public sealed class Planner : IPlan
             var seen = new HashSet<EndpointKey>();
             foreach (var record in changes.Delete)
             {
-                if ((!HasOwner || record.IsOwnedBy(_input.OwnerId)) && !IsProtected(record) && seen.Add(record.Key))
+                var owned = !HasOwner || record.IsOwnedBy(_input.OwnerId);
+                if (owned && !IsProtected(record) && seen.Add(record.Key))
                 {
                     delete.Add(record);
+                }
+                else if (!owned && _deletesAtDesiredNames is not null && _deletesAtDesiredNames.Contains(record.Key))
+                {
+                    // A record of another type at a name we want, which someone else holds: it stays beside ours.
+                    AddMismatch(record);
                 }
             }
 

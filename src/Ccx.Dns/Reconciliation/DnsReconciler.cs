@@ -42,7 +42,7 @@ public sealed class DnsReconciler : IDisposable
     private readonly ILeaderLease? _lease;
     private readonly IPlan _planner;
     private readonly bool _ownsTelemetry;
-    private readonly IPlanPolicy _policy;
+    private readonly IReadOnlyList<IPlanPolicy> _policies;
     private readonly DomainFilter _domainFilter;
     private readonly HashSet<RecordType> _managed;
     private readonly IReadOnlyCollection<RecordType> _managedList;
@@ -55,10 +55,15 @@ public sealed class DnsReconciler : IDisposable
     private int _consecutiveTransientFailures;
     private string? _lastWithheldFingerprint;
     private string? _approvedFingerprint;
+    private string? _loggedWithheldFingerprint;
+    private HashSet<(string Name, RecordType Type, string Owner)> _warnedMismatches = [];
     private TargetedState? _targeted;
-    private FullPlan? _lastFullPlan;
+    private readonly IncrementalFullPlan _fullPlan = new();
+    private (IReadOnlyList<DnsEndpoint> Current, DomainFilter RegistryFilter, int Count)? _lastOwned;
     private IReadOnlyList<DnsEndpoint>?[]? _lastSourceLists;
     private IReadOnlyList<DnsEndpoint>? _lastMerged;
+    private Dictionary<RecordType, int>? _lastVerified;
+    private Dictionary<RecordType, int>? _verifiedCounts;
 
     /// <summary>Creates a reconciler.</summary>
     /// <param name="sources">The sources of desired endpoints; their endpoints are merged.</param>
@@ -101,7 +106,7 @@ public sealed class DnsReconciler : IDisposable
         _lease = lease;
         _planner = planner ?? Planner.Instance;
         CreatedAt = timeProvider.GetUtcNow();
-        _policy = PlanPolicies.FromName(_options.Policy);
+        _policies = [PlanPolicies.FromName(_options.Policy)];
         _domainFilter = string.IsNullOrEmpty(_options.RegexDomainFilter) && string.IsNullOrEmpty(_options.RegexDomainExclusion)
             ? new DomainFilter(_options.IncludeDomains, _options.ExcludeDomains)
             : DomainFilter.FromRegex(_options.RegexDomainFilter, _options.RegexDomainExclusion);
@@ -334,9 +339,10 @@ public sealed class DnsReconciler : IDisposable
         try
         {
             registryFilter = _registry.DomainFilter ?? DomainFilter.All;
-            owned = _lastFullPlan is { } last && ReferenceEquals(last.Current, current) && ReferenceEquals(last.RegistryFilter, registryFilter)
-                ? last.OwnedCount
+            owned = _lastOwned is { } last && ReferenceEquals(last.Current, current) && ReferenceEquals(last.RegistryFilter, registryFilter)
+                ? last.Count
                 : CountOwned(current, _registry.OwnerId ?? string.Empty, registryFilter);
+            _lastOwned = (current, registryFilter, owned);
         }
         catch (Exception ex) when (!IsCancellation(ex, cancellationToken))
         {
@@ -358,7 +364,7 @@ public sealed class DnsReconciler : IDisposable
         try
         {
             var merged = new List<DnsEndpoint>();
-            HashSet<(EndpointKey, string)>? seen = null;
+            Dictionary<EndpointKey, DnsEndpoint>? seen = null;
             foreach (var source in _sources)
             {
                 var scoped = await ((IScopedEndpointSource)source).GetEndpointsAsync(names, cancellationToken).ConfigureAwait(false);
@@ -415,34 +421,40 @@ public sealed class DnsReconciler : IDisposable
     {
         var (startedAt, mode, desired, desiredCount, current, registryFilter, ownedCount) = input;
 
-        // 3. Provider normalisation and the plan. The plan is a pure function of its inputs: a full reconcile whose
-        // sources and registry returned the very same snapshots as the last one (nothing changed anywhere) reuses its plan
-        // instead of joining and validating every record again.
+        // 3. Provider normalisation and the plan. A full reconcile re-plans only the names whose endpoints changed since
+        // the last full one (by reference: sources and registries hand out immutable endpoints), and reuses the rest of
+        // its plan; with nothing changed at all it reuses the whole plan. A targeted one plans its names.
         PlanResult plan;
         var ownerId = _registry.OwnerId ?? string.Empty;
         try
         {
-            if (mode == ReconcileMode.Full && _lastFullPlan is { } last
-                && ReferenceEquals(last.Desired, desired) && ReferenceEquals(last.Current, current)
-                && ReferenceEquals(last.RegistryFilter, registryFilter) && string.Equals(last.OwnerId, ownerId, StringComparison.Ordinal))
+            var settings = new PlanInput
             {
-                plan = last.Plan;
-            }
-            else
+                Current = [],
+                Desired = [],
+                Policies = _policies,
+                DomainFilters = [_domainFilter, registryFilter],
+                ManagedRecordTypes = _managedList,
+                ExcludedRecordTypes = _excludedList,
+                OwnerId = ownerId,
+#pragma warning disable CS0618 // the obsolete planner-side migration setting still works
+                OldOwnerId = _options.OldOwnerId ?? string.Empty,
+#pragma warning restore CS0618
+            };
+            plan = mode == ReconcileMode.Full
+                ? _fullPlan.Calculate(_planner, _registry.AdjustEndpoints, settings, desired, current)
+                : _planner.Calculate(settings with { Current = current, Desired = _registry.AdjustEndpoints(desired) ?? [] });
+
+            // ExternalDNS's verified-records gauge, counted on the source's endpoints (as it does) after each full
+            // reconcile whose plan was not wholly reused (then the count is the same as last time).
+            if (mode == ReconcileMode.Full)
             {
-                var adjusted = _registry.AdjustEndpoints(desired) ?? [];
-                plan = _planner.Calculate(new PlanInput
+                if (_verifiedCounts is null || _fullPlan.Last != (true, 0))
                 {
-                    Current = current,
-                    Desired = adjusted,
-                    Policies = [_policy],
-                    DomainFilters = [_domainFilter, registryFilter],
-                    ManagedRecordTypes = _managedList,
-                    ExcludedRecordTypes = _excludedList,
-                    OwnerId = ownerId,
-                    OldOwnerId = _options.OldOwnerId ?? string.Empty,
-                });
-                _lastFullPlan = mode == ReconcileMode.Full ? new FullPlan(desired, current, registryFilter, ownerId, ownedCount, plan) : _lastFullPlan;
+                    _verifiedCounts = DnsTelemetry.CountVerified(desired, current, _managed);
+                }
+
+                _lastVerified = _verifiedCounts;
             }
         }
         catch (Exception ex) when (!IsCancellation(ex, cancellationToken))
@@ -634,9 +646,6 @@ public sealed class DnsReconciler : IDisposable
         }
     }
 
-    /// <summary>The inputs and the plan of the last full reconcile.</summary>
-    private sealed record FullPlan(IReadOnlyList<DnsEndpoint> Desired, IReadOnlyList<DnsEndpoint> Current, DomainFilter RegistryFilter, string OwnerId, int OwnedCount, PlanResult Plan);
-
     /// <summary>What one run reads, in either mode.</summary>
     private readonly record struct RunInput(
         DateTimeOffset StartedAt,
@@ -669,7 +678,7 @@ public sealed class DnsReconciler : IDisposable
         }
 
         var merged = new List<DnsEndpoint>();
-        HashSet<(EndpointKey, string)>? seen = null;
+        Dictionary<EndpointKey, DnsEndpoint>? seen = null;
         foreach (var endpoints in lists)
         {
             if (endpoints is not null)
@@ -687,8 +696,9 @@ public sealed class DnsReconciler : IDisposable
     /// Adds a source's endpoints: identical endpoints (same key and target set) from several sources collapse into the
     /// first, as ExternalDNS's dedup source does; same key with different targets is left to the planner's resolver.
     /// </summary>
-    private static void Merge(List<DnsEndpoint> merged, ref HashSet<(EndpointKey, string)>? seen, IReadOnlyList<DnsEndpoint> endpoints)
+    private static void Merge(List<DnsEndpoint> merged, ref Dictionary<EndpointKey, DnsEndpoint>? seen, IReadOnlyList<DnsEndpoint> endpoints)
     {
+        seen ??= new Dictionary<EndpointKey, DnsEndpoint>(Math.Max(16, endpoints.Count));
         foreach (var endpoint in endpoints)
         {
             if (endpoint is null)
@@ -696,12 +706,35 @@ public sealed class DnsReconciler : IDisposable
                 continue;
             }
 
-            seen ??= new HashSet<(EndpointKey, string)>(Math.Max(16, endpoints.Count));
-            if (seen.Add((endpoint.Key, TargetSetKey(endpoint.Targets, endpoint.RecordType))))
+            // Most keys appear once: the target sets are compared only when a key repeats.
+            if (seen.TryAdd(endpoint.Key, endpoint) || !IsDuplicate(merged, seen[endpoint.Key], endpoint))
             {
                 merged.Add(endpoint);
             }
         }
+    }
+
+    /// <summary>Whether an endpoint with the key of <paramref name="first"/> and the same target set was merged already.</summary>
+    private static bool IsDuplicate(List<DnsEndpoint> merged, DnsEndpoint first, DnsEndpoint endpoint)
+    {
+        var targets = TargetSetKey(endpoint.Targets, endpoint.RecordType);
+        if (string.Equals(TargetSetKey(first.Targets, first.RecordType), targets, StringComparison.Ordinal))
+        {
+            return true;
+        }
+
+        // A key with several target sets (rare): look through what was merged at that key.
+        var key = endpoint.Key;
+        foreach (var other in merged)
+        {
+            if (!ReferenceEquals(other, first) && other.Key == key
+                && string.Equals(TargetSetKey(other.Targets, other.RecordType), targets, StringComparison.Ordinal))
+            {
+                return true;
+            }
+        }
+
+        return false;
     }
 
     private static string TargetSetKey(IReadOnlyList<string> targets, RecordType recordType)
@@ -793,8 +826,14 @@ public sealed class DnsReconciler : IDisposable
             _telemetry.Synced(now);
         }
 
-        _telemetry.Duration(result.Duration, result.Outcome);
-        _telemetry.OwnerMismatches(result.OwnerMismatches);
+        _telemetry.Duration(result.Duration, result.Outcome, result.Mode);
+        if (result.Mode == ReconcileMode.Full && _lastVerified is { } verified)
+        {
+            _telemetry.VerifiedRecords(verified);
+            _lastVerified = null;
+        }
+
+        _telemetry.OwnerMismatches(result.OwnerMismatches, _registry.OwnerId ?? string.Empty);
         _telemetry.InvalidEndpoints(result.Rejected);
         if (result.Applied)
         {
@@ -803,7 +842,8 @@ public sealed class DnsReconciler : IDisposable
 
         if (activity is not null)
         {
-            activity.SetTag("ccx.dns.outcome", result.Outcome.ToString());
+            activity.SetTag("ccx.dns.outcome", DnsTelemetry.OutcomeTag(result.Outcome));
+            activity.SetTag("ccx.dns.mode", DnsTelemetry.ModeTag(result.Mode));
             activity.SetTag("ccx.dns.changes.create", changes.Create.Count);
             activity.SetTag("ccx.dns.changes.update", changes.UpdateNew.Count);
             activity.SetTag("ccx.dns.changes.delete", changes.Delete.Count);
@@ -824,9 +864,11 @@ public sealed class DnsReconciler : IDisposable
         switch (result.Outcome)
         {
             case ReconcileOutcome.Applied:
+                _loggedWithheldFingerprint = null;
                 Log.ChangesApplied(_logger, changes.Create.Count, changes.UpdateNew.Count, changes.Delete.Count, ms);
                 break;
             case ReconcileOutcome.NoChanges:
+                _loggedWithheldFingerprint = null;
                 _telemetry.NoOpRun();
                 Log.NoChanges(_logger, ms);
                 break;
@@ -834,20 +876,38 @@ public sealed class DnsReconciler : IDisposable
                 Log.DryRunPlan(_logger, changes.Create.Count, changes.UpdateNew.Count, changes.Delete.Count, result.WithheldReason ?? "none");
                 break;
             case ReconcileOutcome.Withheld:
-                Log.PlanWithheld(_logger, changes.Create.Count, changes.UpdateNew.Count, changes.Delete.Count, result.WithheldReason!);
+                // One error per withheld plan; the same plan withheld again (every interval until approved) is logged at Debug.
+                var withheld = SafetyGuard.Fingerprint(changes);
+                if (string.Equals(withheld, _loggedWithheldFingerprint, StringComparison.Ordinal))
+                {
+                    Log.PlanStillWithheld(_logger, result.WithheldReason!);
+                }
+                else
+                {
+                    Log.PlanWithheld(_logger, changes.Create.Count, changes.UpdateNew.Count, changes.Delete.Count, result.WithheldReason!);
+                }
+
+                _loggedWithheldFingerprint = withheld;
                 break;
             case ReconcileOutcome.NotLeader:
                 Log.NotLeader(_logger, changes.Create.Count, changes.UpdateNew.Count, changes.Delete.Count);
                 break;
             default:
+                // One line with the cause chain; the stack trace only at Debug.
                 var error = result.Error!;
+                var cause = error.Exception is { } thrown ? ExceptionChain.Describe(thrown) : error.Message;
                 if (error.IsTransient)
                 {
-                    Log.ReconcileFailedTransiently(_logger, error.Stage, error.Message, error.Exception);
+                    Log.ReconcileFailedTransiently(_logger, error.Stage, Volatile.Read(ref _consecutiveTransientFailures), cause);
                 }
                 else
                 {
-                    Log.ReconcileFailed(_logger, error.Stage, error.Message, error.Exception);
+                    Log.ReconcileFailed(_logger, error.Stage, cause);
+                }
+
+                if (error.Exception is not null)
+                {
+                    Log.ReconcileFailureDetail(_logger, error.Stage, error.Exception);
                 }
 
                 break;
@@ -869,9 +929,26 @@ public sealed class DnsReconciler : IDisposable
             }
         }
 
+        // Owner mismatches: a warning the first time a record blocks us, Debug while it keeps doing so. A full reconcile
+        // sees every mismatch, so it forgets the ones gone (and warns again should they come back).
+        var mismatches = new HashSet<(string Name, RecordType Type, string Owner)>();
         foreach (var mismatch in result.OwnerMismatches)
         {
-            Log.OwnerMismatch(_logger, mismatch.Record.DnsName, mismatch.Record.RecordType.Value, mismatch.ForeignOwner);
+            var key = (DnsNames.Normalize(mismatch.Record.DnsName), mismatch.Record.RecordType, mismatch.ForeignOwner);
+            mismatches.Add(key);
+            if (_warnedMismatches.Add(key))
+            {
+                Log.OwnerMismatchFound(_logger, mismatch.Record.DnsName, mismatch.Record.RecordType.Value, mismatch.ForeignOwner.Length == 0 ? "no owner" : $"owner '{mismatch.ForeignOwner}'", _registry.OwnerId ?? string.Empty);
+            }
+            else
+            {
+                Log.OwnerMismatch(_logger, mismatch.Record.DnsName, mismatch.Record.RecordType.Value, mismatch.ForeignOwner);
+            }
+        }
+
+        if (result.Mode == ReconcileMode.Full && result.Succeeded)
+        {
+            _warnedMismatches = mismatches;
         }
     }
 }

@@ -36,6 +36,15 @@ public sealed class DnsReconcilerOptions
     public bool DryRun { get; set; }
 
     /// <summary>
+    /// Run-once mode (ExternalDNS <c>--once</c>): in a generic host, one full reconcile runs at start, its report is written
+    /// to standard output, the exit code is set (0 when it completed, 1 when it failed or its plan was withheld; see
+    /// <see cref="Hosting.DnsRunOnceOutcome"/>) and the application stops. The periodic loop does not run. Set it from
+    /// the command line with <c>--Dns:Once=true</c> or the environment with <c>Dns__Once=true</c>.
+    /// <value>The default is <see langword="false"/>.</value>
+    /// </summary>
+    public bool Once { get; set; }
+
+    /// <summary>
     /// The plan policy: <c>sync</c> (create, update and delete), <c>upsert-only</c> (never delete) or
     /// <c>create-only</c> (ExternalDNS <c>--policy</c>).
     /// <value>The default is <c>sync</c>.</value>
@@ -43,11 +52,13 @@ public sealed class DnsReconcilerOptions
     public string Policy { get; set; } = "sync";
 
     /// <summary>
-    /// The record types the reconciler manages (ExternalDNS <c>--managed-record-types</c>). Configuration binding
-    /// appends to a list rather than replacing it, so the default is expressed as an empty list.
-    /// <value>The default is empty, meaning A, AAAA and CNAME.</value>
+    /// The record types the reconciler manages (ExternalDNS <c>--managed-record-types</c>). The list starts with the
+    /// defaults, so <c>ManagedRecordTypes.Add("TXT")</c> — or <c>"ManagedRecordTypes": [ "TXT" ]</c> in configuration,
+    /// which binding appends — manages TXT <em>as well as</em> A, AAAA and CNAME. To manage fewer types, list the others
+    /// in <see cref="ExcludedRecordTypes"/> (or <c>Clear()</c> the list in code; an empty list means the defaults).
+    /// <value>The default is A, AAAA and CNAME.</value>
     /// </summary>
-    public IList<string> ManagedRecordTypes { get; } = [];
+    public IList<string> ManagedRecordTypes { get; } = ["A", "AAAA", "CNAME"];
 
     /// <summary>
     /// Record types never managed even when listed in <see cref="ManagedRecordTypes"/> (ExternalDNS
@@ -84,10 +95,13 @@ public sealed class DnsReconcilerOptions
     public string? RegexDomainExclusion { get; set; }
 
     /// <summary>
-    /// A previous owner id whose records are taken over and re-written with the registry's owner id (ExternalDNS
-    /// <c>--migrate-from-txt-owner</c>).
+    /// Not needed: set the registry's <c>OldOwnerId</c> (<c>TxtRegistryOptions.OldOwnerId</c> or
+    /// <c>DynamoDbRegistryOptions.OldOwnerId</c>, ExternalDNS <c>--migrate-from-txt-owner</c>), which alone reads the old
+    /// owner's records as ours and rewrites their ownership once. This planner-side setting (ExternalDNS's) forces an
+    /// update of every owned record on every reconcile while it is set.
     /// <value>The default is empty (no migration).</value>
     /// </summary>
+    [Obsolete("Set the registry's OldOwnerId (TxtRegistryOptions.OldOwnerId or DynamoDbRegistryOptions.OldOwnerId) only; it alone migrates ownership.")]
     public string OldOwnerId { get; set; } = string.Empty;
 
     /// <summary>The safety guard that withholds plans deleting or updating too much.</summary>
@@ -135,10 +149,15 @@ public sealed class DnsReconcilerOptions
 }
 
 /// <summary>
-/// The safety guard (octoDNS's update/delete thresholds; ExternalDNS has none): a plan that would delete or update
-/// too large a share of the records we own, or delete them because the sources returned nothing, is withheld
-/// until explicitly allowed.
+/// The safety guard (octoDNS's thresholds, redesigned around what cannot be undone; ExternalDNS has none): a plan that
+/// would delete too large a share of the records we own, or delete them because the sources returned nothing, is
+/// withheld until a person approves it (<see cref="DnsReconciler.ApproveWithheldPlan"/>). Target changes of names that
+/// stay desired — failovers — are never withheld by default, however many happen at once.
 /// </summary>
+/// <remarks>
+/// A withheld plan makes the health check report <c>Unhealthy</c>, logs one error naming how to approve it, and is
+/// counted by <c>ccx.dns.plans.withheld</c>. See docs/operations.md, "Safety guard".
+/// </remarks>
 public sealed class SafetyGuardOptions
 {
     /// <summary>
@@ -148,16 +167,28 @@ public sealed class SafetyGuardOptions
     public int MinExistingRecords { get; set; } = 10;
 
     /// <summary>
-    /// A plan deleting more than this percentage of the owned records is withheld.
+    /// A plan deleting more than this percentage of the owned records is withheld (a record-type change at a name
+    /// deletes the old record, so it counts too). This also guards a source that shrank (returns far fewer endpoints
+    /// than before).
     /// <value>The default is 30.</value>
     /// </summary>
     public double MaxDeletePercent { get; set; } = 30;
 
     /// <summary>
-    /// A plan updating more than this percentage of the owned records is withheld.
+    /// A plan whose guarded updates exceed this percentage of the owned records is withheld. Guarded updates are those
+    /// that change a record's type or leave it without targets; with <see cref="GuardTargetChanges"/> every update.
     /// <value>The default is 30.</value>
     /// </summary>
     public double MaxUpdatePercent { get; set; } = 30;
+
+    /// <summary>
+    /// When <see langword="true"/>, every update counts against <see cref="MaxUpdatePercent"/> — target changes of
+    /// names that stay desired (failovers) included, as octoDNS's update threshold does. Leave it off when DNS must
+    /// follow failovers: an availability-zone outage fails many datastores over at once, and withholding that plan
+    /// leaves DNS on the dead primaries until a person approves it.
+    /// <value>The default is <see langword="false"/>.</value>
+    /// </summary>
+    public bool GuardTargetChanges { get; set; }
 
     /// <summary>
     /// When <see langword="true"/>, plans over the thresholds are applied (logged as warnings).

@@ -42,10 +42,12 @@ public sealed class DnsReconcilerOptionsValidator : IValidateOptions<DnsReconcil
         CheckDomains(options.IncludeDomains, nameof(options.IncludeDomains), errors);
         CheckDomains(options.ExcludeDomains, nameof(options.ExcludeDomains), errors);
 
+#pragma warning disable CS0618 // the obsolete setting is still validated while it exists
         if (options.OldOwnerId is null)
         {
             errors.Add("OldOwnerId must not be null (use an empty string for no migration).");
         }
+#pragma warning restore CS0618
 
         if (options.Guard is null)
         {

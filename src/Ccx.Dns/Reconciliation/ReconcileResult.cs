@@ -102,7 +102,10 @@ public sealed record ReconcileResult
     /// <summary>Desired endpoints refused by the planner or the registry, each with the reason.</summary>
     public IReadOnlyList<RejectedEndpoint> Rejected { get; init; } = [];
 
-    /// <summary>Records owned by someone else that blocked creates.</summary>
+    /// <summary>
+    /// Records owned by someone else (or by no one) that kept the desired state from being reached: a create blocked at
+    /// their name, an update or a delete at a name we want skipped because the record is not ours.
+    /// </summary>
     public IReadOnlyList<OwnerMismatch> OwnerMismatches { get; init; } = [];
 
     /// <summary>Why the safety guard withheld the plan, when it did.</summary>

@@ -71,7 +71,7 @@ internal static class ReconcileResultRendering
 
         if (result.OwnerMismatches.Count > 0)
         {
-            sb.AppendLine().AppendLine("Names held by another owner (creates suppressed):").AppendLine()
+            sb.AppendLine().AppendLine("Records held by another owner or by no one (desired changes at their names not applied):").AppendLine()
                 .AppendLine("| Name | Type | Owner |").AppendLine("|---|---|---|");
             foreach (var mismatch in result.OwnerMismatches)
             {
@@ -152,8 +152,14 @@ internal static class ReconcileResultRendering
     }
 
     private static void Row(StringBuilder sb, string change, DnsEndpoint record, string targets, string ttl) =>
-        sb.Append("| ").Append(change).Append(" | ").Append(Cell(record.DnsName)).Append(" | ").Append(record.RecordType.Value)
+        sb.Append("| ").Append(change).Append(" | ").Append(Cell(record.DnsName)).Append(" | ").Append(TypeCell(record))
             .Append(" | ").Append(targets).Append(" | ").Append(ttl).Append(" | ").Append(Cell(record.SetIdentifier)).AppendLine(" |");
+
+    /// <summary>The record type, and what the provider writes it as when that differs (a PowerDNS apex CNAME is an ALIAS).</summary>
+    private static string TypeCell(DnsEndpoint record) =>
+        record.TryGetProviderSpecific(ProviderSpecificNames.WrittenAs, out var writtenAs) && !string.Equals(writtenAs, record.RecordType.Value, StringComparison.OrdinalIgnoreCase)
+            ? $"{record.RecordType.Value} (written as {Cell(writtenAs)})"
+            : record.RecordType.Value;
 
     private static string Targets(DnsEndpoint record) => Cell(string.Join(", ", record.Targets));
 

@@ -47,6 +47,7 @@ public static class SourceBuilderExtensions
         ArgumentNullException.ThrowIfNull(configuration);
         builder.AddDatastoreNamingSource();
         builder.Services.Configure<DatastoreNamingSourceOptions>(configuration);
+        builder.Services.AddSingleton(new DnsOptionsSection(typeof(DatastoreNamingSourceOptions), (configuration as IConfigurationSection)?.Path ?? string.Empty));
         return builder;
     }
 

@@ -13,7 +13,16 @@ public sealed class PowerDnsServerFixture : IAsyncLifetime
 {
     private static int s_zoneCounter;
     private readonly string _workDir = Path.Combine(Path.GetTempPath(), "ccx-pdns-" + Guid.NewGuid().ToString("N")[..12]);
+    private readonly IReadOnlyDictionary<string, string> _environment;
     private int _pid;
+
+    public PowerDnsServerFixture()
+        : this(new Dictionary<string, string>())
+    {
+    }
+
+    /// <summary>A server started with extra environment for start-pdns.sh (for example <c>PDNS_EXPAND_ALIAS=yes</c>).</summary>
+    internal PowerDnsServerFixture(IReadOnlyDictionary<string, string> environment) => _environment = environment;
 
     /// <summary>A random API key, so tests can check it never leaks.</summary>
     public string ApiKey { get; } = "pdns-key-" + Guid.NewGuid().ToString("N");
@@ -43,7 +52,7 @@ public sealed class PowerDnsServerFixture : IAsyncLifetime
             }
 
             (var exitCode, var stdout, var stderr) = await RunAsync(
-                "bash", [script, DnsPort.ToString(), _workDir, ApiPort.ToString(), ApiKey], TimeSpan.FromSeconds(40));
+                "bash", [script, DnsPort.ToString(), _workDir, ApiPort.ToString(), ApiKey], TimeSpan.FromSeconds(40), _environment);
             if (exitCode == 0 && int.TryParse(stdout.Trim(), out var pid))
             {
                 _pid = pid;
@@ -139,7 +148,7 @@ public sealed class PowerDnsServerFixture : IAsyncLifetime
     }
 
     /// <summary>Runs a process and captures its output.</summary>
-    public static async Task<(int ExitCode, string Stdout, string Stderr)> RunAsync(string file, IEnumerable<string> args, TimeSpan timeout)
+    public static async Task<(int ExitCode, string Stdout, string Stderr)> RunAsync(string file, IEnumerable<string> args, TimeSpan timeout, IReadOnlyDictionary<string, string>? environment = null)
     {
         var info = new ProcessStartInfo(file)
         {
@@ -151,6 +160,11 @@ public sealed class PowerDnsServerFixture : IAsyncLifetime
         foreach (var arg in args)
         {
             info.ArgumentList.Add(arg);
+        }
+
+        foreach (var (name, value) in environment ?? new Dictionary<string, string>())
+        {
+            info.Environment[name] = value;
         }
 
         using var process = Process.Start(info) ?? throw new InvalidOperationException($"cannot start {file}");
@@ -176,4 +190,14 @@ public sealed class PowerDnsServerFixture : IAsyncLifetime
 public sealed class PowerDnsServerGroup : ICollectionFixture<PowerDnsServerFixture>
 {
     public const string Name = "PowerDNS server";
+}
+
+/// <summary>A second pdns_server, started with <c>expand-alias=yes</c> and itself as <c>resolver=</c>, so that ALIAS records answer A queries.</summary>
+public sealed class ExpandAliasPowerDnsServerFixture() : IAsyncLifetime
+{
+    public PowerDnsServerFixture Server { get; } = new(new Dictionary<string, string> { ["PDNS_EXPAND_ALIAS"] = "yes" });
+
+    public Task InitializeAsync() => Server.InitializeAsync();
+
+    public Task DisposeAsync() => Server.DisposeAsync();
 }

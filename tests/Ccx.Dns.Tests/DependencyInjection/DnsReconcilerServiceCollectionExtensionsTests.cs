@@ -46,7 +46,6 @@ public sealed class DnsReconcilerServiceCollectionExtensionsTests
             ("ExcludedRecordTypes:0", "AAAA"),
             ("IncludeDomains:0", "db.example.org"),
             ("ExcludeDomains:0", "internal.db.example.org"),
-            ("OldOwnerId", "old-owner"),
             ("Guard:MinExistingRecords", "5"),
             ("Guard:MaxDeletePercent", "10"),
             ("Guard:MaxUpdatePercent", "20"),
@@ -59,11 +58,10 @@ public sealed class DnsReconcilerServiceCollectionExtensionsTests
         Assert.Equal(TimeSpan.FromMilliseconds(250), options.MinEventSyncInterval);
         Assert.True(options.DryRun);
         Assert.Equal("upsert-only", options.Policy);
-        Assert.Equal(["A", "TXT"], options.ManagedRecordTypes);
+        Assert.Equal(["A", "AAAA", "CNAME", "A", "TXT"], options.ManagedRecordTypes); // binding appends to the defaults
         Assert.Equal(["AAAA"], options.ExcludedRecordTypes);
         Assert.Equal(["db.example.org"], options.IncludeDomains);
         Assert.Equal(["internal.db.example.org"], options.ExcludeDomains);
-        Assert.Equal("old-owner", options.OldOwnerId);
         Assert.Equal((5, 10d, 20d, true, false), (options.Guard.MinExistingRecords, options.Guard.MaxDeletePercent, options.Guard.MaxUpdatePercent, options.Guard.AllowEmptySource, options.Guard.AllowUnsafePlans));
         Assert.Equal(5, options.UnhealthyAfterIntervals);
     }
@@ -77,8 +75,8 @@ public sealed class DnsReconcilerServiceCollectionExtensionsTests
         var options = services.BuildServiceProvider().GetRequiredService<IOptions<DnsReconcilerOptions>>().Value;
 
         Assert.Equal((TimeSpan.FromMinutes(1), TimeSpan.FromMilliseconds(500), false, "sync"), (options.Interval, options.MinEventSyncInterval, options.DryRun, options.Policy));
-        Assert.Equal((10, 30d, 30d), (options.Guard.MinExistingRecords, options.Guard.MaxDeletePercent, options.Guard.MaxUpdatePercent));
-        Assert.Empty(options.ManagedRecordTypes); // meaning A, AAAA, CNAME
+        Assert.Equal((10, 30d, 30d, false), (options.Guard.MinExistingRecords, options.Guard.MaxDeletePercent, options.Guard.MaxUpdatePercent, options.Guard.GuardTargetChanges));
+        Assert.Equal(["A", "AAAA", "CNAME"], options.ManagedRecordTypes);
     }
 
     [Fact]
@@ -175,7 +173,7 @@ public sealed class DnsReconcilerServiceCollectionExtensionsTests
         AddTestRegistry(builder.Services);
         using var host = builder.Build();
 
-        Assert.Single(builder.Services, d => d.ServiceType == typeof(IHostedService));
+        Assert.Equal(3, builder.Services.Count(d => d.ServiceType == typeof(IHostedService))); // the reconcile loop, the set-up monitor, run-once
         Assert.Single(builder.Services, d => d.ServiceType == typeof(IDnsProvider));
         Assert.Single(builder.Services, d => d.ServiceType == typeof(IValidateOptions<DnsReconcilerOptions>));
         Assert.Equal(2, host.Services.GetServices<IEndpointSource>().Count());

@@ -11,47 +11,11 @@ namespace Ccx.Dns.Tests.Diagnostics;
 
 public sealed class DnsTelemetryTests
 {
-    private sealed class Recorder : IDisposable
-    {
-        private readonly MeterListener _listener = new();
-
-        public Recorder(Meter meter)
-        {
-            _listener.InstrumentPublished = (instrument, listener) =>
-            {
-                if (ReferenceEquals(instrument.Meter, meter))
-                {
-                    listener.EnableMeasurementEvents(instrument);
-                }
-            };
-            _listener.SetMeasurementEventCallback<long>((i, v, t, _) => Add(i, v, t));
-            _listener.SetMeasurementEventCallback<double>((i, v, t, _) => Add(i, v, t));
-            _listener.Start();
-        }
-
-        public ConcurrentQueue<(string Name, double Value, string Tags)> Measurements { get; } = new();
-
-        public double Sum(string name, string tags = "") =>
-            Measurements.Where(m => m.Name == name && m.Tags == tags).Sum(m => m.Value);
-
-        public double Last(string name) => Measurements.Last(m => m.Name == name).Value;
-
-        public int Count(string name) => Measurements.Count(m => m.Name == name);
-
-        public void Dispose() => _listener.Dispose();
-
-        private void Add(Instrument instrument, double value, ReadOnlySpan<KeyValuePair<string, object?>> tags)
-        {
-            var text = string.Join(",", tags.ToArray().Select(t => $"{t.Key}={t.Value}"));
-            Measurements.Enqueue((instrument.Name, value, text));
-        }
-    }
-
     [Fact]
     public async Task RunOnce_AppliedThenNoOp_RecordsCountsChangesTimestampsAndDuration()
     {
         await using var h = new ReconcilerHarness();
-        using var recorder = new Recorder(h.Telemetry.Meter);
+        using var recorder = new MetricRecorder(h.Telemetry.Meter);
         await h.Registry.SeedAsync("test-owner", A("old", "10.0.0.9"), A("moved", "10.0.0.8"));
         h.Source.ReplaceAll([A("db1", "10.0.0.1"), A("db2", "10.0.0.2"), A("moved", "10.0.0.7")]);
 
@@ -66,8 +30,8 @@ public sealed class DnsTelemetryTests
         Assert.Equal(1, recorder.Sum("ccx.dns.no_op_runs"));
         Assert.Equal(h.Start.ToUnixTimeSeconds(), recorder.Last("ccx.dns.last_sync.timestamp"));
         Assert.Equal(h.Start.ToUnixTimeSeconds(), recorder.Last("ccx.dns.last_reconcile.timestamp"));
-        Assert.Equal(1, recorder.Measurements.Count(m => m.Name == "ccx.dns.reconcile.duration" && m.Tags == "outcome=applied"));
-        Assert.Equal(1, recorder.Measurements.Count(m => m.Name == "ccx.dns.reconcile.duration" && m.Tags == "outcome=no_changes"));
+        Assert.Equal(1, recorder.Measurements.Count(m => m.Name == "ccx.dns.reconcile.duration" && m.Tags == "outcome=applied,mode=full"));
+        Assert.Equal(1, recorder.Measurements.Count(m => m.Name == "ccx.dns.reconcile.duration" && m.Tags == "outcome=no_changes,mode=full"));
     }
 
     [Fact]
@@ -75,7 +39,7 @@ public sealed class DnsTelemetryTests
     {
         var source = new ControlledSource { Endpoints = [A("db1", "10.0.0.1")] };
         await using var h = new ReconcilerHarness(sources: [source]);
-        using var recorder = new Recorder(h.Telemetry.Meter);
+        using var recorder = new MetricRecorder(h.Telemetry.Meter);
         var throttled = new DnsProviderException("throttled", isTransient: true);
         h.Registry.FailNextReads(throttled, throttled);
         h.Registry.FailNextApplies(new DnsProviderException("denied"));
@@ -98,7 +62,7 @@ public sealed class DnsTelemetryTests
     public async Task RunOnce_RejectedMismatchedAndWithheld_AreCountedWithTags()
     {
         await using var h = new ReconcilerHarness();
-        using var recorder = new Recorder(h.Telemetry.Meter);
+        using var recorder = new MetricRecorder(h.Telemetry.Meter);
         await h.Registry.SeedAsync("someone-else", new DnsEndpoint($"taken.{Zone}", RecordType.AAAA, "2001:db8::1"));
         await h.Registry.SeedAsync("test-owner", A("mine", "10.0.0.1"));
         h.Source.ReplaceAll([A("taken", "10.0.0.2"), A("mine", "10.0.0.1"), new DnsEndpoint($"bad.{Zone}", RecordType.A, "x")]);
@@ -107,7 +71,7 @@ public sealed class DnsTelemetryTests
         h.Source.Clear();
         await h.RunAsync();
 
-        Assert.Equal(1, recorder.Sum("ccx.dns.owner_mismatches", "record_type=aaaa"));
+        Assert.Equal(1, recorder.Sum("ccx.dns.owner_mismatches", "record_type=aaaa,owner=test-owner,foreign_owner=someone-else,domain=example.org"));
         Assert.Equal(1, recorder.Sum("ccx.dns.invalid_endpoints", "record_type=a"));
         Assert.Equal(1, recorder.Sum("ccx.dns.plans.withheld", "reason=empty_source"));
     }
@@ -129,7 +93,7 @@ public sealed class DnsTelemetryTests
         await h.RunAsync();
 
         Assert.Contains(spans, s => s.OperationName == "ccx.dns.reconcile"
-            && (string?)s.GetTagItem("ccx.dns.outcome") == "DryRun"
+            && (string?)s.GetTagItem("ccx.dns.outcome") == "dry_run"
             && (int?)s.GetTagItem("ccx.dns.changes.create") == 5);
     }
 

@@ -1,7 +1,10 @@
 using Ccx.Dns.Endpoints;
+using Ccx.Dns.Hosting;
 using Ccx.Dns.Planning;
 using Ccx.Dns.Reconciliation;
 using Ccx.Dns.Tests.TestSupport;
+using Microsoft.Extensions.Diagnostics.HealthChecks;
+using Microsoft.Extensions.Logging;
 using static Ccx.Dns.Tests.TestSupport.ReconcilerHarness;
 
 namespace Ccx.Dns.Tests.Reconciliation;
@@ -35,9 +38,9 @@ public sealed class SafetyGuardTests
     [Theory]
     [InlineData(3, ReconcileOutcome.Applied)]
     [InlineData(4, ReconcileOutcome.Withheld)]
-    public async Task RunOnce_UpdateShareAroundMaxUpdatePercent_WithheldOnlyAbove(int updates, ReconcileOutcome expected)
+    public async Task RunOnce_GuardTargetChanges_UpdateShareAroundMaxUpdatePercent_WithheldOnlyAbove(int updates, ReconcileOutcome expected)
     {
-        await using var h = await SeededAsync(10);
+        await using var h = await SeededAsync(10, o => o.Guard.GuardTargetChanges = true);
         h.Source.ReplaceAll(Owned(10).Select((e, i) => i < updates ? e with { Targets = [$"10.1.0.{i + 1}"] } : e));
 
         var result = await h.RunAsync();
@@ -49,6 +52,49 @@ public sealed class SafetyGuardTests
             Assert.Contains("MaxUpdatePercent", result.WithheldReason);
             Assert.Equal(0, h.Registry.ApplyCount);
         }
+    }
+
+    [Theory]
+    [InlineData(4)]
+    [InlineData(10)]
+    public async Task RunOnce_TargetChangesOfDesiredNamesByDefault_AppliedHoweverMany(int updates)
+    {
+        // Failovers: the names stay desired, only their targets move. Withholding them would leave DNS on dead primaries.
+        await using var h = await SeededAsync(10);
+        h.Source.ReplaceAll(Owned(10).Select((e, i) => i < updates ? e with { Targets = [$"10.1.0.{i + 1}"] } : e));
+
+        var result = await h.RunAsync();
+
+        Assert.Equal(ReconcileOutcome.Applied, result.Outcome);
+        Assert.Equal(updates, result.AppliedChanges.UpdateNew.Count);
+        Assert.Equal(updates, (await h.Provider.GetRecordsAsync()).Count(r => r.Targets[0].StartsWith("10.1.", StringComparison.Ordinal)));
+    }
+
+    [Fact]
+    public void Evaluate_UpdatesThatChangeTheTypeOrEmptyARecord_StayGuarded()
+    {
+        var options = new SafetyGuardOptions();
+        var olds = Enumerable.Range(0, 4).Select(i => A($"db{i}", "10.0.0.1")).ToArray();
+        var retyped = new DnsChanges { UpdateOld = olds, UpdateNew = [.. olds.Select(o => new DnsEndpoint(o.DnsName, RecordType.CNAME, "lb.example.net"))] };
+        var emptied = new DnsChanges { UpdateOld = olds, UpdateNew = [.. olds.Select(o => o with { Targets = [] })] };
+        var moved = new DnsChanges { UpdateOld = olds, UpdateNew = [.. olds.Select(o => o with { Targets = ["10.9.9.9"] })] };
+
+        Assert.Contains("changes the type of, or empties, 4 of 10", SafetyGuard.Evaluate(options, ownedCount: 10, desiredCount: 10, retyped)?.Reason);
+        Assert.NotNull(SafetyGuard.Evaluate(options, ownedCount: 10, desiredCount: 10, emptied));
+        Assert.Null(SafetyGuard.Evaluate(options, ownedCount: 10, desiredCount: 10, moved));
+    }
+
+    [Fact]
+    public async Task RunOnce_TypeChangesAtManyNames_StayGuardedAsDeletes()
+    {
+        // The planner turns an A -> CNAME change into a delete of the A and a create of the CNAME: the delete is guarded.
+        await using var h = await SeededAsync(10);
+        h.Source.ReplaceAll(Owned(10).Select((e, i) => i < 4 ? new DnsEndpoint(e.DnsName, RecordType.CNAME, "lb.example.net") : e));
+
+        var result = await h.RunAsync();
+
+        Assert.Equal(ReconcileOutcome.Withheld, result.Outcome);
+        Assert.Contains("it deletes 4 of 10 owned records", result.WithheldReason);
     }
 
     [Theory]
@@ -65,19 +111,44 @@ public sealed class SafetyGuardTests
     }
 
     [Fact]
-    public async Task RunOnce_WithheldPlan_ExplainsAndCountsAndLogs()
+    public async Task RunOnce_WithheldPlan_ExplainsHowToApproveCountsLogsOneErrorAndIsUnhealthy()
     {
         await using var h = await SeededAsync(10);
+        using var recorder = new MetricRecorder(h.Telemetry.Meter);
         h.Source.ReplaceAll(Owned(10).Take(5));
 
         var result = await h.RunAsync();
+        h.Clock.Advance(TimeSpan.FromMinutes(1));
+        var again = await h.RunAsync(); // the same plan, withheld again on the next interval
 
-        Assert.Equal(ReconcileOutcome.Withheld, result.Outcome);
+        Assert.Equal((ReconcileOutcome.Withheld, ReconcileOutcome.Withheld), (result.Outcome, again.Outcome));
         Assert.Contains("deletes 5 of 10 owned records", result.WithheldReason);
+        Assert.Contains("DnsReconciler.ApproveWithheldPlan()", result.WithheldReason);
         Assert.Contains("AllowUnsafePlans", result.WithheldReason);
-        Assert.Contains(h.Logger.Entries, e => e.Level == Microsoft.Extensions.Logging.LogLevel.Error && e.Message.Contains("withheld"));
+        var error = Assert.Single(h.Logger.Entries, e => e.Level == LogLevel.Error);
+        Assert.Contains("withheld", error.Message);
+        Assert.Contains("ApproveWithheldPlan()", error.Message);
+        Assert.Equal(2, recorder.Sum("ccx.dns.plans.withheld", "reason=thresholds"));
         Assert.Null(h.Reconciler.LastSuccessfulSyncAt);
         Assert.Equal(0, h.Provider.ApplyCount - 1); // only the seeding apply
+
+        var check = new DnsReconcilerHealthCheck(h.Reconciler, h.Clock);
+        var health = await check.CheckHealthAsync(new HealthCheckContext { Registration = new HealthCheckRegistration("dns", check, HealthStatus.Unhealthy, null) });
+        Assert.Equal(HealthStatus.Unhealthy, health.Status);
+        Assert.Contains("ApproveWithheldPlan()", health.Description);
+    }
+
+    [Fact]
+    public async Task RunOnce_DifferentPlanWithheld_LogsANewError()
+    {
+        await using var h = await SeededAsync(10);
+        h.Source.ReplaceAll(Owned(10).Take(5));
+        await h.RunAsync();
+        h.Source.ReplaceAll(Owned(10).Take(4));
+
+        await h.RunAsync();
+
+        Assert.Equal(2, h.Logger.Entries.Count(e => e.Level == LogLevel.Error));
     }
 
     [Fact]

@@ -56,4 +56,6 @@ internal sealed class RecordingDnsProvider(IDnsProvider inner) : IZoneAwareDnsPr
     public IReadOnlyList<DnsEndpoint> AdjustEndpoints(IReadOnlyList<DnsEndpoint> endpoints) => inner.AdjustEndpoints(endpoints);
 
     public string? FindZone(string dnsName) => (inner as IZoneAwareDnsProvider)?.FindZone(dnsName);
+
+    public IReadOnlyCollection<string>? KnownZones => (inner as IZoneAwareDnsProvider)?.KnownZones;
 }

@@ -7,7 +7,6 @@ using Ccx.Dns.Providers.InMemory;
 using Ccx.Dns.Reconciliation;
 using Ccx.Dns.Sources;
 using Ccx.Dns.Sources.Programmatic;
-using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
 
 namespace Ccx.Dns.Tests.TestSupport;
@@ -49,6 +48,8 @@ internal sealed class ReconcilerHarness : IAsyncDisposable
 
     public ListLogger<DnsReconciler> Logger { get; } = new();
 
+    public ListLogger<DnsReconcilerHostedService> ServiceLogger { get; } = new();
+
     public DnsReconciler Reconciler { get; }
 
     public DateTimeOffset Start { get; } = new(2026, 1, 1, 0, 0, 0, TimeSpan.Zero);
@@ -61,7 +62,7 @@ internal sealed class ReconcilerHarness : IAsyncDisposable
 
     public async Task StartAsync()
     {
-        _service = new DnsReconcilerHostedService(Reconciler, Clock, NullLogger<DnsReconcilerHostedService>.Instance);
+        _service = new DnsReconcilerHostedService(Reconciler, Clock, ServiceLogger);
         await _service.StartAsync(CancellationToken.None);
     }
 

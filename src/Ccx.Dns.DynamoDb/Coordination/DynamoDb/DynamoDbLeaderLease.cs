@@ -9,6 +9,8 @@ using Microsoft.Extensions.Options;
 
 namespace Ccx.Dns.Coordination.DynamoDb;
 
+using Log = Ccx.Dns.DynamoDb.Log;
+
 /// <summary>
 /// A leader lease kept as one DynamoDB item (<c>k = "#lease#" + LeaseName</c>) with a fencing token, in which no
 /// instance ever compares a time written by another instance with its own clock.

@@ -45,6 +45,7 @@ public static class DynamoDbLeaderLeaseBuilderExtensions
         ArgumentNullException.ThrowIfNull(builder);
         ArgumentNullException.ThrowIfNull(configuration);
         builder.Services.Configure<DynamoDbLeaderLeaseOptions>(configuration);
+        builder.Services.AddSingleton(new DnsOptionsSection(typeof(DynamoDbLeaderLeaseOptions), (configuration as IConfigurationSection)?.Path ?? string.Empty));
         return AddCore(builder);
     }
 

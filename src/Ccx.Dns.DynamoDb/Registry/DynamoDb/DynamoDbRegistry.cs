@@ -14,13 +14,15 @@ using Microsoft.Extensions.Options;
 
 namespace Ccx.Dns.Registry.DynamoDb;
 
+using Log = Ccx.Dns.DynamoDb.Log;
+
 /// <summary>
 /// ExternalDNS's DynamoDB registry: ownership is kept in a DynamoDB table instead of TXT records, one item per owned
 /// record set — <c>k</c> = <c>name#TYPE#setIdentifier</c> (the hash key), <c>o</c> = owner id, <c>l</c> = the other
 /// labels — so that this library and ExternalDNS can share a table.
 /// </summary>
 /// <remarks>
-/// <para><b>Reading.</b> <see cref="GetRecordsAsync"/> checks the table once (DescribeTable: it must exist, or is
+/// <para><b>Reading.</b> <see cref="GetRecordsAsync(CancellationToken)"/> checks the table once (DescribeTable: it must exist, or is
 /// created with <see cref="DynamoDbRegistryOptions.CreateTableIfMissing"/>, with hash key <c>k</c> of type string and
 /// no range key), scans this owner's items (<c>o = :owner</c>, consistent read, every page), reads the provider and
 /// attaches the items' labels to the records they own. An item of ours whose record the provider does not have is an
@@ -63,12 +65,19 @@ namespace Ccx.Dns.Registry.DynamoDb;
 /// provider is not called once the grant has run out locally. The lease table must be reachable with the registry's
 /// DynamoDB client (same account and region); it may be the registry's table. Transactional writes cost twice the
 /// write capacity of plain ones.</para>
-/// <para>The registry keeps its view between calls: with <see cref="DynamoDbRegistryOptions.CacheInterval"/> above zero
-/// it serves it for the interval without any DynamoDB or provider call, patched after each successful apply. Calls are
-/// serialised.</para>
+/// <para><b>The kept view.</b> The registry keeps its view between calls — the provider's records indexed by name, this
+/// owner's items, the TXT ownership records to migrate from, the labelled records and the orphans — and patches it
+/// after each successful apply in O(changes); a failed apply drops it. With
+/// <see cref="DynamoDbRegistryOptions.CacheInterval"/> above zero a full read serves it for the interval without any
+/// DynamoDB or provider call; otherwise a full read scans the table and reads the provider, except that the records of
+/// a <see cref="Providers.Caching.CachingDnsProvider"/> whose cache is unchanged since the view was built from it are
+/// the view's own (and when the scan finds the items the view holds, the view is kept, labelled records and all). As an
+/// <see cref="IScopedRegistry"/> it serves the records of a few names from the view in O(names), for targeted
+/// reconciles — when fenced by a lease, only from a view read under the grant this instance holds now (a standby's view
+/// misses the leader's writes). Calls are serialised.</para>
 /// </remarks>
 [System.Diagnostics.CodeAnalysis.SuppressMessage("Design", "CA1001", Justification = "The semaphore never creates a wait handle; the owned client is disposed in Dispose.")]
-public sealed class DynamoDbRegistry : IRegistry, IRegistryHousekeeping, IDisposable
+public sealed class DynamoDbRegistry : IScopedRegistry, IRegistryHousekeeping, IDisposable
 {
     /// <summary>The most statements DynamoDB accepts in one BatchExecuteStatement call.</summary>
     public const int MaxBatchSize = OwnershipTable.MaxBatchSize;
@@ -85,7 +94,8 @@ public sealed class DynamoDbRegistry : IRegistry, IRegistryHousekeeping, IDispos
     private readonly TxtOwnershipCodec _codec;
     private readonly SemaphoreSlim _gate = new(1, 1);
     private readonly LeaseFence? _fence;
-    private View? _view;
+    private DynamoDbOwnershipView? _view;
+    private long _viewCacheVersion = -1;
 
     /// <summary>Creates a DynamoDB registry over a provider, using a DynamoDB client it does not own.</summary>
     /// <param name="provider">The DNS provider holding the records (and any TXT ownership records to migrate).</param>
@@ -197,6 +207,12 @@ public sealed class DynamoDbRegistry : IRegistry, IRegistryHousekeeping, IDispos
     }
 
     /// <inheritdoc />
+    /// <remarks>
+    /// Within <see cref="DynamoDbRegistryOptions.CacheInterval"/> the kept view is served without any call. Otherwise
+    /// the table is scanned and the provider read — except when the provider is a <see cref="Providers.Caching.CachingDnsProvider"/>
+    /// whose cache has not changed since the view was built from it (and patched with every apply since): then its
+    /// records are the view's, and when the scan finds the items the view holds, the view is kept as it is.
+    /// </remarks>
     public async Task<IReadOnlyList<DnsEndpoint>> GetRecordsAsync(CancellationToken cancellationToken = default)
     {
         await _gate.WaitAsync(cancellationToken).ConfigureAwait(false);
@@ -206,13 +222,77 @@ public sealed class DynamoDbRegistry : IRegistry, IRegistryHousekeeping, IDispos
             var now = _timeProvider.GetUtcNow();
             if (view is not null && _cacheInterval > TimeSpan.Zero && now - view.ReadAt < _cacheInterval)
             {
-                var cached = view.Labelled ??= Label(view);
+                var cached = FullRead(view);
                 Log.CacheHit(_logger, cached.Count, now - view.ReadAt);
                 return cached;
             }
 
-            view = await ReadViewAsync(cancellationToken).ConfigureAwait(false);
-            return view.Labelled ??= Label(view);
+            view = await ReadViewAsync(view, cancellationToken).ConfigureAwait(false);
+            return FullRead(view);
+        }
+        finally
+        {
+            _gate.Release();
+        }
+    }
+
+    /// <inheritdoc />
+    /// <remarks>
+    /// Served from the view the last full read built and every apply since patched, in O(names), never from DynamoDB or
+    /// the provider: within <see cref="DynamoDbRegistryOptions.CacheInterval"/> when one is set, otherwise until the
+    /// next full read. Changes others made are seen at the next full read; until then a write they conflict with is
+    /// refused (claims are conditional, and so are the provider's writes), which drops the view. Also
+    /// <see langword="null"/> when an apply changed what a read returns at a name that is not asked for: migrating a
+    /// record into the table frees its TXT ownership record, which a full read then returns for deletion, and no plan
+    /// has seen that yet. When fenced by a leader lease, <see langword="null"/> too unless the view was read under the
+    /// grant this instance holds now: a standby's view misses the leader's writes.
+    /// </remarks>
+    public async Task<IReadOnlyList<DnsEndpoint>?> GetRecordsAsync(IReadOnlySet<string> names, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(names);
+        await _gate.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            var view = _view;
+            if (view is null || (_cacheInterval > TimeSpan.Zero && _timeProvider.GetUtcNow() - view.ReadAt >= _cacheInterval))
+            {
+                return null;
+            }
+
+            // Fenced: only a view read under the grant held now is known to hold every ownership write since (another
+            // leader may have written while this instance was a standby or between two of its grants).
+            if (_fence is not null && (view.ReadUnderToken == 0 || view.ReadUnderToken != _fence.Token))
+            {
+                Log.ViewFromAnotherGrant(_logger, view.ReadUnderToken, _fence.Token);
+                return null;
+            }
+
+            foreach (var name in view.Unplanned)
+            {
+                if (!names.Contains(name))
+                {
+                    Log.UnplannedName(_logger, name);
+                    return null;
+                }
+            }
+
+            view.Unplanned.Clear();
+            var keys = new List<EndpointKey>(names.Count * 2);
+            foreach (var name in names)
+            {
+                view.KeysAt(name, keys);
+            }
+
+            var records = new List<DnsEndpoint>(keys.Count);
+            foreach (var key in keys)
+            {
+                if (view.Labelled.TryGetValue(key, out var record))
+                {
+                    records.Add(record);
+                }
+            }
+
+            return records;
         }
         finally
         {
@@ -234,8 +314,7 @@ public sealed class DynamoDbRegistry : IRegistry, IRegistryHousekeeping, IDispos
         await _gate.WaitAsync(cancellationToken).ConfigureAwait(false);
         try
         {
-            var view = _view ?? await ReadViewAsync(cancellationToken).ConfigureAwait(false);
-            view.Labelled ??= Label(view);
+            var view = _view ?? await ReadViewAsync(last: null, cancellationToken).ConfigureAwait(false);
             try
             {
                 return await ApplyCoreAsync(view, changes, cancellationToken).ConfigureAwait(false);
@@ -244,6 +323,7 @@ public sealed class DynamoDbRegistry : IRegistry, IRegistryHousekeeping, IDispos
             {
                 // Nothing is known about what was written: read the table and the provider again next time.
                 _view = null;
+                _viewCacheVersion = -1;
                 throw;
             }
         }
@@ -261,6 +341,12 @@ public sealed class DynamoDbRegistry : IRegistry, IRegistryHousekeeping, IDispos
     /// <see cref="ApplyChangesAsync"/> deletes them, even with no record changes; the reconciler calls it for that.
     /// </summary>
     public bool HasPendingCleanup => _view?.Orphans is { Count: > 0 };
+
+    /// <summary>How many times a record's labels were computed (a test hook: an apply must cost O(changes), not O(zone)).</summary>
+    internal long LabelComputations { get; private set; }
+
+    /// <summary>The records a full read would return from the kept view, without reading or changing anything (a test hook); <see langword="null"/> without a view.</summary>
+    internal IReadOnlyList<DnsEndpoint>? KeptRecords => _view is { } view ? [.. view.Labelled.Values] : null;
 
     /// <summary>Disposes the DynamoDB client when the registry created it.</summary>
     public void Dispose()
@@ -294,164 +380,324 @@ public sealed class DynamoDbRegistry : IRegistry, IRegistryHousekeeping, IDispos
 
     // ---------------------------------------------------------------- reading
 
-    private async Task<View> ReadViewAsync(CancellationToken cancellationToken)
+    /// <summary>
+    /// Scans the table and reads the provider into a new view. The provider is not read when it is a caching provider
+    /// whose cache is exactly <paramref name="last"/>'s records; <paramref name="last"/> is then kept as it is when
+    /// the scan finds the items it holds.
+    /// </summary>
+    private async Task<DynamoDbOwnershipView> ReadViewAsync(DynamoDbOwnershipView? last, CancellationToken cancellationToken)
     {
         _view = null;
+        var token = _fence?.Token ?? 0;
         await _table.EnsureAsync(cancellationToken).ConfigureAwait(false);
         var (items, pages) = await _table.ScanAsync(OwnerId, _oldOwnerId, cancellationToken).ConfigureAwait(false);
-        var records = await _provider.GetRecordsAsync(cancellationToken).ConfigureAwait(false);
-        var view = new View(_timeProvider.GetUtcNow(), items);
-        foreach (var record in records)
+        IReadOnlyCollection<DnsEndpoint> records;
+        if (last is not null && IsExactCopyOfProviderCache())
         {
-            AddProviderRecord(view, record);
+            if (SameItems(last.Items, items))
+            {
+                last.ReadAt = _timeProvider.GetUtcNow();
+                last.ReadUnderToken = token;
+                Log.ViewKept(_logger, items.Count, _table.Name, pages, last.Records.Count);
+                _view = last;
+                return last;
+            }
+
+            records = last.Records.Values;
+        }
+        else
+        {
+            var before = CacheVersion();
+            records = await _provider.GetRecordsAsync(cancellationToken).ConfigureAwait(false);
+            var after = CacheVersion();
+            _viewCacheVersion = after >= 0 && (before == after || before < 0) ? after : -1;
         }
 
-        view.Labelled = Label(view);
-        Log.ViewRead(_logger, items.Count, _table.Name, pages, records.Count, view.Orphans.Count, view.Migrations);
+        var view = Build(items, records, out var migrations);
+        view.ReadUnderToken = token;
+        Log.ViewRead(_logger, items.Count, _table.Name, pages, records.Count, view.Orphans.Count, migrations);
         _view = view;
         return view;
     }
 
-    /// <summary>Adds a record as the provider holds it: TXT ownership records are set aside for migration, the others kept.</summary>
-    private void AddProviderRecord(View view, DnsEndpoint record)
+    /// <summary>Builds a view from the table's items and the provider's records: classifies, labels, finds orphans.</summary>
+    private DynamoDbOwnershipView Build(Dictionary<EndpointKey, OwnershipItem> items, IReadOnlyCollection<DnsEndpoint> records, out int migrations)
     {
-        if (record.RecordType == RecordType.TXT && record.Targets.Count > 0 && _codec.TryParse(record.Targets[0], out var labels))
+        var view = new DynamoDbOwnershipView(_timeProvider.GetUtcNow(), items, records.Count);
+        foreach (var record in records)
         {
-            MigrationKey? owned = _mapper.TryParseTxtName(record.DnsName, out var name)
-                ? new MigrationKey(name.DnsName, name.RecordType?.Value ?? string.Empty, record.SetIdentifier)
-                : null;
-            view.Records.Remove(record.Key);
-            view.OldTxt[record.Key] = new OldTxtRecord(record, labels, owned);
+            view.SetRecord(record.WithoutLabels());
+        }
+
+        foreach (var key in view.Records.Keys)
+        {
+            Classify(view, key, relabel: null);
+        }
+
+        migrations = 0;
+        var pendingTxt = 0;
+        foreach (var key in view.Records.Keys)
+        {
+            if (LabelAt(view, key) is not { } labelled)
+            {
+                continue;
+            }
+
+            view.Labelled.Add(key, labelled);
+            if (view.OldTxt.ContainsKey(key))
+            {
+                pendingTxt++;
+            }
+            else if (labelled.TryGetProviderSpecific(ProviderSpecificNames.DynamoDbNeedsMigration, out _))
+            {
+                migrations++;
+            }
+        }
+
+        foreach (var key in items.Keys)
+        {
+            view.UpdateOrphan(key);
+        }
+
+        if (pendingTxt > 0)
+        {
+            Log.OldTxtPending(_logger, pendingTxt);
+        }
+
+        return view;
+    }
+
+    /// <summary>The view's records with their labels, as a full read returns them (shared while unchanged: read-only).</summary>
+    private static System.Collections.ObjectModel.ReadOnlyCollection<DnsEndpoint> FullRead(DynamoDbOwnershipView view)
+    {
+        // A full read hands every name to the planner: nothing is left that no plan has seen.
+        view.Unplanned.Clear();
+        return view.LabelledList ??= Array.AsReadOnly(view.Labelled.Values.ToArray());
+    }
+
+    /// <summary>
+    /// Whether the view is known to hold exactly the records the provider's cache would return (built from it and
+    /// patched with every apply since, nothing else having changed it): then a full read needs no provider read.
+    /// </summary>
+    private bool IsExactCopyOfProviderCache() => _viewCacheVersion >= 0 && CacheVersion() == _viewCacheVersion;
+
+    private long CacheVersion() => _provider is Providers.Caching.CachingDnsProvider caching ? caching.CacheVersion : -1;
+
+    private static bool SameItems(Dictionary<EndpointKey, OwnershipItem> kept, Dictionary<EndpointKey, OwnershipItem> scanned)
+    {
+        if (kept.Count != scanned.Count)
+        {
+            return false;
+        }
+
+        foreach (var (key, item) in kept)
+        {
+            if (!scanned.TryGetValue(key, out var other)
+                || !string.Equals(item.KeyText, other.KeyText, StringComparison.Ordinal)
+                || !string.Equals(item.Owner, other.Owner, StringComparison.Ordinal)
+                || !OwnershipItem.SameLabels(item.Labels, other.Labels))
+            {
+                return false;
+            }
+        }
+
+        return true;
+    }
+
+    /// <summary>
+    /// Classifies the provider record at a key after it or its item changed: an ExternalDNS TXT ownership record to
+    /// migrate from, unless the table owns it as a record (whoever controls its text could otherwise forge ownership of
+    /// other records), or a record. Adds the keys of the records whose ownership it may give or take to
+    /// <paramref name="relabel"/>.
+    /// </summary>
+    private void Classify(DynamoDbOwnershipView view, EndpointKey key, HashSet<EndpointKey>? relabel)
+    {
+        view.Records.TryGetValue(key, out var record);
+        view.OldTxt.TryGetValue(key, out var was);
+        OldTxtRecord? now = null;
+        if (record is not null && record.RecordType == RecordType.TXT && record.Targets.Count > 0 && !view.Items.ContainsKey(key))
+        {
+            if (was is not null && ReferenceEquals(was.Record, record))
+            {
+                now = was;
+            }
+            else if (_codec.TryParse(record.Targets[0], out var labels))
+            {
+                MigrationKey? owned = _mapper.TryParseTxtName(record.DnsName, out var name)
+                    ? new MigrationKey(name.DnsName, name.RecordType?.Value ?? string.Empty, record.SetIdentifier)
+                    : null;
+                now = new OldTxtRecord(record, labels, owned);
+            }
+        }
+
+        if (ReferenceEquals(was, now))
+        {
             return;
         }
 
-        view.OldTxt.Remove(record.Key);
-        view.Records[record.Key] = record.Labels.Count == 0 ? record : record with { Labels = ImmutableSortedDictionary<string, string>.Empty };
+        if (was is not null)
+        {
+            view.RemoveOldTxt(key, out _);
+            AddClaimants(view, was, relabel);
+        }
+
+        if (now is not null)
+        {
+            view.AddOldTxt(now);
+            AddClaimants(view, now, relabel);
+        }
     }
 
-    /// <summary>Attaches ownership to the records of a view; computes its orphans and pending migrations.</summary>
-    private System.Collections.ObjectModel.ReadOnlyCollection<DnsEndpoint> Label(View view)
+    /// <summary>Adds the keys of the records that may take their ownership from a TXT ownership record.</summary>
+    private void AddClaimants(DynamoDbOwnershipView view, OldTxtRecord txt, HashSet<EndpointKey>? relabel)
     {
-        Dictionary<MigrationKey, OldTxtRecord>? byOwned = null;
-        if (view.OldTxt.Count > 0)
+        if (relabel is null || txt.Owned is not { } owned)
         {
-            // A TXT record the table owns as a record is a record, whatever its text says: otherwise whoever controls
-            // its text could forge ownership of other records.
-            List<OldTxtRecord>? owned = null;
-            foreach (var txt in view.OldTxt.Values)
-            {
-                if (view.Items.ContainsKey(txt.Record.Key))
-                {
-                    (owned ??= []).Add(txt);
-                }
-            }
-
-            foreach (var txt in owned ?? [])
-            {
-                view.OldTxt.Remove(txt.Record.Key);
-                view.Records[txt.Record.Key] = txt.Record.Labels.Count == 0 ? txt.Record : txt.Record with { Labels = ImmutableSortedDictionary<string, string>.Empty };
-            }
-
-            byOwned = [];
-            foreach (var txt in view.OldTxt.Values)
-            {
-                if (txt.Owned is { } ownedKey)
-                {
-                    byOwned[ownedKey] = txt;
-                }
-            }
+            return;
         }
 
-        var result = new List<DnsEndpoint>(view.Records.Count + view.OldTxt.Count);
-        var orphans = new HashSet<EndpointKey>(view.Items.Keys);
-        var usedTxt = new HashSet<EndpointKey>();
-        var migrations = 0;
-        foreach (var record in view.Records.Values)
+        var keys = new List<EndpointKey>();
+        view.KeysAt(ClaimantName(owned.DnsName), keys);
+
+        foreach (var key in keys)
         {
-            if (view.Items.TryGetValue(record.Key, out var item))
+            if (string.Equals(key.SetIdentifier, owned.SetIdentifier, StringComparison.Ordinal))
             {
-                orphans.Remove(record.Key);
-                result.Add(record.WithLabels(item.Labels.SetItem(EndpointLabels.OwnerKey, OwnerId)));
-                continue;
+                relabel.Add(key);
             }
+        }
+    }
 
-            if (byOwned is not null && FindTxtOwnership(byOwned, record) is { } txt)
-            {
-                usedTxt.Add(txt.Record.Key);
-                var labels = txt.Labels.Remove(EndpointLabels.TxtEncryptionNonceKey);
-                if (IsOurs(txt.Owner))
-                {
-                    labels = labels.SetItem(EndpointLabels.OwnerKey, OwnerId);
-                }
-
-                migrations++;
-                result.Add(record.WithLabels(labels).WithProviderSpecific(ProviderSpecificNames.DynamoDbNeedsMigration, "true"));
-                continue;
-            }
-
-            result.Add(record);
+    /// <summary>The record at a key with its ownership labels, as a full read returns it; <see langword="null"/> when a full read does not return it.</summary>
+    private DnsEndpoint? LabelAt(DynamoDbOwnershipView view, EndpointKey key)
+    {
+        if (!view.Records.TryGetValue(key, out var record))
+        {
+            return null;
         }
 
-        var pendingTxt = 0;
-        foreach (var txt in view.OldTxt.Values)
+        LabelComputations++;
+        if (view.OldTxt.TryGetValue(key, out var txt))
         {
-            if (usedTxt.Contains(txt.Record.Key))
+            // Consumed while a record migrates from it. Then (already migrated, or owning nothing) ours are returned as
+            // owned so that the planner deletes them (when TXT is managed); another owner's keep that owner and are
+            // left alone.
+            if (IsUsed(view, txt))
             {
-                continue;
+                return null;
             }
 
-            // Already migrated, or owning nothing: ours are returned as owned so that the planner deletes them (when
-            // TXT is managed); another owner's keep that owner and are left alone.
             var owner = IsOurs(txt.Owner) ? OwnerId : txt.Owner ?? string.Empty;
-            result.Add(txt.Record.WithLabels(ImmutableSortedDictionary<string, string>.Empty.Add(EndpointLabels.OwnerKey, owner)));
-            pendingTxt++;
+            return record.WithLabels(ImmutableSortedDictionary<string, string>.Empty.Add(EndpointLabels.OwnerKey, owner));
         }
 
-        if (pendingTxt > 0 && pendingTxt != view.LoggedPendingTxt)
+        if (view.Items.TryGetValue(key, out var item))
         {
-            Log.OldTxtPending(_logger, pendingTxt);
-            view.LoggedPendingTxt = pendingTxt;
+            var labelled = record.WithLabels(item.Labels.SetItem(EndpointLabels.OwnerKey, OwnerId));
+
+            // An item of the old owner is handed over by the next reconcile: the marker makes the planner update it.
+            return _oldOwnerId.Length > 0 && string.Equals(item.Owner, _oldOwnerId, StringComparison.Ordinal)
+                ? labelled.WithProviderSpecific(ProviderSpecificNames.DynamoDbNeedsMigration, "true")
+                : labelled;
         }
 
-        view.Orphans = orphans;
-        view.Migrations = migrations;
-        return result.AsReadOnly();
+        if (view.ByOwned.Count > 0 && FindTxtOwnership(view, record) is { } found)
+        {
+            var labels = found.Labels.Remove(EndpointLabels.TxtEncryptionNonceKey);
+            if (IsOurs(found.Owner))
+            {
+                labels = labels.SetItem(EndpointLabels.OwnerKey, OwnerId);
+            }
+
+            return record.WithLabels(labels).WithProviderSpecific(ProviderSpecificNames.DynamoDbNeedsMigration, "true");
+        }
+
+        return record;
     }
 
-    private OldTxtRecord? FindTxtOwnership(Dictionary<MigrationKey, OldTxtRecord> byOwned, DnsEndpoint record)
+    /// <summary>Whether a record without an item takes its ownership from a TXT ownership record (it is then not returned).</summary>
+    private bool IsUsed(DynamoDbOwnershipView view, OldTxtRecord txt)
     {
-        var name = DnsNames.Normalize(record.DnsName);
-        var replacement = _mapper.WildcardReplacement;
-        if (replacement.Length > 0 && (name == "*" || name.StartsWith("*.", StringComparison.Ordinal)))
+        if (txt.Owned is not { } owned)
         {
-            name = replacement + name[1..];
+            return false;
         }
-        else if (replacement.Length > 0 && name.StartsWith(replacement, StringComparison.Ordinal)
-            && (name.Length == replacement.Length || name[replacement.Length] == '.'))
+
+        var keys = new List<EndpointKey>();
+        view.KeysAt(ClaimantName(owned.DnsName), keys);
+
+        foreach (var key in keys)
+        {
+            if (string.Equals(key.SetIdentifier, owned.SetIdentifier, StringComparison.Ordinal)
+                && (owned.RecordType.Length == 0 || string.Equals(key.RecordType.Value, owned.RecordType, StringComparison.Ordinal))
+                && !view.OldTxt.ContainsKey(key)
+                && !view.Items.ContainsKey(key)
+                && ReferenceEquals(FindTxtOwnership(view, view.Records[key]), txt))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    private OldTxtRecord? FindTxtOwnership(DynamoDbOwnershipView view, DnsEndpoint record)
+    {
+        if (OwnedName(record.DnsName) is not { } name)
         {
             // A literal name at the wildcard replacement shares the wildcard's TXT ownership name: it is the wildcard's.
             return null;
         }
 
-        if (byOwned.TryGetValue(new MigrationKey(name, record.RecordType.Value, record.SetIdentifier), out var found))
+        if (view.ByOwned.TryGetValue(new MigrationKey(name, record.RecordType.Value, record.SetIdentifier), out var found))
         {
             return found;
         }
 
         // As the TXT registry: AAAA ownership is per type only; the others fall back to the legacy untyped format.
-        return record.RecordType != RecordType.AAAA && byOwned.TryGetValue(new MigrationKey(name, string.Empty, record.SetIdentifier), out found)
+        return record.RecordType != RecordType.AAAA && view.ByOwned.TryGetValue(new MigrationKey(name, string.Empty, record.SetIdentifier), out found)
             ? found
             : null;
     }
 
+    /// <summary>
+    /// The name under which a record's TXT ownership is found: normalised, a leading wildcard replaced as configured;
+    /// <see langword="null"/> for a literal name at the wildcard replacement.
+    /// </summary>
+    private string? OwnedName(string dnsName)
+    {
+        var name = DnsNames.Normalize(dnsName);
+        var replacement = _mapper.WildcardReplacement;
+        if (replacement.Length > 0 && (name == "*" || name.StartsWith("*.", StringComparison.Ordinal)))
+        {
+            return replacement + name[1..];
+        }
+
+        return replacement.Length > 0 && name.StartsWith(replacement, StringComparison.Ordinal)
+            && (name.Length == replacement.Length || name[replacement.Length] == '.')
+            ? null
+            : name;
+    }
+
+    /// <summary>The name of the records whose TXT ownership is found under <paramref name="ownedName"/> (the inverse of <see cref="OwnedName"/>).</summary>
+    private string ClaimantName(string ownedName)
+    {
+        var replacement = _mapper.WildcardReplacement;
+        return replacement.Length > 0 && ownedName.StartsWith(replacement, StringComparison.Ordinal)
+            && (ownedName.Length == replacement.Length || ownedName[replacement.Length] == '.')
+            ? "*" + ownedName[replacement.Length..]
+            : ownedName;
+    }
+
     // ---------------------------------------------------------------- applying
 
-    private async Task<RegistryApplyResult> ApplyCoreAsync(View view, DnsChanges changes, CancellationToken cancellationToken)
+    private async Task<RegistryApplyResult> ApplyCoreAsync(DynamoDbOwnershipView view, DnsChanges changes, CancellationToken cancellationToken)
     {
         var rejected = new List<RejectedEndpoint>();
         var claims = new List<Claim>();
         var releases = new Dictionary<EndpointKey, OwnershipItem>();
         var claimed = new HashSet<EndpointKey>();
+        var itemKeys = new HashSet<EndpointKey>();
 
         // Creates: claim every key (INSERT), or re-adopt our own item (UPDATE when it differs).
         var creates = new List<DnsEndpoint?>(changes.Create.Count);
@@ -571,7 +817,7 @@ public sealed class DynamoDbRegistry : IRegistry, IRegistryHousekeeping, IDispos
         var pending = claims;
         for (var round = 0; pending.Count > 0; round++)
         {
-            var retry = await ClaimAsync(view, pending, canRetry: round == 0, cancellationToken).ConfigureAwait(false);
+            var retry = await ClaimAsync(view, itemKeys, pending, canRetry: round == 0, cancellationToken).ConfigureAwait(false);
             pending = retry;
         }
 
@@ -611,6 +857,7 @@ public sealed class DynamoDbRegistry : IRegistry, IRegistryHousekeeping, IDispos
                 throw fence.NotHeld("the provider was not called (ownership items claimed for this apply stay as orphans until a later apply re-adopts or deletes them)");
             }
 
+            var cacheBefore = CacheVersion();
             try
             {
                 await _provider.ApplyChangesAsync(applied, cancellationToken).ConfigureAwait(false);
@@ -620,25 +867,28 @@ public sealed class DynamoDbRegistry : IRegistry, IRegistryHousekeeping, IDispos
                 Log.ProviderFailed(_logger, ex);
                 throw;
             }
+
+            // The provider's cache was patched with exactly these changes (one version step) and the view is patched
+            // with them below: still a copy.
+            var cacheAfter = CacheVersion();
+            _viewCacheVersion = cacheBefore >= 0 && cacheBefore == _viewCacheVersion && cacheAfter == cacheBefore + 1 ? cacheAfter : -1;
         }
         else
         {
             Log.NothingToApply(_logger);
         }
 
-        Patch(view, applied);
-
         // Step 3: release the items of deleted records and of orphans.
         if (releases.Count > 0)
         {
-            await ReleaseAsync(view, releases, cancellationToken).ConfigureAwait(false);
+            await ReleaseAsync(view, itemKeys, releases, cancellationToken).ConfigureAwait(false);
         }
 
-        view.Labelled = Label(view);
+        Patch(view, applied, itemKeys);
         return new RegistryApplyResult(applied, rejected);
     }
 
-    private void AddRelease(View view, Dictionary<EndpointKey, OwnershipItem> releases, EndpointKey key)
+    private void AddRelease(DynamoDbOwnershipView view, Dictionary<EndpointKey, OwnershipItem> releases, EndpointKey key)
     {
         releases[key] = view.Items.TryGetValue(key, out var item)
             ? item
@@ -646,7 +896,7 @@ public sealed class DynamoDbRegistry : IRegistry, IRegistryHousekeeping, IDispos
     }
 
     /// <summary>Runs one round of claim statements; returns the claims to try again (only when <paramref name="canRetry"/>).</summary>
-    private async Task<List<Claim>> ClaimAsync(View view, List<Claim> claims, bool canRetry, CancellationToken cancellationToken)
+    private async Task<List<Claim>> ClaimAsync(DynamoDbOwnershipView view, HashSet<EndpointKey> itemKeys, List<Claim> claims, bool canRetry, CancellationToken cancellationToken)
     {
         var statements = claims.Select(c => c.ExpectedOwner is { } expected
             ? _table.Update(c.KeyText, expected, OwnerId, c.Labels)
@@ -663,6 +913,7 @@ public sealed class DynamoDbRegistry : IRegistry, IRegistryHousekeeping, IDispos
             {
                 Log.StatementApplied(_logger, statements[i].Operation, claim.KeyText);
                 view.Items[claim.Key] = new OwnershipItem(claim.KeyText, OwnerId, claim.Labels);
+                itemKeys.Add(claim.Key);
                 continue;
             }
 
@@ -689,6 +940,7 @@ public sealed class DynamoDbRegistry : IRegistry, IRegistryHousekeeping, IDispos
                 }
 
                 view.Items.Remove(claim.Key);
+                itemKeys.Add(claim.Key);
                 claim.RejectReason = holder is not null
                     ? $"the ownership item {claim.KeyText} in DynamoDB table \"{_table.Name}\" is held by owner '{holder}'"
                     : $"the ownership item {claim.KeyText} in DynamoDB table \"{_table.Name}\" could not be claimed ({error.Code}: {error.Message})";
@@ -709,7 +961,7 @@ public sealed class DynamoDbRegistry : IRegistry, IRegistryHousekeeping, IDispos
         return retry;
     }
 
-    private async Task ReleaseAsync(View view, Dictionary<EndpointKey, OwnershipItem> releases, CancellationToken cancellationToken)
+    private async Task ReleaseAsync(DynamoDbOwnershipView view, HashSet<EndpointKey> itemKeys, Dictionary<EndpointKey, OwnershipItem> releases, CancellationToken cancellationToken)
     {
         var keys = releases.Keys.ToList();
         var statements = keys.Select(k => _table.Delete(releases[k].KeyText, releases[k].Owner)).ToList();
@@ -736,6 +988,7 @@ public sealed class DynamoDbRegistry : IRegistry, IRegistryHousekeeping, IDispos
                 // A failed owner condition: another owner holds the key now; it is not ours to delete.
                 Log.StatementApplied(_logger, error is null ? "DELETE" : "SKIP DELETE (not ours)", statements[i].KeyText);
                 view.Items.Remove(keys[i]);
+                itemKeys.Add(keys[i]);
                 continue;
             }
 
@@ -753,18 +1006,70 @@ public sealed class DynamoDbRegistry : IRegistry, IRegistryHousekeeping, IDispos
         }
     }
 
-    /// <summary>Brings the view's provider records up to date with changes the provider applied.</summary>
-    private void Patch(View view, DnsChanges applied)
+    /// <summary>
+    /// Brings the view up to date after an apply, in O(changes): the provider records the provider applied, the keys
+    /// whose items were written or deleted, their classification, orphans and labels, and the labels of the TXT
+    /// ownership records they take (or no longer take) ownership from. A record whose labels changed although no
+    /// applied change was at its key marks its name as <see cref="DynamoDbOwnershipView.Unplanned"/>.
+    /// </summary>
+    private void Patch(DynamoDbOwnershipView view, DnsChanges applied, HashSet<EndpointKey> itemKeys)
     {
+        var direct = new HashSet<EndpointKey>();
         foreach (var record in applied.Delete.Concat(applied.UpdateOld))
         {
-            view.Records.Remove(record.Key);
-            view.OldTxt.Remove(record.Key);
+            direct.Add(record.Key);
+            view.RemoveRecord(record.Key);
         }
 
         foreach (var record in applied.UpdateNew.Concat(applied.Create))
         {
-            AddProviderRecord(view, record.WithoutProviderSpecific(ProviderSpecificNames.DynamoDbNeedsMigration));
+            // Providers keep no labels; what they return next time is the record without them.
+            direct.Add(record.Key);
+            view.SetRecord(record.WithoutProviderSpecific(ProviderSpecificNames.DynamoDbNeedsMigration).WithoutLabels());
+        }
+
+        var relabel = new HashSet<EndpointKey>();
+        foreach (var key in direct.Concat(itemKeys))
+        {
+            relabel.Add(key);
+            Classify(view, key, relabel);
+            view.UpdateOrphan(key);
+            if (view.ByOwned.Count > 0 && OwnedName(key.DnsName) is { } name)
+            {
+                // The TXT ownership records this key's record may take its ownership from: whether one is still
+                // taken (and so not returned) may have changed.
+                foreach (var type in (string[])[key.RecordType.Value, string.Empty])
+                {
+                    if (view.ByOwned.TryGetValue(new MigrationKey(name, type, key.SetIdentifier), out var txt))
+                    {
+                        relabel.Add(txt.Record.Key);
+                    }
+                }
+            }
+        }
+
+        foreach (var key in relabel)
+        {
+            view.Labelled.TryGetValue(key, out var before);
+            var after = LabelAt(view, key);
+            if (after is null)
+            {
+                view.Labelled.Remove(key);
+            }
+            else
+            {
+                view.Labelled[key] = after;
+            }
+
+            if (!direct.Contains(key) && !Equals(before, after))
+            {
+                view.Unplanned.Add(key.DnsName);
+            }
+        }
+
+        if (relabel.Count > 0)
+        {
+            view.LabelledList = null;
         }
     }
 
@@ -772,7 +1077,7 @@ public sealed class DynamoDbRegistry : IRegistry, IRegistryHousekeeping, IDispos
     /// Why a desired TXT record would forge ownership: its text is ExternalDNS ownership text (it would be read as a TXT
     /// ownership record to migrate), or it would take the place of such a record. <see langword="null"/> otherwise.
     /// </summary>
-    private string? ForgedOwnershipReason(View view, DnsEndpoint record)
+    private string? ForgedOwnershipReason(DynamoDbOwnershipView view, DnsEndpoint record)
     {
         if (record.RecordType != RecordType.TXT)
         {
@@ -800,37 +1105,6 @@ public sealed class DynamoDbRegistry : IRegistry, IRegistryHousekeeping, IDispos
         Log.Refused(_logger, record, reason);
         rejected.Add(new RejectedEndpoint(record, reason));
     }
-
-    private sealed class View(DateTimeOffset readAt, Dictionary<EndpointKey, OwnershipItem> items)
-    {
-        public DateTimeOffset ReadAt { get; } = readAt;
-
-        /// <summary>Our items (owner or old owner) by record key.</summary>
-        public Dictionary<EndpointKey, OwnershipItem> Items { get; } = items;
-
-        /// <summary>The provider's records, without TXT ownership records.</summary>
-        public Dictionary<EndpointKey, DnsEndpoint> Records { get; } = [];
-
-        /// <summary>ExternalDNS TXT ownership records found at the provider.</summary>
-        public Dictionary<EndpointKey, OldTxtRecord> OldTxt { get; } = [];
-
-        /// <summary>Keys of our items without a provider record, as of the last labelling.</summary>
-        public HashSet<EndpointKey> Orphans { get; set; } = [];
-
-        public int Migrations { get; set; }
-
-        public int LoggedPendingTxt { get; set; }
-
-        public System.Collections.ObjectModel.ReadOnlyCollection<DnsEndpoint>? Labelled { get; set; }
-    }
-
-    /// <summary>A TXT ownership record and the record it owns (name lower-case, type empty for the legacy format).</summary>
-    private sealed record OldTxtRecord(DnsEndpoint Record, ImmutableSortedDictionary<string, string> Labels, MigrationKey? Owned)
-    {
-        public string? Owner => Labels.TryGetValue(EndpointLabels.OwnerKey, out var owner) ? owner : null;
-    }
-
-    private readonly record struct MigrationKey(string DnsName, string RecordType, string SetIdentifier);
 
     private sealed class Claim(EndpointKey key, ImmutableSortedDictionary<string, string> labels, int index, bool isCreate)
     {

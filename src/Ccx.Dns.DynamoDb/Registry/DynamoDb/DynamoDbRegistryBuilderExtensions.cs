@@ -56,6 +56,7 @@ public static class DynamoDbRegistryBuilderExtensions
         ArgumentNullException.ThrowIfNull(builder);
         ArgumentNullException.ThrowIfNull(configuration);
         builder.Services.Configure<DynamoDbRegistryOptions>(configuration);
+        builder.Services.AddSingleton(new DnsOptionsSection(typeof(DynamoDbRegistryOptions), (configuration as IConfigurationSection)?.Path ?? string.Empty));
         return AddCore(builder);
     }
 

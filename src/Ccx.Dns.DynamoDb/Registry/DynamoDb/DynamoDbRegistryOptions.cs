@@ -38,8 +38,9 @@ public sealed class DynamoDbRegistryOptions
     public string OwnerId { get; set; } = "default";
 
     /// <summary>
-    /// A previous owner id: its items are read as owned by <see cref="OwnerId"/> and handed over (their <c>o</c>
-    /// rewritten) when the record is next updated; its TXT ownership is migrated likewise.
+    /// A previous owner id (ExternalDNS <c>--migrate-from-txt-owner</c>): its items are read as owned by
+    /// <see cref="OwnerId"/> and handed over (their <c>o</c> rewritten) by the next reconcile, which updates every such
+    /// record; its TXT ownership is migrated likewise. The one setting a migration needs; remove it afterwards.
     /// <value>The default is <see langword="null"/> (no owner migration).</value>
     /// </summary>
     public string? OldOwnerId { get; set; }

@@ -1,4 +1,5 @@
 using System.Collections.Immutable;
+using System.Globalization;
 using System.Net;
 using System.Runtime.ExceptionServices;
 using Ccx.Dns.Endpoints;
@@ -49,7 +50,11 @@ public sealed class PowerDnsProvider : IZoneAwareDnsProvider, IDisposable
     private readonly PowerDnsApiClient _client;
     private readonly ILogger _logger;
     private readonly long _defaultTtl;
+    private readonly bool _createMissingZones;
+    private readonly string[] _createdZoneNameservers;
+    private readonly long _createdZoneSoaMinimum;
     private volatile PowerDnsZoneIndex? _lastZones;
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<string, byte> _aliasesWarned = new(StringComparer.Ordinal);
 
     /// <summary>Creates a provider with its own pooled HTTP connection handler.</summary>
     /// <param name="options">The settings; checked by <see cref="PowerDnsProviderOptionsValidator"/>.</param>
@@ -101,6 +106,9 @@ public sealed class PowerDnsProvider : IZoneAwareDnsProvider, IDisposable
             timeProvider ?? TimeProvider.System);
         _logger = (ILogger?)logger ?? NullLogger.Instance;
         _defaultTtl = options.DefaultTtl;
+        _createMissingZones = options.CreateMissingZones;
+        _createdZoneNameservers = [.. options.CreatedZoneNameservers.Select(n => DnsNames.Normalize(n.Trim()) + ".")];
+        _createdZoneSoaMinimum = (long)options.CreatedZoneSoaMinimum.TotalSeconds;
         if (FollowsRedirects(handler))
         {
             Log.HandlerFollowsRedirects(_logger);
@@ -126,6 +134,11 @@ public sealed class PowerDnsProvider : IZoneAwareDnsProvider, IDisposable
     public async Task<IReadOnlyList<DnsEndpoint>> GetRecordsAsync(CancellationToken cancellationToken = default)
     {
         var zones = new PowerDnsZoneIndex(await _client.ListZonesAsync(cancellationToken).ConfigureAwait(false));
+        if (_createMissingZones && await CreateMissingZonesAsync(zones, cancellationToken).ConfigureAwait(false))
+        {
+            zones = new PowerDnsZoneIndex(await _client.ListZonesAsync(cancellationToken).ConfigureAwait(false));
+        }
+
         _lastZones = zones;
         var managed = zones.Names.Where(name => PowerDnsZoneIndex.IsManaged(DomainFilter, name)).ToArray();
         var perZone = new List<DnsEndpoint>[managed.Length];
@@ -202,9 +215,18 @@ public sealed class PowerDnsProvider : IZoneAwareDnsProvider, IDisposable
         var zones = new PowerDnsZoneIndex(await _client.ListZonesAsync(cancellationToken).ConfigureAwait(false));
         _lastZones = zones;
         var plan = PowerDnsChangePlan.Build(changes, zones, DomainFilter, _defaultTtl);
-        foreach (var rejected in plan.Rejected)
+        foreach (var endpoint in changes.Create.Concat(changes.UpdateNew))
         {
-            Log.EndpointRejected(_logger, rejected.Endpoint.ToString(), rejected.Reason);
+            var name = DnsNames.Normalize(endpoint.DnsName);
+            if (PowerDnsType(endpoint, zones.IsApex(name)) == PowerDnsContent.AliasType && _aliasesWarned.TryAdd(name, 0))
+            {
+                Log.WrittenAsAlias(_logger, endpoint.DnsName, string.Join(", ", endpoint.Targets));
+            }
+        }
+
+        foreach (var (reason, count, names) in Summarize(plan.Rejected))
+        {
+            Log.EndpointsRejected(_logger, count, reason, names);
         }
 
         // Every zone is read before any is written, so that a name group spread over two zones is refused in both.
@@ -251,6 +273,12 @@ public sealed class PowerDnsProvider : IZoneAwareDnsProvider, IDisposable
     /// <inheritdoc />
     /// <remarks>The zone is the most specific zone of the PowerDNS server (as of the last read or apply) that holds the
     /// name, whether or not the domain filter manages it; <see langword="null"/> before the first read or apply.</remarks>
+    /// <remarks>The server's zones the domain filter selects, as listed by the last read or apply.</remarks>
+    public IReadOnlyCollection<string>? KnownZones => _lastZones is { } zones
+        ? [.. zones.Names.Where(name => PowerDnsZoneIndex.IsManaged(DomainFilter, name))]
+        : null;
+
+    /// <inheritdoc />
     public string? FindZone(string dnsName)
     {
         ArgumentNullException.ThrowIfNull(dnsName);
@@ -286,12 +314,10 @@ public sealed class PowerDnsProvider : IZoneAwareDnsProvider, IDisposable
             }
 
             var aliasProperty = endpoint.TryGetProviderSpecific(ProviderSpecificNames.Alias, out var alias) ? alias : null;
-            if (endpoint.ProviderSpecific.Count != (isAlias ? 1 : 0) || (isAlias && aliasProperty != "true"))
+            var writtenAs = endpoint.TryGetProviderSpecific(ProviderSpecificNames.WrittenAs, out var written) ? written : null;
+            if (endpoint.ProviderSpecific.Count != (isAlias ? 2 : 0) || (isAlias && (aliasProperty != "true" || writtenAs != PowerDnsContent.AliasType)))
             {
-                adjusted = adjusted with
-                {
-                    ProviderSpecific = isAlias ? [new ProviderSpecificProperty(ProviderSpecificNames.Alias, "true")] : [],
-                };
+                adjusted = adjusted with { ProviderSpecific = isAlias ? AliasProperties : [] };
             }
 
             result[i] = adjusted;
@@ -404,11 +430,15 @@ public sealed class PowerDnsProvider : IZoneAwareDnsProvider, IDisposable
 
             var isAlias = rrset.Type == PowerDnsContent.AliasType;
             var endpoint = new DnsEndpoint(rrset.Name, isAlias ? RecordType.CNAME : new RecordType(rrset.Type), rrset.Contents) { Ttl = rrset.Ttl };
-            endpoints.Add(isAlias ? endpoint.WithProviderSpecific(ProviderSpecificNames.Alias, "true") : endpoint);
+            endpoints.Add(isAlias ? endpoint with { ProviderSpecific = AliasProperties } : endpoint);
         }
 
         return endpoints;
     }
+
+    /// <summary>The properties of a CNAME written as an ALIAS: <c>alias=true</c> and <c>written-as=ALIAS</c>, in name order.</summary>
+    private static readonly ImmutableArray<ProviderSpecificProperty> AliasProperties =
+        [new(ProviderSpecificNames.Alias, "true"), new(ProviderSpecificNames.WrittenAs, PowerDnsContent.AliasType)];
 
     private static string PowerDnsType(DnsEndpoint endpoint, bool atApex) =>
         endpoint.RecordType == RecordType.CNAME && (atApex || endpoint.IsAlias) ? PowerDnsContent.AliasType : endpoint.RecordType.Value;
@@ -428,6 +458,62 @@ public sealed class PowerDnsProvider : IZoneAwareDnsProvider, IDisposable
         }
 
         return builder.ToImmutable();
+    }
+
+    /// <summary>Groups refused endpoints by reason: the reason, how many, and the first few names.</summary>
+    /// <remarks>An endpoint refused only because another of its record group was (an ownership record with its record)
+    /// counts under that endpoint's reason.</remarks>
+    internal static IEnumerable<(string Reason, int Count, string Names)> Summarize(IReadOnlyList<RejectedEndpoint> rejected)
+    {
+        const int Shown = 3;
+        const string Companion = " of the same record group was refused: ";
+        static (string Root, bool IsCompanion) Root(string reason) =>
+            reason.StartsWith("not applied because ", StringComparison.Ordinal) && reason.IndexOf(Companion, StringComparison.Ordinal) is var at and >= 0
+                ? (reason[(at + Companion.Length)..], true)
+                : (reason, false);
+
+        foreach (var group in rejected.Select(r => (r.Endpoint, Reason: Root(r.Reason))).GroupBy(r => r.Reason.Root, StringComparer.Ordinal))
+        {
+            var all = group.OrderBy(r => r.Reason.IsCompanion).Select(r => $"{r.Endpoint.DnsName} {r.Endpoint.RecordType}").ToList();
+            var names = string.Join(", ", all.Take(Shown)) + (all.Count > Shown ? $" and {all.Count - Shown} more" : string.Empty);
+            yield return (group.Key, all.Count, names);
+        }
+    }
+
+    /// <summary>Creates the zones <see cref="PowerDnsProviderOptions.CreateMissingZones"/> asks for; returns whether any was created.</summary>
+    private async Task<bool> CreateMissingZonesAsync(PowerDnsZoneIndex zones, CancellationToken cancellationToken)
+    {
+        var created = false;
+        foreach (var include in DomainFilter.Include)
+        {
+            if (include.StartsWith('.') || zones.Names.Any(zone => DnsNames.IsAtOrBelow(include, zone) || DnsNames.IsAtOrBelow(zone, include)))
+            {
+                continue;
+            }
+
+            var mname = _createdZoneNameservers.Length > 0 ? _createdZoneNameservers[0] : "ns1." + include + ".";
+            var soa = string.Create(CultureInfo.InvariantCulture, $"{mname} hostmaster.{include}. 1 10800 3600 604800 {_createdZoneSoaMinimum}");
+            var zone = new PowerDnsZoneCreation
+            {
+                Name = include + ".",
+                Nameservers = _createdZoneNameservers,
+                ApiRectify = false,
+                RrSets = [new PowerDnsRrSet { Name = include + ".", Type = "SOA", Ttl = 3600, ChangeType = "REPLACE", Records = [new PowerDnsRecord { Content = soa }] }],
+            };
+            try
+            {
+                await _client.CreateZoneAsync(zone, cancellationToken).ConfigureAwait(false);
+                Log.ZoneCreated(_logger, include, _createdZoneSoaMinimum);
+            }
+            catch (PowerDnsApiException ex) when (ex.StatusCode == HttpStatusCode.Conflict)
+            {
+                // Created meanwhile by someone else: as good.
+            }
+
+            created = true;
+        }
+
+        return created;
     }
 
     private static DnsProviderException Aggregate(
@@ -454,7 +540,9 @@ public sealed class PowerDnsProvider : IZoneAwareDnsProvider, IDisposable
 
         if (plan.Rejected.Count > 0)
         {
-            parts.Add($"{plan.Rejected.Count} endpoint(s) not applied: {string.Join("; ", plan.Rejected)}");
+            // One line per reason, not one per endpoint: a missing zone refuses every endpoint for the same reason.
+            parts.Add($"{plan.Rejected.Count} endpoint(s) not applied: "
+                + string.Join("; ", Summarize(plan.Rejected).Select(g => $"{g.Reason} ({g.Count}: {g.Names})")));
         }
 
         var isPartial = applied.Count > 0;

@@ -42,6 +42,27 @@ public sealed class PowerDnsProviderOptions
     /// <value>The default is empty.</value>
     public IList<string> ExcludeDomains { get; } = [];
 
+    /// <summary>
+    /// When <see langword="true"/>, every <see cref="IncludeDomains"/> entry (without a leading dot) that no zone of the
+    /// server serves — no zone at, above or below it — is created as a plain Native zone when the provider reads: with
+    /// <see cref="CreatedZoneNameservers"/> as apex NS records, an SOA whose minimum (the negative-cache TTL) is
+    /// <see cref="CreatedZoneSoaMinimum"/>, and <c>api_rectify</c> off (only DNSSEC needs rectifying). Without it, a
+    /// domain filter without a zone is reported in one log line and its records cannot be written.
+    /// </summary>
+    /// <value>The default is <see langword="false"/>: zones are the DNS operator's to create.</value>
+    public bool CreateMissingZones { get; set; }
+
+    /// <summary>The apex NS names of zones created by <see cref="CreateMissingZones"/> (with or without a trailing dot).</summary>
+    /// <value>The default is empty: no NS records.</value>
+    public IList<string> CreatedZoneNameservers { get; } = [];
+
+    /// <summary>
+    /// The SOA minimum of zones created by <see cref="CreateMissingZones"/>: how long resolvers cache "no such name"
+    /// (RFC 2308). Keep it low, so that a name looked up just before it was created is found soon after.
+    /// </summary>
+    /// <value>The default is 60 seconds.</value>
+    public TimeSpan CreatedZoneSoaMinimum { get; set; } = TimeSpan.FromSeconds(60);
+
     /// <summary>How long one API request may take before it is abandoned as a transient failure.</summary>
     /// <value>The default is 30 seconds.</value>
     public TimeSpan Timeout { get; set; } = TimeSpan.FromSeconds(30);

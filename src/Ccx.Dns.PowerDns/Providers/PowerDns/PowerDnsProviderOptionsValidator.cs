@@ -65,6 +65,12 @@ public sealed class PowerDnsProviderOptionsValidator : IValidateOptions<PowerDns
             errors.Add($"{nameof(PowerDnsProviderOptions.Timeout)} must be greater than zero and at most {MaxTimeout} (was {options.Timeout}).");
         }
 
+        if (options.CreatedZoneSoaMinimum < TimeSpan.FromSeconds(1) || options.CreatedZoneSoaMinimum > TimeSpan.FromSeconds(int.MaxValue))
+        {
+            errors.Add($"{nameof(PowerDnsProviderOptions.CreatedZoneSoaMinimum)} must be a whole number of seconds from 1 to {int.MaxValue} (was {options.CreatedZoneSoaMinimum}).");
+        }
+
+        CheckDomains(options.CreatedZoneNameservers, nameof(PowerDnsProviderOptions.CreatedZoneNameservers), errors);
         CheckDomains(options.IncludeDomains, nameof(PowerDnsProviderOptions.IncludeDomains), errors);
         CheckDomains(options.ExcludeDomains, nameof(PowerDnsProviderOptions.ExcludeDomains), errors);
         return errors;

@@ -264,6 +264,9 @@ public sealed partial class Route53Provider : IZoneAwareDnsProvider, IDisposable
     }
 
     /// <inheritdoc />
+    public IReadOnlyCollection<string>? KnownZones => _knownZoneNames is { } names ? [.. names.Order(StringComparer.Ordinal)] : null;
+
+    /// <inheritdoc />
     public string? FindZone(string dnsName)
     {
         ArgumentNullException.ThrowIfNull(dnsName);

@@ -27,8 +27,9 @@ public sealed class CachingDnsProvider : IZoneAwareDnsProvider
     private readonly TimeProvider _timeProvider;
     private readonly ILogger _logger;
     private readonly Lock _gate = new();
-    private IReadOnlyList<DnsEndpoint>? _cached;          // the list served; null after a patch until the next read asks for it
-    private Dictionary<EndpointKey, DnsEndpoint>? _byKey; // the cache by key, built at the first patch after a read
+    private IReadOnlyList<DnsEndpoint>? _cached;          // the records as last read or rebuilt
+    private List<DnsChanges> _pending = [];                // applies not yet folded into _cached, oldest first
+    private int _pendingCount;
     private DateTimeOffset _readAt;
     private long _version;
     private Task<IReadOnlyList<DnsEndpoint>>? _inflight;
@@ -72,10 +73,10 @@ public sealed class CachingDnsProvider : IZoneAwareDnsProvider
         lock (_gate)
         {
             var now = _timeProvider.GetUtcNow();
-            if ((_cached is not null || _byKey is not null) && now - _readAt < _duration)
+            if (_cached is not null && now - _readAt < _duration)
             {
-                // After patches the list is materialised once, here, not at every apply.
-                _cached ??= _byKey!.Values.ToArray().AsReadOnly();
+                // Applies are folded in here, once, not at every apply.
+                Fold();
                 Log.CacheHit(_logger, _cached.Count, now - _readAt);
                 return Task.FromResult(_cached);
             }
@@ -126,8 +127,7 @@ public sealed class CachingDnsProvider : IZoneAwareDnsProvider
             {
                 _generation++;
                 _version++;
-                _cached = null;
-                _byKey = null;
+                Drop();
             }
 
             throw;
@@ -137,11 +137,17 @@ public sealed class CachingDnsProvider : IZoneAwareDnsProvider
         {
             _generation++;
             _version++;
-            if (_cached is not null || _byKey is not null)
+            if (_cached is not null)
             {
-                _byKey ??= ByKey(_cached!);
-                Patch(_byKey, changes);
-                _cached = null;
+                // O(changes): remembered and folded in at the next read, or once they reach an eighth of the cache
+                // (so that a cache nobody reads does not grow without bound; amortised O(1) per change).
+                _pending.Add(changes);
+                _pendingCount += changes.Count;
+                if (_pendingCount > Math.Max(1024, _cached.Count / 8))
+                {
+                    Fold();
+                }
+
                 Log.Patched(_logger, changes);
             }
         }
@@ -158,7 +164,7 @@ public sealed class CachingDnsProvider : IZoneAwareDnsProvider
         {
             lock (_gate)
             {
-                return (_cached is not null || _byKey is not null) && _timeProvider.GetUtcNow() - _readAt < _duration ? _version : -1;
+                return _cached is not null && _timeProvider.GetUtcNow() - _readAt < _duration ? _version : -1;
             }
         }
     }
@@ -170,29 +176,55 @@ public sealed class CachingDnsProvider : IZoneAwareDnsProvider
     /// <remarks>Forwarded to the decorated provider; <see langword="null"/> when it does not know its zones.</remarks>
     public string? FindZone(string dnsName) => (_inner as IZoneAwareDnsProvider)?.FindZone(dnsName);
 
-    /// <summary>The cached records with the applied changes, in O(changes): deletes and old updates removed by key, creates and new updates added without labels.</summary>
-    internal static void Patch(Dictionary<EndpointKey, DnsEndpoint> cached, DnsChanges changes)
-    {
-        foreach (var record in changes.Delete.Concat(changes.UpdateOld))
-        {
-            cached.Remove(record.Key);
-        }
+    /// <inheritdoc />
+    /// <remarks>Forwarded to the decorated provider.</remarks>
+    public IReadOnlyCollection<string>? KnownZones => (_inner as IZoneAwareDnsProvider)?.KnownZones;
 
-        foreach (var record in changes.UpdateNew.Concat(changes.Create))
-        {
-            cached[record.Key] = record.Labels.Count == 0 ? record : record with { Labels = ImmutableSortedDictionary<string, string>.Empty };
-        }
-    }
-
-    private static Dictionary<EndpointKey, DnsEndpoint> ByKey(IReadOnlyList<DnsEndpoint> records)
+    /// <summary>The cached records with the applied changes: deletes and old updates removed by key, creates and new updates added without labels.</summary>
+    internal static IReadOnlyList<DnsEndpoint> Patch(IReadOnlyList<DnsEndpoint> cached, IEnumerable<DnsChanges> applied)
     {
-        var byKey = new Dictionary<EndpointKey, DnsEndpoint>(records.Count);
-        foreach (var record in records)
+        var byKey = new Dictionary<EndpointKey, DnsEndpoint>(cached.Count);
+        foreach (var record in cached)
         {
             byKey[record.Key] = record;
         }
 
-        return byKey;
+        foreach (var changes in applied)
+        {
+            foreach (var record in changes.Delete.Concat(changes.UpdateOld))
+            {
+                byKey.Remove(record.Key);
+            }
+
+            foreach (var record in changes.UpdateNew.Concat(changes.Create))
+            {
+                byKey[record.Key] = record.WithoutLabels();
+            }
+        }
+
+        // Shared by every caller while cached: read-only.
+        return byKey.Values.ToArray().AsReadOnly();
+    }
+
+    /// <summary>Folds the pending applies into the cached records (under the gate).</summary>
+    private void Fold()
+    {
+        if (_pending.Count == 0 || _cached is null)
+        {
+            return;
+        }
+
+        _cached = Patch(_cached, _pending);
+        _pending = [];
+        _pendingCount = 0;
+    }
+
+    /// <summary>Forgets the cache (under the gate).</summary>
+    private void Drop()
+    {
+        _cached = null;
+        _pending = [];
+        _pendingCount = 0;
     }
 
     private async Task ReadAsync(TaskCompletionSource<IReadOnlyList<DnsEndpoint>> owned, long generation, DateTimeOffset startedAt)
@@ -207,7 +239,8 @@ public sealed class CachingDnsProvider : IZoneAwareDnsProvider
                 if (_generation == generation)
                 {
                     _cached = records;
-                    _byKey = null;
+                    _pending = [];
+                    _pendingCount = 0;
                     _readAt = startedAt;
                     _version++;
                 }
@@ -222,8 +255,7 @@ public sealed class CachingDnsProvider : IZoneAwareDnsProvider
             lock (_gate)
             {
                 _inflight = null;
-                _cached = null;
-                _byKey = null;
+                Drop();
                 _version++;
             }
 

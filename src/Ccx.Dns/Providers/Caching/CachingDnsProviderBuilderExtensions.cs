@@ -47,6 +47,7 @@ public static class CachingDnsProviderBuilderExtensions
         ArgumentNullException.ThrowIfNull(builder);
         ArgumentNullException.ThrowIfNull(configuration);
         builder.Services.Configure<CachingDnsProviderOptions>(configuration);
+        builder.Services.AddSingleton(new DnsOptionsSection(typeof(CachingDnsProviderOptions), (configuration as IConfigurationSection)?.Path ?? string.Empty));
         return AddCore(builder);
     }
 

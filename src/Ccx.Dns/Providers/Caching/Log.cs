@@ -17,6 +17,6 @@ internal static partial class Log
     [LoggerMessage(EventId = 2203, Level = LogLevel.Debug, Message = "Patched the cached records with the applied changes ({Changes})")]
     public static partial void Patched(ILogger logger, Ccx.Dns.Planning.DnsChanges changes);
 
-    [LoggerMessage(EventId = 2204, Level = LogLevel.Warning, Message = "The provider failed; the cached records are dropped and will be read again")]
+    [LoggerMessage(EventId = 2204, Level = LogLevel.Debug, Message = "The provider failed; the cached records are dropped and will be read again (the caller reports the failure)")]
     public static partial void Dropped(ILogger logger, Exception exception);
 }

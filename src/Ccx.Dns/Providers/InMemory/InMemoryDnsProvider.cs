@@ -155,6 +155,9 @@ public sealed class InMemoryDnsProvider : IZoneAwareDnsProvider
     public IReadOnlyList<DnsEndpoint> AdjustEndpoints(IReadOnlyList<DnsEndpoint> endpoints) => endpoints;
 
     /// <inheritdoc />
+    public IReadOnlyCollection<string>? KnownZones => Zones;
+
+    /// <inheritdoc />
     public string? FindZone(string dnsName)
     {
         ArgumentNullException.ThrowIfNull(dnsName);
@@ -191,7 +194,7 @@ public sealed class InMemoryDnsProvider : IZoneAwareDnsProvider
             return;
         }
 
-        pending[key] = (zone, record.Labels.Count == 0 ? record : record with { Labels = ImmutableSortedDictionary<string, string>.Empty });
+        pending[key] = (zone, record.WithoutLabels());
     }
 
     private DnsEndpoint? Lookup(Dictionary<EndpointKey, (string Zone, DnsEndpoint? Record)> pending, string zone, EndpointKey key) =>

@@ -52,6 +52,7 @@ public static class InMemoryDnsProviderBuilderExtensions
         ArgumentNullException.ThrowIfNull(configuration);
         builder.AddInMemoryProvider();
         builder.Services.Configure<InMemoryDnsProviderOptions>(configuration);
+        builder.Services.AddSingleton(new DnsOptionsSection(typeof(InMemoryDnsProviderOptions), (configuration as IConfigurationSection)?.Path ?? string.Empty));
         return builder;
     }
 }

@@ -26,7 +26,7 @@ internal static partial class Log
     [LoggerMessage(EventId = 2106, Level = LogLevel.Information, Message = "Applying {RecordChanges} with ownership changes create={TxtCreates} update={TxtUpdates} delete={TxtDeletes}")]
     public static partial void Applying(ILogger logger, Ccx.Dns.Planning.DnsChanges recordChanges, int txtCreates, int txtUpdates, int txtDeletes);
 
-    [LoggerMessage(EventId = 2107, Level = LogLevel.Warning, Message = "The provider failed to apply the changes; the TXT registry view is dropped and will be read again")]
+    [LoggerMessage(EventId = 2107, Level = LogLevel.Debug, Message = "The provider failed to apply the changes; the TXT registry view is dropped and will be read again (the caller reports the failure)")]
     public static partial void ApplyFailed(ILogger logger, Exception exception);
 
     [LoggerMessage(EventId = 2108, Level = LogLevel.Debug, Message = "Nothing left to apply after ownership checks")]

@@ -22,7 +22,7 @@ internal sealed class TxtEncryption
     internal const int NonceSize = 12;
     internal const int TagSize = 16;
     internal const int MaxPlaintextBytes = 64 * 1024;
-    internal const string InvalidKeyMessage = "the AES encryption key must be 32 bytes long, in either plain text or base64-encoded format";
+    internal const string InvalidKeyMessage = "the AES encryption key must be 32 bytes long, in either plain text or base64-encoded format (base64 without spaces or tabs, as ExternalDNS requires)";
 
     private readonly byte[] _key;
 
@@ -56,6 +56,13 @@ internal sealed class TxtEncryption
         {
             bytes = raw;
             return true;
+        }
+
+        // .NET's base64 decoder skips spaces and tabs; Go's (ExternalDNS) refuses them. A key ExternalDNS would refuse is
+        // refused here too, so that both never disagree on whether ownership text can be read.
+        if (key.AsSpan().IndexOfAny(' ', '\t') >= 0)
+        {
+            return false;
         }
 
         var buffer = new byte[key.Length];

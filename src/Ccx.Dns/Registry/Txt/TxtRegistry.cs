@@ -964,7 +964,7 @@ public sealed class TxtRegistry : IScopedRegistry, IRegistryHousekeeping
         foreach (var record in applied.UpdateNew.Concat(applied.Create))
         {
             // Providers keep no labels; what they return next time is the record without them.
-            var stored = record.Labels.Count == 0 ? record : record with { Labels = ImmutableSortedDictionary<string, string>.Empty };
+            var stored = record.WithoutLabels();
             Add(view, stored, _parsedTexts);
             if (view.OwnershipRecords.TryGetValue(stored.Key, out var ownership))
             {

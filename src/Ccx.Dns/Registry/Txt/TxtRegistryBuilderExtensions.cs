@@ -45,6 +45,7 @@ public static class TxtRegistryBuilderExtensions
         ArgumentNullException.ThrowIfNull(builder);
         ArgumentNullException.ThrowIfNull(configuration);
         builder.Services.Configure<TxtRegistryOptions>(configuration);
+        builder.Services.AddSingleton(new DnsOptionsSection(typeof(TxtRegistryOptions), (configuration as IConfigurationSection)?.Path ?? string.Empty));
         return AddCore(builder);
     }
 

@@ -16,8 +16,10 @@ public sealed class TxtRegistryOptions
     public string OwnerId { get; set; } = "default";
 
     /// <summary>
-    /// A previous owner id: records it owns are read as owned by <see cref="OwnerId"/> and their ownership
-    /// records rewritten. Unsafe in zones where several deployments used the same old owner id.
+    /// A previous owner id (ExternalDNS <c>--migrate-from-txt-owner</c>): records it owns are read as owned by
+    /// <see cref="OwnerId"/> and their ownership records rewritten on the next reconcile — the one setting a migration
+    /// needs. Remove it once the reconcile has applied. Unsafe in zones where several deployments used the same old
+    /// owner id.
     /// <value>The default is empty (no migration).</value>
     /// </summary>
     public string OldOwnerId { get; set; } = string.Empty;
@@ -65,10 +67,11 @@ public sealed class TxtRegistryOptions
     /// <summary>
     /// Record types (mnemonics) whose ownership records are checked for the typed format; records of these types
     /// owned by us without a typed ownership record get the <c>txt/force-update</c> property so that the planner
-    /// rewrites them. Empty means the default set.
-    /// <value>The default is empty, which means A, AAAA and CNAME.</value>
+    /// rewrites them. The list starts with the defaults, so adding a type adds to A, AAAA and CNAME (an empty list also
+    /// means the defaults).
+    /// <value>The default is A, AAAA and CNAME.</value>
     /// </summary>
-    public IList<string> ManagedRecordTypes { get; } = [];
+    public IList<string> ManagedRecordTypes { get; } = ["A", "AAAA", "CNAME"];
 
     /// <summary>Record types (mnemonics) excluded even when listed as managed. <value>The default is none.</value></summary>
     public IList<string> ExcludedRecordTypes { get; } = [];

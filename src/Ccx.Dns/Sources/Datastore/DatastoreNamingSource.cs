@@ -339,19 +339,21 @@ public sealed class DatastoreNamingSource : IScopedEndpointSource
             }
         }
 
-        var resource = "datastore/" + cluster.Id.ToString("D", CultureInfo.InvariantCulture);
+        // One label set per cluster, shared by its endpoints.
+        var labels = ImmutableSortedDictionary.Create<string, string>(StringComparer.Ordinal)
+            .Add(EndpointLabels.ResourceKey, "datastore/" + cluster.Id.ToString("D", CultureInfo.InvariantCulture));
         var replicaName = _replicaLabel + "." + primaryName;
         var endpoints = new List<DnsEndpoint>(3);
         if (primary is not null)
         {
-            AddEndpoints(endpoints, primaryName, [primary], resource);
+            AddEndpoints(endpoints, primaryName, [primary], labels);
         }
 
-        AddEndpoints(endpoints, replicaName, replicas, resource);
+        AddEndpoints(endpoints, replicaName, replicas, labels);
         return new Entry(cluster, [.. endpoints], primaryName, replicaName);
     }
 
-    private void AddEndpoints(List<DnsEndpoint> endpoints, string name, List<string> addresses, string resource)
+    private void AddEndpoints(List<DnsEndpoint> endpoints, string name, List<string> addresses, ImmutableSortedDictionary<string, string> labels)
     {
         if (addresses.Count == 0)
         {
@@ -365,7 +367,9 @@ public sealed class DatastoreNamingSource : IScopedEndpointSource
         {
             if (DnsTargets.TryParseIp(address, out var ip))
             {
-                (ip.AddressFamily == AddressFamily.InterNetwork ? v4 : v6).Add(ip.ToString());
+                // The node's own string when it is already canonical: one string per address, not two.
+                var canonical = ip.ToString();
+                (ip.AddressFamily == AddressFamily.InterNetwork ? v4 : v6).Add(string.Equals(canonical, address, StringComparison.Ordinal) ? address : canonical);
             }
             else
             {
@@ -375,22 +379,22 @@ public sealed class DatastoreNamingSource : IScopedEndpointSource
 
         if (v4.Count > 0)
         {
-            endpoints.Add(Endpoint(name, RecordType.A, v4, resource));
+            endpoints.Add(Endpoint(name, RecordType.A, v4, labels));
         }
 
         if (v6.Count > 0)
         {
-            endpoints.Add(Endpoint(name, RecordType.AAAA, v6, resource));
+            endpoints.Add(Endpoint(name, RecordType.AAAA, v6, labels));
         }
 
         if (v4.Count == 0 && v6.Count == 0)
         {
-            endpoints.Add(Endpoint(name, RecordType.CNAME, [hosts.Min!], resource));
+            endpoints.Add(Endpoint(name, RecordType.CNAME, [hosts.Min!], labels));
         }
     }
 
-    private DnsEndpoint Endpoint(string name, RecordType type, IEnumerable<string> targets, string resource) =>
-        new DnsEndpoint(name, type, targets) { Ttl = _ttl }.WithLabel(EndpointLabels.ResourceKey, resource);
+    private DnsEndpoint Endpoint(string name, RecordType type, IEnumerable<string> targets, ImmutableSortedDictionary<string, string> labels) =>
+        new(name, type, targets) { Ttl = _ttl, Labels = labels };
 
     /// <summary>A cluster, its endpoints and its two names (normalised).</summary>
     private sealed record Entry(DatastoreCluster Cluster, DnsEndpoint[] Endpoints, string PrimaryName, string ReplicaName)

@@ -85,6 +85,37 @@ public sealed class CachingDnsProviderTests
     }
 
     [Fact]
+    public async Task ApplyChangesAsync_ThousandsOfAppliesBetweenReads_TheNextReadIsExactlyTheProvidersRecords()
+    {
+        var (inner, recorder, cache, _) = Create();
+        await cache.ApplyChangesAsync(new DnsChanges { Create = [.. Enumerable.Range(0, 100).Select(i => A($"h{i}.example.org", "10.0.0.1"))] });
+        await cache.GetRecordsAsync();
+        var reads = inner.ReadCount;
+
+        // Past the folding threshold (1,024 pending changes) several times over, with creates, updates and deletes.
+        for (var i = 0; i < 3_000; i++)
+        {
+            var name = $"h{i % 150}.example.org";
+            var current = (await inner.GetRecordsAsync()).SingleOrDefault(r => r.DnsName == name);
+            var changes = current is null
+                ? new DnsChanges { Create = [A(name, "10.0.0.1").WithLabel("owner", "o")] }
+                : i % 3 == 0
+                    ? new DnsChanges { Delete = [current] }
+                    : new DnsChanges { UpdateOld = [current], UpdateNew = [A(name, $"10.0.{i % 250}.{i % 200}")] };
+            await cache.ApplyChangesAsync(changes);
+        }
+
+        var cached = await cache.GetRecordsAsync();
+
+        Assert.Equal(reads + 3_000, inner.ReadCount); // only this test's own reads of the inner provider
+        Assert.Equal(
+            (await inner.GetRecordsAsync()).Select(r => r.ToString()).Order(StringComparer.Ordinal),
+            cached.Select(r => r.ToString()).Order(StringComparer.Ordinal));
+        Assert.All(cached, r => Assert.Empty(r.Labels));
+        GC.KeepAlive(recorder);
+    }
+
+    [Fact]
     public async Task ApplyChangesAsync_Failure_DropsTheCacheAndTheNextReadReachesTheProvider()
     {
         var (inner, recorder, cache, _) = Create();

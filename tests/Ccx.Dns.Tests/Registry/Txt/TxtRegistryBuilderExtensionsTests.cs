@@ -56,7 +56,7 @@ public sealed class TxtRegistryBuilderExtensionsTests
         Assert.Equal("from-config", options.OwnerId);
         Assert.Equal("-%{record_type}", options.Suffix);
         Assert.Equal(TimeSpan.FromMinutes(2), options.CacheInterval);
-        Assert.Equal(["A", "MX"], options.ManagedRecordTypes);
+        Assert.Equal(["A", "AAAA", "CNAME", "A", "MX"], options.ManagedRecordTypes); // binding appends to the defaults
         Assert.Equal("-%{record_type}", Assert.IsType<TxtRegistry>(sp.GetRequiredService<IRegistry>()).NameMapper.Suffix);
     }
 

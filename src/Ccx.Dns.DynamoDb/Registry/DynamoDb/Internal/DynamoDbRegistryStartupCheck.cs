@@ -6,6 +6,8 @@ using Microsoft.Extensions.Logging.Abstractions;
 
 namespace Ccx.Dns.Registry.DynamoDb.Internal;
 
+using Log = Ccx.Dns.DynamoDb.Log;
+
 /// <summary>
 /// Checks the ownership table when the host starts: a missing table or a wrong key schema stops the start with the
 /// registry's message; a transient failure (DynamoDB unreachable) is logged and left to the first reconcile.

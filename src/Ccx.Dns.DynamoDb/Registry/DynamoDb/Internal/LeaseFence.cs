@@ -25,6 +25,9 @@ internal sealed class LeaseFence
     /// <summary>Whether this instance holds a grant now (on its own clock).</summary>
     public bool IsHeld => _lease.FencingToken != 0;
 
+    /// <summary>The fencing token of the grant this instance holds now (on its own clock); 0 when it holds none.</summary>
+    public long Token => _lease.FencingToken;
+
     /// <summary>The lease table (for error messages).</summary>
     public string TableName => _lease.TableName;
 

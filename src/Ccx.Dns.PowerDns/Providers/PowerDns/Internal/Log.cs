@@ -14,11 +14,17 @@ internal static partial class Log
     [LoggerMessage(EventId = 3, Level = LogLevel.Information, Message = "Applied changes to PowerDNS zone {Zone}: {DeleteCount} record sets deleted, {ReplaceCount} replaced")]
     public static partial void ZonePatched(ILogger logger, string zone, int deleteCount, int replaceCount);
 
-    [LoggerMessage(EventId = 4, Level = LogLevel.Warning, Message = "PowerDNS refused the changes to zone {Zone} (transient: {IsTransient}): {Reason}")]
+    [LoggerMessage(EventId = 4, Level = LogLevel.Debug, Message = "PowerDNS refused the changes to zone {Zone} (transient: {IsTransient}): {Reason} (the caller reports the failure)")]
     public static partial void ZonePatchFailed(ILogger logger, string zone, bool isTransient, string reason);
 
-    [LoggerMessage(EventId = 5, Level = LogLevel.Warning, Message = "Endpoint {Endpoint} not applied: {Reason}")]
-    public static partial void EndpointRejected(ILogger logger, string endpoint, string reason);
+    [LoggerMessage(EventId = 5, Level = LogLevel.Debug, Message = "{Count} endpoint(s) not applied: {Reason} ({Names}) (the caller reports the failure)")]
+    public static partial void EndpointsRejected(ILogger logger, int count, string reason, string names);
+
+    [LoggerMessage(EventId = 10, Level = LogLevel.Warning, Message = "CNAME {Name} → {Target} is written as a PowerDNS ALIAS record (a CNAME cannot stand at a zone apex, or it is marked alias=true). PowerDNS answers A/AAAA queries for it only when pdns_server runs with expand-alias=yes and a resolver= set; otherwise it answers with no data")]
+    public static partial void WrittenAsAlias(ILogger logger, string name, string target);
+
+    [LoggerMessage(EventId = 9, Level = LogLevel.Information, Message = "Created PowerDNS zone {Zone} (CreateMissingZones; Native, api_rectify off, SOA minimum {SoaMinimum} s)")]
+    public static partial void ZoneCreated(ILogger logger, string zone, long soaMinimum);
 
     [LoggerMessage(EventId = 6, Level = LogLevel.Warning, Message = "Change {Endpoint} not applied, the records at the PowerDNS server changed since they were read: {Reason}")]
     public static partial void ChangeConflicted(ILogger logger, string endpoint, string reason);

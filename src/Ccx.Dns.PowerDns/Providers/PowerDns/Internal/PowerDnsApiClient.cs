@@ -100,6 +100,19 @@ internal sealed class PowerDnsApiClient
         await SendAsync<object>(request, typeInfo: null, cancellationToken).ConfigureAwait(false);
     }
 
+    /// <summary>Creates a zone (HTTP POST, 201 on success, 409 when it exists).</summary>
+    /// <param name="zone">The zone to create.</param>
+    /// <param name="cancellationToken">Cancels the call.</param>
+    /// <returns>A task that completes when PowerDNS created the zone.</returns>
+    public async Task CreateZoneAsync(PowerDnsZoneCreation zone, CancellationToken cancellationToken = default)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Post, new Uri(_serverUrl, "zones?rrsets=false"))
+        {
+            Content = JsonContent.Create(zone, PowerDnsJsonContext.Default.PowerDnsZoneCreation),
+        };
+        await SendAsync<object>(request, typeInfo: null, cancellationToken).ConfigureAwait(false);
+    }
+
     // Zone ids are URL-safe by the API's contract (other characters arrive as =XX); escape anything else anyway.
     private Uri ZoneUrl(string zoneId) =>
         new(_serverUrl, "zones/" + (IsUrlSafe(zoneId) ? zoneId : Uri.EscapeDataString(zoneId)));

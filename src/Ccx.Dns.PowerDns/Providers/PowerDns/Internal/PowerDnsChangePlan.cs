@@ -448,7 +448,7 @@ internal sealed class PowerDnsChangePlan
         }
         else if ((zoneName = _zones.ZoneOf(name)) is null)
         {
-            reason = "no zone of the PowerDNS server contains the name";
+            reason = "no zone of the PowerDNS server contains the name; create the zone (see the PowerDNS provider's README, \"Zones\") or set CreateMissingZones";
         }
 
         if (reason is not null || zoneName is null)

@@ -73,6 +73,30 @@ internal sealed record PowerDnsPatch
     public IReadOnlyList<PowerDnsRrSet> RrSets { get; init; } = [];
 }
 
+/// <summary>The body of <c>POST /zones</c>: a plain Native zone, its SOA given so that its minimum (the negative-cache TTL) is low.</summary>
+internal sealed record PowerDnsZoneCreation
+{
+    /// <summary>The zone name, canonical (trailing dot).</summary>
+    [JsonPropertyName("name")]
+    public required string Name { get; init; }
+
+    /// <summary>The zone kind: <c>Native</c>.</summary>
+    [JsonPropertyName("kind")]
+    public string Kind { get; init; } = "Native";
+
+    /// <summary>The apex NS names, canonical; may be empty.</summary>
+    [JsonPropertyName("nameservers")]
+    public IReadOnlyList<string> Nameservers { get; init; } = [];
+
+    /// <summary>Whether PowerDNS rectifies the zone after every API change (only DNSSEC needs it).</summary>
+    [JsonPropertyName("api_rectify")]
+    public bool ApiRectify { get; init; }
+
+    /// <summary>The SOA RRset.</summary>
+    [JsonPropertyName("rrsets")]
+    public IReadOnlyList<PowerDnsRrSet> RrSets { get; init; } = [];
+}
+
 /// <summary>PowerDNS's error body.</summary>
 internal sealed record PowerDnsError
 {
@@ -94,6 +118,7 @@ internal sealed record PowerDnsError
 [JsonSerializable(typeof(PowerDnsRrSet))]
 [JsonSerializable(typeof(List<PowerDnsZone?>))]
 [JsonSerializable(typeof(PowerDnsPatch))]
+[JsonSerializable(typeof(PowerDnsZoneCreation))]
 [JsonSerializable(typeof(PowerDnsError))]
 internal sealed partial class PowerDnsJsonContext : JsonSerializerContext;
 

@@ -1,0 +1,176 @@
+using Ccx.Dns.Endpoints;
+using Ccx.Dns.Planning;
+
+namespace Ccx.Dns.Reconciliation;
+
+/// <summary>
+/// Makes a full reconcile cost O(what changed) in planning: it remembers the inputs and the plan of the last full
+/// reconcile, finds by reference which desired endpoints and current records are new or gone (sources and registries
+/// hand out immutable endpoints, so an unchanged one is the very same instance), and re-plans only the names those
+/// touch; every other name keeps its part of the last plan. The planner is row-local (a name's plan depends only on the
+/// endpoints at that name), so the result is the plan a full calculation gives — in another order.
+/// </summary>
+/// <remarks>
+/// Falls back to a full calculation when there is no previous plan, when the settings differ, or when more than a
+/// quarter of the endpoints changed (then a full calculation is as cheap). Not thread-safe: the reconciler calls it
+/// under its run gate.
+/// </remarks>
+internal sealed class IncrementalFullPlan
+{
+    private Memo? _memo;
+
+    /// <summary>How the last calculation went, for tests and diagnostics.</summary>
+    public (bool Incremental, int DirtyNames) Last { get; private set; }
+
+    /// <summary>Forgets the last plan (the next calculation is a full one).</summary>
+    public void Reset() => _memo = null;
+
+    /// <summary>The plan for the given inputs.</summary>
+    /// <param name="planner">The planner.</param>
+    /// <param name="adjust">The provider's normalisation of desired endpoints (applied to each endpoint independently).</param>
+    /// <param name="settings">Everything the plan depends on besides the endpoints (the current and desired lists are ignored).</param>
+    /// <param name="desired">The desired endpoints, before normalisation.</param>
+    /// <param name="current">The current records.</param>
+    /// <returns>The plan.</returns>
+    public PlanResult Calculate(
+        IPlan planner,
+        Func<IReadOnlyList<DnsEndpoint>, IReadOnlyList<DnsEndpoint>> adjust,
+        PlanInput settings,
+        IReadOnlyList<DnsEndpoint> desired,
+        IReadOnlyList<DnsEndpoint> current)
+    {
+        var memo = _memo;
+        if (memo is not null && ReferenceEquals(memo.Desired, desired) && ReferenceEquals(memo.Current, current) && memo.SameSettings(settings))
+        {
+            Last = (true, 0);
+            return memo.Plan;
+        }
+
+        var desiredSet = ReferenceSet(desired);
+        var currentSet = ReferenceSet(current);
+        PlanResult plan;
+        HashSet<string>? dirty = null;
+        if (memo is not null && memo.SameSettings(settings))
+        {
+            dirty = new HashSet<string>(StringComparer.Ordinal);
+            var budget = Math.Max(16, (desired.Count + current.Count) / 4);
+            if (!AddChanged(dirty, desired, memo.DesiredSet, budget)
+                || !AddChanged(dirty, memo.Desired, desiredSet, budget)
+                || !AddChanged(dirty, current, memo.CurrentSet, budget)
+                || !AddChanged(dirty, memo.Current, currentSet, budget))
+            {
+                dirty = null;
+            }
+        }
+
+        if (dirty is null)
+        {
+            plan = planner.Calculate(settings with { Current = current, Desired = adjust(desired) ?? [] });
+            Last = (false, -1);
+        }
+        else
+        {
+            var partial = planner.Calculate(settings with { Current = At(current, dirty), Desired = adjust(At(desired, dirty)) ?? [] });
+            plan = Merge(memo!.Plan, partial, dirty);
+            Last = (true, dirty.Count);
+        }
+
+        _memo = new Memo(desired, current, desiredSet, currentSet, settings, plan);
+        return plan;
+    }
+
+    /// <summary>Adds the names of the endpoints of <paramref name="endpoints"/> that are not in <paramref name="known"/>; false past the budget.</summary>
+    private static bool AddChanged(HashSet<string> dirty, IReadOnlyList<DnsEndpoint> endpoints, HashSet<DnsEndpoint> known, int budget)
+    {
+        foreach (var endpoint in endpoints)
+        {
+            if (endpoint is not null && !known.Contains(endpoint))
+            {
+                dirty.Add(DnsNames.Normalize(endpoint.DnsName));
+                if (dirty.Count > budget)
+                {
+                    return false;
+                }
+            }
+        }
+
+        return true;
+    }
+
+    private static List<DnsEndpoint> At(IReadOnlyList<DnsEndpoint> endpoints, HashSet<string> names)
+    {
+        var result = new List<DnsEndpoint>(names.Count * 2);
+        foreach (var endpoint in endpoints)
+        {
+            if (endpoint is not null && names.Contains(DnsNames.Normalize(endpoint.DnsName)))
+            {
+                result.Add(endpoint);
+            }
+        }
+
+        return result;
+    }
+
+    /// <summary>The last plan without the re-planned names, plus their new plan.</summary>
+    private static PlanResult Merge(PlanResult previous, PlanResult partial, HashSet<string> dirty)
+    {
+        bool Clean(DnsEndpoint endpoint) => !dirty.Contains(DnsNames.Normalize(endpoint.DnsName));
+        var changes = previous.Changes;
+        var updateOld = new List<DnsEndpoint>();
+        var updateNew = new List<DnsEndpoint>();
+        for (var i = 0; i < changes.UpdateOld.Count; i++)
+        {
+            if (Clean(changes.UpdateOld[i]))
+            {
+                updateOld.Add(changes.UpdateOld[i]);
+                updateNew.Add(changes.UpdateNew[i]);
+            }
+        }
+
+        var fresh = partial.Changes;
+        return new PlanResult
+        {
+            Changes = new DnsChanges
+            {
+                Create = [.. changes.Create.Where(Clean), .. fresh.Create],
+                UpdateOld = [.. updateOld, .. fresh.UpdateOld],
+                UpdateNew = [.. updateNew, .. fresh.UpdateNew],
+                Delete = [.. changes.Delete.Where(Clean), .. fresh.Delete],
+            },
+            Rejected = [.. previous.Rejected.Where(r => Clean(r.Endpoint)), .. partial.Rejected],
+            OwnerMismatches = [.. previous.OwnerMismatches.Where(m => Clean(m.Record)), .. partial.OwnerMismatches],
+        };
+    }
+
+    private static HashSet<DnsEndpoint> ReferenceSet(IReadOnlyList<DnsEndpoint> endpoints)
+    {
+        var set = new HashSet<DnsEndpoint>(endpoints.Count, ReferenceEqualityComparer.Instance);
+        foreach (var endpoint in endpoints)
+        {
+            if (endpoint is not null)
+            {
+                set.Add(endpoint);
+            }
+        }
+
+        return set;
+    }
+
+    /// <summary>The inputs and the plan of the last calculation.</summary>
+    private sealed record Memo(
+        IReadOnlyList<DnsEndpoint> Desired,
+        IReadOnlyList<DnsEndpoint> Current,
+        HashSet<DnsEndpoint> DesiredSet,
+        HashSet<DnsEndpoint> CurrentSet,
+        PlanInput Settings,
+        PlanResult Plan)
+    {
+        public bool SameSettings(PlanInput other) =>
+            string.Equals(Settings.OwnerId, other.OwnerId, StringComparison.Ordinal)
+            && string.Equals(Settings.OldOwnerId, other.OldOwnerId, StringComparison.Ordinal)
+            && Settings.DomainFilters.SequenceEqual(other.DomainFilters, ReferenceEqualityComparer.Instance)
+            && Settings.Policies.SequenceEqual(other.Policies, ReferenceEqualityComparer.Instance)
+            && ReferenceEquals(Settings.ManagedRecordTypes, other.ManagedRecordTypes)
+            && ReferenceEquals(Settings.ExcludedRecordTypes, other.ExcludedRecordTypes);
+    }
+}

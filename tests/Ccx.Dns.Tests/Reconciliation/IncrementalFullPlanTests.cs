@@ -1,0 +1,115 @@
+using System.Globalization;
+using Ccx.Dns.Endpoints;
+using Ccx.Dns.Planning;
+using Ccx.Dns.Reconciliation;
+
+namespace Ccx.Dns.Tests.Reconciliation;
+
+/// <summary>
+/// The incremental full plan equals the planner's full calculation: random desired and current lists evolve step by
+/// step (most endpoints kept as the same instances, a few replaced, added or removed, as sources and registries do),
+/// and at every step the incremental plan and a fresh full calculation hold the same changes, rejections and mismatches.
+/// </summary>
+public sealed class IncrementalFullPlanTests
+{
+    private static readonly string[] Names = [.. Enumerable.Range(0, 40).Select(i => $"n{i}.example.org")];
+
+    [Fact]
+    public void Calculate_RandomEvolution_EqualsAFullCalculationAtEveryStep()
+    {
+        var incrementalSteps = 0;
+        for (var seed = 1; seed <= 300; seed++)
+        {
+            var random = new Random(seed);
+            var incremental = new IncrementalFullPlan();
+            var settings = new PlanInput
+            {
+                Current = [],
+                Desired = [],
+                Policies = [PlanPolicies.FromName(random.Next(3) switch { 0 => "sync", 1 => "upsert-only", _ => "create-only" })],
+                OwnerId = "me",
+                ManagedRecordTypes = [RecordType.A, RecordType.AAAA, RecordType.CNAME, RecordType.TXT],
+            };
+            var desired = Enumerable.Range(0, random.Next(30)).Select(_ => RandomEndpoint(random, owned: false)).ToList();
+            var current = Enumerable.Range(0, random.Next(30)).Select(_ => RandomEndpoint(random, owned: true)).ToList();
+            for (var step = 0; step < 20; step++)
+            {
+                var got = incremental.Calculate(Planner.Instance, e => e, settings, desired, current);
+                var want = Planner.Instance.Calculate(settings with { Current = current, Desired = desired });
+                Assert.True(Describe(want) == Describe(got), $"seed {seed} step {step} (incremental {incremental.Last})\nwant:\n{Describe(want)}\ngot:\n{Describe(got)}");
+                if (incremental.Last.Incremental)
+                {
+                    incrementalSteps++;
+                }
+
+                // Keep most instances; replace, add or remove a few (a new list every time, as a new snapshot is).
+                desired = Evolve(random, desired, owned: false);
+                current = random.Next(3) == 0 ? current : Evolve(random, current, owned: true);
+            }
+        }
+
+        Assert.True(incrementalSteps > 3_000, $"only {incrementalSteps} steps were incremental");
+    }
+
+    [Fact]
+    public void Calculate_SameSnapshots_ReusesThePlan()
+    {
+        var incremental = new IncrementalFullPlan();
+        var settings = new PlanInput { Current = [], Desired = [], OwnerId = "me" };
+        IReadOnlyList<DnsEndpoint> desired = [new DnsEndpoint("a.example.org", RecordType.A, "192.0.2.1")];
+        IReadOnlyList<DnsEndpoint> current = [];
+        var first = incremental.Calculate(Planner.Instance, e => e, settings, desired, current);
+        var second = incremental.Calculate(Planner.Instance, e => e, settings, desired, current);
+
+        Assert.Same(first, second);
+        Assert.Equal((true, 0), incremental.Last);
+    }
+
+    private static List<DnsEndpoint> Evolve(Random random, List<DnsEndpoint> endpoints, bool owned)
+    {
+        var next = new List<DnsEndpoint>(endpoints);
+        for (var changes = random.Next(4); changes > 0; changes--)
+        {
+            switch (random.Next(3))
+            {
+                case 0 when next.Count > 0:
+                    next[random.Next(next.Count)] = RandomEndpoint(random, owned);
+                    break;
+                case 1 when next.Count > 0:
+                    next.RemoveAt(random.Next(next.Count));
+                    break;
+                default:
+                    next.Insert(random.Next(next.Count + 1), RandomEndpoint(random, owned));
+                    break;
+            }
+        }
+
+        return next;
+    }
+
+    private static DnsEndpoint RandomEndpoint(Random random, bool owned)
+    {
+        var name = Names[random.Next(Names.Length)];
+        var v = random.Next(4).ToString(CultureInfo.InvariantCulture);
+        var endpoint = random.Next(5) switch
+        {
+            0 => new DnsEndpoint(name, RecordType.AAAA, "2001:db8::" + (int.Parse(v, CultureInfo.InvariantCulture) + 1).ToString(CultureInfo.InvariantCulture)),
+            1 => new DnsEndpoint(name, RecordType.CNAME, "t" + v + ".example.net"),
+            2 => new DnsEndpoint(name, RecordType.TXT, "text " + v),
+            3 => new DnsEndpoint(name.ToUpperInvariant(), RecordType.A, v == "3" ? "not-an-address" : "192.0.2." + v),
+            _ => new DnsEndpoint(name, RecordType.A, "192.0.2." + v) { Ttl = random.Next(2) * 300 },
+        };
+        return owned && random.Next(4) != 0 ? endpoint.WithLabel(EndpointLabels.OwnerKey, random.Next(5) == 0 ? "other" : "me") : endpoint;
+    }
+
+    private static string Describe(PlanResult plan)
+    {
+        static IEnumerable<string> Sorted(IEnumerable<object> items) => items.Select(i => i.ToString()!).Order(StringComparer.Ordinal);
+        var c = plan.Changes;
+        return string.Join("\n", Sorted(c.Create).Select(x => "+ " + x)
+            .Concat(Sorted(c.UpdateOld.Zip(c.UpdateNew, (o, n) => (object)(o + " -> " + n))).Select(x => "~ " + x))
+            .Concat(Sorted(c.Delete).Select(x => "- " + x))
+            .Concat(Sorted(plan.Rejected).Select(x => "! " + x))
+            .Concat(Sorted(plan.OwnerMismatches.Select(m => (object)(m.Record + " " + m.ForeignOwner))).Select(x => "? " + x)));
+    }
+}
