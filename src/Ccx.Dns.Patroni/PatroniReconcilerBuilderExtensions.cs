@@ -24,15 +24,31 @@ public static class PatroniReconcilerBuilderExtensions
     /// </summary>
     /// <param name="builder">The reconciler builder.</param>
     /// <param name="configure">Sets the options: at least one datastore with its id, user domain and members' REST API URLs.</param>
-    /// <param name="httpClient">
-    /// Creates the client for the REST API requests (for TLS: a CA, a client certificate for Patroni's
-    /// <c>verify_client</c>); one that follows no redirects is created when null. It should not follow redirects.
-    /// </param>
     /// <returns>The builder, for chaining.</returns>
-    public static IDnsReconcilerBuilder AddPatroniSource(this IDnsReconcilerBuilder builder, Action<PatroniSourceOptions> configure, Func<IServiceProvider, HttpClient>? httpClient = null)
+    public static IDnsReconcilerBuilder AddPatroniSource(this IDnsReconcilerBuilder builder, Action<PatroniSourceOptions> configure)
     {
         ArgumentNullException.ThrowIfNull(builder);
         ArgumentNullException.ThrowIfNull(configure);
+        builder.Services.AddOptions<PatroniSourceOptions>().Configure(configure);
+        return AddCore(builder, httpClient: null);
+    }
+
+    /// <summary>
+    /// Adds the <see cref="PatroniSource"/> as <see cref="AddPatroniSource(IDnsReconcilerBuilder, Action{PatroniSourceOptions})"/>
+    /// does, with the REST API requests sent through a client of your own.
+    /// </summary>
+    /// <param name="builder">The reconciler builder.</param>
+    /// <param name="configure">Sets the options.</param>
+    /// <param name="httpClient">
+    /// Creates the client for the REST API requests (for TLS: a CA, a client certificate for Patroni's
+    /// <c>verify_client</c>). It should not follow redirects; the source does not dispose it.
+    /// </param>
+    /// <returns>The builder, for chaining.</returns>
+    public static IDnsReconcilerBuilder AddPatroniSource(this IDnsReconcilerBuilder builder, Action<PatroniSourceOptions> configure, Func<IServiceProvider, HttpClient> httpClient)
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        ArgumentNullException.ThrowIfNull(configure);
+        ArgumentNullException.ThrowIfNull(httpClient);
         builder.Services.AddOptions<PatroniSourceOptions>().Configure(configure);
         return AddCore(builder, httpClient);
     }
@@ -41,17 +57,36 @@ public static class PatroniReconcilerBuilderExtensions
     /// Adds the <see cref="PatroniSource"/> configured from a configuration section whose keys are the
     /// <see cref="PatroniSourceOptions"/> property names (<c>Datastores</c> as an array of <c>Id</c>, <c>UserDomain</c>,
     /// <c>RestApiUrls</c>, <c>MaxReplicaLagBytes</c>; <c>PollInterval</c>, <c>RequestTimeout</c>, <c>Naming:RecordTtl</c>, …);
-    /// see <see cref="AddPatroniSource(IDnsReconcilerBuilder, Action{PatroniSourceOptions}, Func{IServiceProvider, HttpClient})"/>.
+    /// see <see cref="AddPatroniSource(IDnsReconcilerBuilder, Action{PatroniSourceOptions})"/>. Start-up validation names
+    /// errors by their configuration path. Configuration-only set-up reaches it with <c>"Sources": [ "Patroni" ]</c> in the
+    /// reconciler's section and the settings in its <c>Patroni</c> subsection.
     /// </summary>
     /// <param name="builder">The reconciler builder.</param>
     /// <param name="section">The configuration section, for example <c>configuration.GetSection("Patroni")</c>.</param>
-    /// <param name="httpClient">Creates the client for the REST API requests; see the other overload.</param>
     /// <returns>The builder, for chaining.</returns>
-    public static IDnsReconcilerBuilder AddPatroniSource(this IDnsReconcilerBuilder builder, IConfiguration section, Func<IServiceProvider, HttpClient>? httpClient = null)
+    public static IDnsReconcilerBuilder AddPatroniSource(this IDnsReconcilerBuilder builder, IConfiguration section)
     {
         ArgumentNullException.ThrowIfNull(builder);
         ArgumentNullException.ThrowIfNull(section);
-        builder.Services.AddOptions<PatroniSourceOptions>().Bind(section);
+        Bind(builder, section);
+        return AddCore(builder, httpClient: null);
+    }
+
+    /// <summary>
+    /// Adds the <see cref="PatroniSource"/> configured from a configuration section (see
+    /// <see cref="AddPatroniSource(IDnsReconcilerBuilder, IConfiguration)"/>), with the REST API requests sent through a
+    /// client of your own.
+    /// </summary>
+    /// <param name="builder">The reconciler builder.</param>
+    /// <param name="section">The configuration section.</param>
+    /// <param name="httpClient">Creates the client for the REST API requests (TLS settings); it should not follow redirects; the source does not dispose it.</param>
+    /// <returns>The builder, for chaining.</returns>
+    public static IDnsReconcilerBuilder AddPatroniSource(this IDnsReconcilerBuilder builder, IConfiguration section, Func<IServiceProvider, HttpClient> httpClient)
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        ArgumentNullException.ThrowIfNull(section);
+        ArgumentNullException.ThrowIfNull(httpClient);
+        Bind(builder, section);
         return AddCore(builder, httpClient);
     }
 
@@ -70,6 +105,12 @@ public static class PatroniReconcilerBuilderExtensions
         ArgumentNullException.ThrowIfNull(builder);
         ArgumentException.ThrowIfNullOrWhiteSpace(name);
         return builder.AddCheck<PatroniSourceHealthCheck>(name, failureStatus, tags ?? []);
+    }
+
+    private static void Bind(IDnsReconcilerBuilder builder, IConfiguration section)
+    {
+        builder.Services.AddOptions<PatroniSourceOptions>().Bind(section);
+        builder.Services.AddSingleton(new DnsOptionsSection(typeof(PatroniSourceOptions), (section as IConfigurationSection)?.Path ?? string.Empty));
     }
 
     private static IDnsReconcilerBuilder AddCore(IDnsReconcilerBuilder builder, Func<IServiceProvider, HttpClient>? httpClient)

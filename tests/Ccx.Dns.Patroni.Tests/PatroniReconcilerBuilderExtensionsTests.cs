@@ -1,6 +1,7 @@
 using System.Net;
 using Ccx.Dns.Endpoints;
 using Ccx.Dns.Patroni.Tests.Infrastructure;
+using Ccx.Dns.Providers;
 using Ccx.Dns.Providers.InMemory;
 using Ccx.Dns.Reconciliation;
 using Ccx.Dns.Sources;
@@ -122,8 +123,9 @@ public sealed class PatroniReconcilerBuilderExtensionsTests
 
         var ex = await Assert.ThrowsAsync<OptionsValidationException>(() => host.StartAsync());
 
-        Assert.Contains(ex.Failures, f => f.StartsWith("PollInterval", StringComparison.Ordinal));
-        Assert.Contains(ex.Failures, f => f.StartsWith("Datastores must list", StringComparison.Ordinal));
+        // Set in code: each error is named by class and option (from configuration, by path: see the ConfigurationOnly tests).
+        Assert.Contains(ex.Failures, f => f.StartsWith("PatroniSourceOptions.PollInterval must be from 10 ms", StringComparison.Ordinal));
+        Assert.Contains(ex.Failures, f => f.StartsWith("PatroniSourceOptions.Datastores must list at least one datastore", StringComparison.Ordinal));
     }
 
     [Fact]
@@ -165,6 +167,108 @@ public sealed class PatroniReconcilerBuilderExtensionsTests
 
             var health = await host.Services.GetRequiredService<HealthCheckService>().CheckHealthAsync();
             Assert.Equal(HealthStatus.Healthy, health.Entries["ccx-dns-patroni"].Status);
+        }
+        finally
+        {
+            await host.StopAsync();
+        }
+    }
+
+    [Fact]
+    public async Task ConfigurationOnly_SourcesNamePatroni_PublishesTheLeaderAndReplica()
+    {
+        await using var cluster = ScriptedCluster.Start(2);
+        cluster.AnswerAll(cluster.Leader(0), cluster.Replica(1));
+        var configuration = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
+        {
+            ["Dns:Provider"] = "InMemory",
+            ["Dns:Registry"] = "Txt",
+            ["Dns:DomainFilter:0"] = ScriptedCluster.Domain,
+            ["Dns:Txt:OwnerId"] = "patroni-configuration",
+            ["Dns:Sources:0"] = "Patroni",
+            ["Dns:Patroni:PollInterval"] = "250ms",
+            ["Dns:Patroni:Naming:RecordTtl"] = "5s",
+            ["Dns:Patroni:Datastores:0:Id"] = cluster.Id.ToString(),
+            ["Dns:Patroni:Datastores:0:UserDomain"] = ScriptedCluster.Domain,
+            ["Dns:Patroni:Datastores:0:RestApiUrls:0"] = cluster.Members[0].Url,
+            ["Dns:Patroni:Datastores:0:RestApiUrls:1"] = cluster.Members[1].Url,
+        }).Build();
+        var services = new ServiceCollection();
+        services.AddDnsReconciler(configuration.GetSection("Dns"));
+        using var provider = services.BuildServiceProvider();
+
+        var result = await provider.GetRequiredService<DnsReconciler>().RunOnceAsync();
+
+        Assert.True(result.Succeeded, result.ToString());
+        var source = provider.GetRequiredService<PatroniSource>();
+        Assert.Equal(TimeSpan.FromMilliseconds(250), source.Options.PollInterval); // an ExternalDNS duration
+        Assert.Equal(TimeSpan.FromSeconds(5), source.Options.Naming.RecordTtl);
+        var dns = provider.GetRequiredService<InMemoryDnsProvider>();
+        Assert.Equal([ScriptedCluster.Host(0)], TargetsOf(dns, cluster.PrimaryName));
+        Assert.Equal([ScriptedCluster.Host(1)], TargetsOf(dns, cluster.ReplicaName));
+        Assert.Equal(5L, dns.GetZoneRecords(ScriptedCluster.Domain).Single(e => e.DnsName == cluster.PrimaryName && e.RecordType == RecordType.A).Ttl);
+        Assert.Contains(provider.GetServices<IHostedService>(), s => s.GetType().Name == "PatroniHostedService");
+    }
+
+    [Fact]
+    public async Task ConfigurationOnly_BadPatroniSettings_HostFailsToStartNamingEachByItsPath()
+    {
+        var builder = Host.CreateEmptyApplicationBuilder(new HostApplicationBuilderSettings());
+        builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
+        {
+            ["Dns:Provider"] = "InMemory",
+            ["Dns:Registry"] = "Txt",
+            ["Dns:DomainFilter:0"] = "db.example.org",
+            ["Dns:Txt:OwnerId"] = "patroni-configuration",
+            ["Dns:Sources:0"] = "Patroni",
+            ["Dns:Patroni:PollInterval"] = "0s",
+            ["Dns:Patroni:Datastores:0:UserDomain"] = "db.example.org",
+            ["Dns:Patroni:Datastores:0:RestApiUrls:0"] = "http://10.0.0.11:8008",
+        });
+        builder.Services.AddDnsReconciler(builder.Configuration.GetSection("Dns"));
+        using var host = builder.Build();
+
+        var ex = await Assert.ThrowsAsync<OptionsValidationException>(() => host.StartAsync());
+
+        Assert.Contains(ex.Failures, f => f.StartsWith("Dns:Patroni:PollInterval (PatroniSourceOptions.PollInterval) must be from 10 ms", StringComparison.Ordinal));
+        Assert.Contains("Dns:Patroni:Datastores:0:Id (PatroniSourceOptions.Datastores[0].Id) is required (a non-empty UUID).", ex.Failures);
+        Assert.Equal(2, ex.Failures.Count());
+    }
+
+    [Fact]
+    public void ConfigurationOnly_UnknownSource_ErrorListsTheSourcesThatCanBeNamed()
+    {
+        var configuration = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
+        {
+            ["Dns:Sources:0"] = "Patrony",
+        }).Build();
+
+        var ex = Assert.Throws<OptionsValidationException>(() => new ServiceCollection().AddDnsReconciler(configuration.GetSection("Dns")));
+
+        Assert.Equal("Dns:Sources contains 'Patrony', which is not a source that can be named in configuration (DatastoreNaming, Programmatic, Patroni); add your own in code with AddSource<T>()", Assert.Single(ex.Failures));
+    }
+
+    [Fact]
+    public async Task NamedReconciler_PatroniSourceOnItsBuilder_PollsAndFollowsALeaderChange()
+    {
+        await using var cluster = ScriptedCluster.Start(2);
+        cluster.AnswerAll(cluster.Leader(0), cluster.Replica(1));
+        var builder = Host.CreateEmptyApplicationBuilder(new HostApplicationBuilderSettings());
+        builder.Services.AddDnsReconciler("private", o => o.MinEventSyncInterval = TimeSpan.FromMilliseconds(50))
+            .AddInMemoryProvider(o => o.Zones.Add(ScriptedCluster.Domain))
+            .AddTxtRegistry(o => o.OwnerId = "patroni-named")
+            .AddPatroniSource(cluster.Options(o => o.PollInterval = TimeSpan.FromMilliseconds(50)).Apply);
+        using var host = builder.Build();
+        var dns = (InMemoryDnsProvider)host.Services.GetRequiredKeyedService<IDnsProvider>("private");
+        await host.StartAsync();
+        try
+        {
+            await WaitForAsync(() => PrimaryOf(dns, cluster) == ScriptedCluster.Host(0));
+
+            // Only the source's poller (a hosted service in the named reconciler's own container) can see this.
+            cluster.AnswerAll(cluster.Replica(0), cluster.Leader(1));
+
+            await WaitForAsync(() => PrimaryOf(dns, cluster) == ScriptedCluster.Host(1) && TargetsOf(dns, cluster.ReplicaName).SequenceEqual([ScriptedCluster.Host(0)]));
         }
         finally
         {
