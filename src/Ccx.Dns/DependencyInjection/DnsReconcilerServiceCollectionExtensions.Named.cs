@@ -63,6 +63,11 @@ public static partial class DnsReconcilerServiceCollectionExtensions
                 container.HostedServices,
                 new DnsReconcilerHostedService(container.Reconciler, container.TimeProvider, new Logger<DnsReconcilerHostedService>(container.LoggerFactory)));
         });
+        services.AddSingleton<IHostedService>(sp =>
+        {
+            var container = Container(sp, name);
+            return new DnsSetupMonitor(container.Reconciler, container.Provider, container.Registry, new Logger<DnsSetupMonitor>(container.LoggerFactory));
+        });
         return new NamedDnsReconcilerBuilder(registration, services);
     }
 

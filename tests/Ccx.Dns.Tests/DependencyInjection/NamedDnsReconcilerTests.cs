@@ -79,7 +79,7 @@ public sealed class NamedDnsReconcilerTests
         await WaitAsync(async () => (await primaryZone.GetRecordsAsync()).Any(r => r.DnsName == "www.example.org") && (await secondaryZone.GetRecordsAsync()).Any(r => r.DnsName == "www.example.org"));
         await host.StopAsync();
 
-        Assert.Equal(2, host.Services.GetServices<IHostedService>().Count());
+        Assert.Equal(2, host.Services.GetServices<IHostedService>().Count(h => h.GetType().Name == "DnsReconcilerHostedService"));
     }
 
     [Fact]
@@ -101,7 +101,9 @@ public sealed class NamedDnsReconcilerTests
         Assert.Equal(["unnamed.example"], ((InMemoryDnsProvider)provider.GetRequiredService<IDnsProvider>()).Zones);
         Assert.Equal(["public.example"], ((InMemoryDnsProvider)provider.GetRequiredKeyedService<IDnsProvider>("public")).Zones);
         Assert.Equal(["private.example"], ((InMemoryDnsProvider)provider.GetRequiredKeyedService<IDnsProvider>("private")).Zones);
-        Assert.Equal(3, provider.GetServices<IHostedService>().Count());
+        var hosted = provider.GetServices<IHostedService>().ToList();
+        Assert.Equal(3, hosted.Count(h => h.GetType().Name == "DnsReconcilerHostedService"));
+        Assert.Equal(3, hosted.Count(h => h.GetType().Name == "DnsSetupMonitor"));
     }
 
     [Fact]
@@ -156,7 +158,7 @@ public sealed class NamedDnsReconcilerTests
         services.AddDnsReconciler("public").AddNoopRegistry();
         await using var provider = services.BuildServiceProvider();
 
-        Assert.Single(provider.GetServices<IHostedService>());
+        Assert.Single(provider.GetServices<IHostedService>(), h => h.GetType().Name == "DnsReconcilerHostedService");
         Assert.NotNull(provider.GetRequiredKeyedService<DnsReconciler>("public"));
     }
 
