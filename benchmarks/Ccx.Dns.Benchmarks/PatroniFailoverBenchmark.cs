@@ -175,6 +175,12 @@ internal static class PatroniFailoverBenchmark
                 Console.WriteLine("    -> first callback received:                               " + Summary(of.Select(r => r.Steps.CallbackMs).OfType<double>()));
             }
 
+            if (of.Any(r => r.Steps.TriggerCallbackMs is not null))
+            {
+                Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"    the callback that started the publishing read -> DNS answers ({of.Count(r => r.Steps.TriggerCallbackMs is not null)} of {of.Count}; a poll started the others): ")
+                    + Summary(of.Select(r => r.LibraryMs - r.Steps.TriggerCallbackMs).OfType<double>()));
+            }
+
             Console.WriteLine("    -> the source publishes the new leader (read done):          " + Summary(of.Select(r => r.Steps.PublishedMs).OfType<double>()));
             Console.WriteLine("    duration of that read (GET /cluster of every member):      " + Summary(of.Select(r => r.Steps.ReadMs).OfType<double>()));
             Console.WriteLine("    publish -> the targeted reconcile starts:                    " + Summary(of.Select(r => r.Steps.ReconcileStartMs - r.Steps.PublishedMs).OfType<double>()));
@@ -213,7 +219,7 @@ internal static class PatroniFailoverBenchmark
         }
 
         double Ms(long at) => Stopwatch.GetElapsedTime(t0, at).TotalMilliseconds;
-        var steps = timeline.StepsSince(t0, seen.Value, nextAddress.ToString());
+        var steps = timeline.StepsSince(t0, seen.Value, answered.Value, nextAddress.ToString());
         return new Sample(kind, Ms(seen.Value), Ms(answered.Value) - Ms(seen.Value), Ms(connected.Value), steps);
     }
 
@@ -383,12 +389,13 @@ internal static class PatroniFailoverBenchmark
 
     /// <summary>When the steps of the library's share happened, in ms from Patroni reporting the new leader (negative: before it); null when not seen.</summary>
     /// <param name="CallbackMs">The first callback request the listener received after the command.</param>
+    /// <param name="TriggerCallbackMs">The callback that started the read that published the new leader; null when a poll started it.</param>
     /// <param name="PublishedMs">The read that published the new leader finished.</param>
     /// <param name="ReadMs">How long that read took.</param>
     /// <param name="ReconcileStartMs">The reconcile that wrote it started.</param>
     /// <param name="ReconcileEndMs">That reconcile ended.</param>
-    /// <param name="Events">The callbacks, publishes and reconciles from a second before Patroni reported the leader to the reconcile that wrote it, for the per-failover line.</param>
-    private sealed record Steps(double? CallbackMs, double? PublishedMs, double? ReadMs, double? ReconcileStartMs, double? ReconcileEndMs, string Events)
+    /// <param name="Events">The callbacks, publishes and reconciles from a second before Patroni reported the leader until DNS answered it, for the per-failover line.</param>
+    private sealed record Steps(double? CallbackMs, double? TriggerCallbackMs, double? PublishedMs, double? ReadMs, double? ReconcileStartMs, double? ReconcileEndMs, string Events)
     {
         public string Describe() => Events;
     }
@@ -409,19 +416,24 @@ internal static class PatroniFailoverBenchmark
             _events.Enqueue((end, string.Create(CultureInfo.InvariantCulture, $"reconcile-end {result.Mode} {result.Outcome}")));
         }
 
-        public Steps StepsSince(long command, long seen, string newLeader)
+        public Steps StepsSince(long command, long seen, long answered, string newLeader)
         {
             var events = _events.Where(e => e.At >= command).OrderBy(e => e.At).ToList();
             double Ms(long at) => (at - seen) * 1000.0 / Stopwatch.Frequency;
             var callback = events.FirstOrDefault(e => e.What.StartsWith("callback", StringComparison.Ordinal));
             var published = events.FirstOrDefault(e => e.What.StartsWith("publish", StringComparison.Ordinal) && e.What.Contains("primary " + newLeader + ",", StringComparison.Ordinal));
+
+            // The callback that started the publishing read: one received at most 60 ms before it (else a poll did).
+            var trigger = published.What is null ? default : events.LastOrDefault(e => e.What.StartsWith("callback", StringComparison.Ordinal) && e.At <= published.At && e.At >= published.At - (Stopwatch.Frequency * 60 / 1000));
             var read = published.What is null ? default : events.LastOrDefault(e => e.At <= published.At + Stopwatch.Frequency / 1000 && e.What.StartsWith("read ", StringComparison.Ordinal));
             var end = published.What is null ? default : events.FirstOrDefault(e => e.At >= published.At && e.What.StartsWith("reconcile-end", StringComparison.Ordinal));
             var start = end.What is null ? default : events.LastOrDefault(e => e.At <= end.At && e.What.StartsWith("reconcile-start", StringComparison.Ordinal));
-            var shown = events.Where(e => !e.What.StartsWith("read ", StringComparison.Ordinal) && Ms(e.At) >= -1000 && (end.What is null || e.At <= end.At));
+            var shown = events.Where(e => !e.What.StartsWith("read ", StringComparison.Ordinal) && Ms(e.At) >= -1000 && e.At <= answered)
+                .Append((At: answered, What: "DNS answers"));
             var text = string.Join(" | ", shown.Select(e => string.Create(CultureInfo.InvariantCulture, $"{Ms(e.At):+0;-0} {e.What}")));
             return new Steps(
                 callback.What is null ? null : Ms(callback.At),
+                trigger.What is null ? null : Ms(trigger.At),
                 published.What is null ? null : Ms(published.At),
                 read.What is null ? null : ParseReadMs(read.What),
                 start.What is null ? null : Ms(start.At),
@@ -440,7 +452,7 @@ internal static class PatroniFailoverBenchmark
         {
             var what = eventId.Id switch
             {
-                2413 => "callback " + AfterDatastore(formatter(state, exception)),
+                2413 => "callback",
                 2401 => "publish " + AfterDatastore(formatter(state, exception)),
                 2400 => "read " + formatter(state, exception),
                 _ => null,
