@@ -3,6 +3,7 @@
 // every second, and maps POST /ccx-dns/patroni/refresh/{id} for Patroni's on_role_change callback
 // (ccx-dns-patroni-callback.sh). Run it against a real Patroni as README.md beside this file says:
 //   dotnet run --project samples/Ccx.Dns.Samples.Patroni
+using System.Text.Json.Serialization;
 using Ccx.Dns;
 using Ccx.Dns.Sources.Patroni;
 
@@ -15,6 +16,7 @@ builder.Services.AddDnsReconciler(builder.Configuration.GetSection("Dns"))
     .AddTxtRegistry(builder.Configuration.GetSection("TxtRegistry"))
     .AddPatroniSource(builder.Configuration.GetSection("Patroni"));
 builder.Services.AddHealthChecks().AddDnsReconcilerCheck().AddPatroniSourceCheck();
+builder.Services.ConfigureHttpJsonOptions(o => o.SerializerOptions.Converters.Add(new JsonStringEnumConverter())); // "Published", not 1
 
 var app = builder.Build();
 
