@@ -55,13 +55,12 @@ public static partial class DnsReconcilerServiceCollectionExtensions
 
         // Resolving the hosted service builds the reconciler's container, which validates its options: a named
         // reconciler with invalid options or no registry stops the host from starting, as the unnamed one does. The
-        // hosted services its parts registered in that container (a source's poller) start before its loop.
+        // hosted services its parts registered in that container (a source's poller) start first, before its loop.
+        services.AddSingleton<IHostedService>(sp => new NamedDnsReconcilerPartsService(Container(sp, name).HostedServices));
         services.AddSingleton<IHostedService>(sp =>
         {
             var container = Container(sp, name);
-            return new NamedDnsReconcilerHostedService(
-                container.HostedServices,
-                new DnsReconcilerHostedService(container.Reconciler, container.TimeProvider, new Logger<DnsReconcilerHostedService>(container.LoggerFactory)));
+            return new DnsReconcilerHostedService(container.Reconciler, container.TimeProvider, new Logger<DnsReconcilerHostedService>(container.LoggerFactory));
         });
         services.AddSingleton<IHostedService>(sp =>
         {

@@ -20,7 +20,7 @@ namespace Ccx.Dns.DependencyInjection;
 /// factory, and nothing else of the host, so that two reconcilers never share a provider, registry, lease or options.
 /// Sources added with <c>AddSharedSource</c> come from the host's container. The options registered with
 /// <c>ValidateOnStart</c> are validated when the container is built, every error at once. The hosted services registered
-/// in it are started by the reconciler's own hosted service (<see cref="Hosting.NamedDnsReconcilerHostedService"/>).
+/// in it are started by the reconciler's own hosted service (<see cref="Hosting.NamedDnsReconcilerPartsService"/>).
 /// </summary>
 internal sealed class NamedDnsReconcilerContainer : IDisposable
 {

@@ -3,26 +3,24 @@ using Microsoft.Extensions.Hosting;
 namespace Ccx.Dns.Hosting;
 
 /// <summary>
-/// A named reconciler's hosted service: starts the hosted services its parts registered in the reconciler's own container
-/// (a source's poller, a registry's start-up check), in registration order, and then the reconciler's loop; stops them in
+/// Runs the hosted services a named reconciler's parts registered in the reconciler's own container (a source's poller,
+/// a registry's start-up check): starts them in registration order before the reconciler's loop starts, and stops them in
 /// reverse order. The host starts only the hosted services of its own container, so without this a part added on a named
 /// reconciler's builder would never run its background work.
 /// </summary>
-internal sealed class NamedDnsReconcilerHostedService : IHostedService, IDisposable
+internal sealed class NamedDnsReconcilerPartsService : IHostedService
 {
     private readonly IReadOnlyList<IHostedService> _parts;
-    private readonly DnsReconcilerHostedService _reconciler;
     private readonly List<IHostedService> _started = [];
 
-    public NamedDnsReconcilerHostedService(IReadOnlyList<IHostedService> parts, DnsReconcilerHostedService reconciler)
+    public NamedDnsReconcilerPartsService(IReadOnlyList<IHostedService> parts)
     {
         _parts = parts;
-        _reconciler = reconciler;
     }
 
     public async Task StartAsync(CancellationToken cancellationToken)
     {
-        foreach (var part in _parts.Append(_reconciler))
+        foreach (var part in _parts)
         {
             await part.StartAsync(cancellationToken).ConfigureAwait(false);
             _started.Add(part);
@@ -52,7 +50,4 @@ internal sealed class NamedDnsReconcilerHostedService : IHostedService, IDisposa
             throw errors.Count == 1 ? errors[0] : new AggregateException(errors);
         }
     }
-
-    /// <summary>Disposes the reconciler's loop; the parts belong to the reconciler's container, which disposes them.</summary>
-    public void Dispose() => _reconciler.Dispose();
 }
