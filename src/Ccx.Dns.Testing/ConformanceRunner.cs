@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Globalization;
 using System.Text;
 using Ccx.Dns.Endpoints;
@@ -182,7 +181,7 @@ public sealed class ConformanceRunner
             using var apply = runner.BuildReconciler(_provider, new(ConformanceScenarios.OwnerId, _managed, _zone, _apex, _wildcard), dryRun: false, applyDecorators: true);
             for (var i = 0; i < scenario.Steps.Count; i++)
             {
-                var started = Stopwatch.GetTimestamp();
+                var started = TimeProvider.System.GetTimestamp();
                 var step = scenario.Steps[i];
                 var desired = step.Desired(_zone);
                 var blocked = step.Blocked(_zone).ToHashSet();
@@ -219,7 +218,7 @@ public sealed class ConformanceRunner
                     }
                 }
 
-                results.Add(new ConformanceStepResult(step.Description, result.AppliedChanges.Create.Count + result.AppliedChanges.UpdateNew.Count + result.AppliedChanges.Delete.Count, Stopwatch.GetElapsedTime(started)));
+                results.Add(new ConformanceStepResult(step.Description, result.AppliedChanges.Create.Count + result.AppliedChanges.UpdateNew.Count + result.AppliedChanges.Delete.Count, TimeProvider.System.GetElapsedTime(started)));
             }
 
             return results;

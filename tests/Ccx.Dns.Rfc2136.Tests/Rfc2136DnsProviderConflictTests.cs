@@ -19,10 +19,10 @@ namespace Ccx.Dns.Rfc2136.Tests;
 /// </summary>
 public abstract class Rfc2136DnsProviderConflictTests(Rfc2136ServerFixture server)
 {
-    private static int _counter;
+    private static int s_counter;
 
     private static string Unique(string zone = Rfc2136ServerFixture.Zone) =>
-        $"c{Interlocked.Increment(ref _counter)}-{Guid.NewGuid().ToString("N")[..6]}.{zone}";
+        $"c{Interlocked.Increment(ref s_counter)}-{Guid.NewGuid().ToString("N")[..6]}.{zone}";
 
     private static DnsEndpoint A(string name, params string[] addresses) => new(name, RecordType.A, addresses) { Ttl = 60 };
 

@@ -13,10 +13,10 @@ namespace Ccx.Dns.Rfc2136.Tests;
 
 public abstract class Rfc2136DnsProviderTests(Rfc2136ServerFixture server, ITestOutputHelper output)
 {
-    private static int _counter;
+    private static int s_counter;
 
     private static string Unique(string zone = Rfc2136ServerFixture.Zone) =>
-        $"t{Interlocked.Increment(ref _counter)}-{Guid.NewGuid().ToString("N")[..6]}.{zone}";
+        $"t{Interlocked.Increment(ref s_counter)}-{Guid.NewGuid().ToString("N")[..6]}.{zone}";
 
     public static TheoryData<string, string[]> RecordTypes() => new()
     {
@@ -79,7 +79,7 @@ public abstract class Rfc2136DnsProviderTests(Rfc2136ServerFixture server, ITest
     public async Task ApplyChanges_PtrInReverseZone_RoundTrips()
     {
         var provider = server.CreateProvider();
-        var name = $"{Interlocked.Increment(ref _counter) % 250 + 1}.{Rfc2136ServerFixture.ReverseZone}";
+        var name = $"{Interlocked.Increment(ref s_counter) % 250 + 1}.{Rfc2136ServerFixture.ReverseZone}";
         var endpoint = new DnsEndpoint(name, RecordType.PTR, "host.example.org") { Ttl = 300 };
 
         await provider.ApplyChangesAsync(new DnsChanges { Create = [endpoint] });

@@ -55,7 +55,7 @@ internal static class DnsConfigurationSetup
     /// <exception cref="OptionsValidationException">The section names an unknown provider, registry or source, or one whose package is not referenced.</exception>
     public static void Apply(IDnsReconcilerBuilder builder, IConfiguration section)
     {
-        var path = (section as IConfigurationSection)?.Path is { Length: > 0 } p ? p + ":" : string.Empty;
+        var path = section is IConfigurationSection { Path.Length: > 0 } named ? named.Path + ":" : string.Empty;
         var domains = DomainFilter(section);
         if (domains.Length > 0)
         {

@@ -193,8 +193,16 @@ public sealed class ExternalDnsWebhookProvider : IDnsProvider, IDisposable
     /// <param name="endpoints">The desired endpoints.</param>
     /// <returns>The server's adjusted endpoints.</returns>
     /// <exception cref="ExternalDnsWebhookException">The call failed.</exception>
-    public IReadOnlyList<DnsEndpoint> AdjustEndpoints(IReadOnlyList<DnsEndpoint> endpoints) =>
-        AdjustEndpointsAsync(endpoints).GetAwaiter().GetResult();
+    /// <remarks>
+    /// The one blocking call in the libraries (eng/BannedSymbols.txt bans them): <see cref="IDnsProvider.AdjustEndpoints"/>
+    /// is synchronous, as ExternalDNS's provider contract is, and the webhook protocol answers it over HTTP.
+    /// </remarks>
+    public IReadOnlyList<DnsEndpoint> AdjustEndpoints(IReadOnlyList<DnsEndpoint> endpoints)
+    {
+#pragma warning disable RS0030 // sync over async, see remarks
+        return AdjustEndpointsAsync(endpoints).GetAwaiter().GetResult();
+#pragma warning restore RS0030
+    }
 
     /// <summary>Adjusts desired endpoints through the server (<c>POST /adjustendpoints</c>). An empty list is returned as is.</summary>
     /// <param name="endpoints">The desired endpoints.</param>

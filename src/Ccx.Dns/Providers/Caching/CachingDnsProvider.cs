@@ -1,4 +1,3 @@
-using System.Collections.Immutable;
 using Ccx.Dns.Endpoints;
 using Ccx.Dns.Planning;
 using Microsoft.Extensions.Logging;
