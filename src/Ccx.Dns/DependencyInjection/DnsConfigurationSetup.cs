@@ -15,8 +15,8 @@ namespace Ccx.Dns.DependencyInjection;
 /// registry (<c>"Provider": "PowerDns"</c>, <c>"Registry": "Txt"</c>, ExternalDNS <c>--provider</c>, <c>--registry</c>),
 /// gives one domain filter for the reconciler and the provider (<c>"DomainFilter": ["db.example.org"]</c>,
 /// <c>--domain-filter</c>), and holds their settings in subsections named after them (<c>Dns:PowerDns</c>,
-/// <c>Dns:Txt</c>, <c>Dns:Caching</c>). Providers and registries of other packages are found by name: the package must
-/// be referenced.
+/// <c>Dns:Txt</c>, <c>Dns:Caching</c>). Providers, registries and sources (<c>"Sources": ["Patroni"]</c>) of other
+/// packages are found by name: the package must be referenced.
 /// </summary>
 internal static class DnsConfigurationSetup
 {
@@ -35,6 +35,18 @@ internal static class DnsConfigurationSetup
         new("Txt", [], null, null, null, typeof(TxtRegistryOptions).FullName!, null),
         new("Noop", [], null, null, null, null, null),
         new("DynamoDb", [], "Ccx.Dns.DynamoDb", "Ccx.Dns.DynamoDbRegistryBuilderExtensions", "AddDynamoDbRegistry", "Ccx.Dns.DynamoDb.DynamoDbRegistryOptions", null),
+    ];
+
+    /// <summary>The sources of this package that can be named in <c>Sources</c>.</summary>
+    private static readonly string[] BuiltInSources = ["DatastoreNaming", "Programmatic"];
+
+    /// <summary>
+    /// The sources of other packages that can be named in <c>Sources</c> (besides the built-in <c>DatastoreNaming</c> and
+    /// <c>Programmatic</c>); each reads its settings from the subsection of its name.
+    /// </summary>
+    internal static IReadOnlyList<Plugin> PackageSources { get; } =
+    [
+        new("Patroni", [], "Ccx.Dns.Patroni", "Ccx.Dns.PatroniReconcilerBuilderExtensions", "AddPatroniSource", "Ccx.Dns.Sources.Patroni.PatroniSourceOptions", null),
     ];
 
     /// <summary>Registers what the section names; does nothing for a section that names no provider, registry or source.</summary>
@@ -82,9 +94,14 @@ internal static class DnsConfigurationSetup
             {
                 builder.AddProgrammaticSource();
             }
+            else if (PackageSources.FirstOrDefault(p => string.Equals(p.Name, source, StringComparison.OrdinalIgnoreCase)) is { } packaged)
+            {
+                Register(builder, packaged, section.GetSection(packaged.Name), path + "Sources");
+            }
             else
             {
-                throw Invalid($"{path}Sources contains '{source}', which is not a source that can be named in configuration (DatastoreNaming, Programmatic); add your own in code with AddSource<T>()");
+                var names = string.Join(", ", BuiltInSources.Concat(PackageSources.Select(p => p.Name)));
+                throw Invalid($"{path}Sources contains '{source}', which is not a source that can be named in configuration ({names}); add your own in code with AddSource<T>()");
             }
         }
     }

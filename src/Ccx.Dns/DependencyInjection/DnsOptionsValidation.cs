@@ -96,6 +96,18 @@ internal static partial class DnsOptionsValidation
             }
 
             type = property.PropertyType;
+            if (segment.Contains('[', StringComparison.Ordinal))
+            {
+                // An element of a list (Datastores[0].Id): the next segment is a property of the element type.
+                var element = type.IsArray ? type.GetElementType() : type.GetInterfaces().Append(type)
+                    .FirstOrDefault(i => i.IsGenericType && i.GetGenericTypeDefinition() == typeof(IEnumerable<>))?.GetGenericArguments()[0];
+                if (element is null)
+                {
+                    return false;
+                }
+
+                type = element;
+            }
         }
 
         return true;
@@ -119,6 +131,6 @@ internal static partial class DnsOptionsValidation
         return types;
     }
 
-    [GeneratedRegex(@"^(?<property>[A-Z][A-Za-z0-9]*(?:\.[A-Z][A-Za-z0-9]*)*(?:\[\d+\])?)(?=[\s:]|$)", RegexOptions.CultureInvariant)]
+    [GeneratedRegex(@"^(?<property>[A-Z][A-Za-z0-9]*(?:\[\d+\])?(?:\.[A-Z][A-Za-z0-9]*(?:\[\d+\])?)*)(?=[\s:]|$)", RegexOptions.CultureInvariant)]
     private static partial Regex LeadingProperty();
 }

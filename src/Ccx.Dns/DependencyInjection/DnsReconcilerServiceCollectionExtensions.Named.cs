@@ -50,7 +50,9 @@ public static partial class DnsReconcilerServiceCollectionExtensions
         services.AddKeyedSingleton(name, static (sp, key) => Container(sp, key).Lease!);
 
         // Resolving the hosted service builds the reconciler's container, which validates its options: a named
-        // reconciler with invalid options or no registry stops the host from starting, as the unnamed one does.
+        // reconciler with invalid options or no registry stops the host from starting, as the unnamed one does. The
+        // hosted services its parts registered in that container (a source's poller) start first, before its loop.
+        services.AddSingleton<IHostedService>(sp => new NamedDnsReconcilerPartsService(Container(sp, name).HostedServices));
         services.AddSingleton<IHostedService>(sp =>
         {
             var container = Container(sp, name);

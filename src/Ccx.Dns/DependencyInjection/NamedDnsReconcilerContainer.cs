@@ -7,6 +7,7 @@ using Ccx.Dns.Registry;
 using Ccx.Dns.Sources;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
@@ -18,7 +19,8 @@ namespace Ccx.Dns.DependencyInjection;
 /// container exists). The parts see the host's clock, logging (inside a <c>DnsReconciler = name</c> scope) and meter
 /// factory, and nothing else of the host, so that two reconcilers never share a provider, registry, lease or options.
 /// Sources added with <c>AddSharedSource</c> come from the host's container. The options registered with
-/// <c>ValidateOnStart</c> are validated when the container is built, every error at once.
+/// <c>ValidateOnStart</c> are validated when the container is built, every error at once. The hosted services registered
+/// in it are started by the reconciler's own hosted service (<see cref="Hosting.NamedDnsReconcilerPartsService"/>).
 /// </summary>
 internal sealed class NamedDnsReconcilerContainer : IDisposable
 {
@@ -110,6 +112,9 @@ internal sealed class NamedDnsReconcilerContainer : IDisposable
     public ILoggerFactory LoggerFactory { get; }
 
     public DnsTelemetry Telemetry { get; }
+
+    /// <summary>The hosted services the reconciler's parts registered in its container, in registration order.</summary>
+    public IReadOnlyList<IHostedService> HostedServices => [.. _services.GetServices<IHostedService>()];
 
     public void Dispose()
     {
