@@ -226,10 +226,10 @@ public sealed class PowerDnsProviderFailureTests(PowerDnsServerFixture server)
             messages.Add((await Assert.ThrowsAsync<PowerDnsApiException>(() => provider.GetRecordsAsync())).ToString());
         }
 
-        Assert.Contains(logger.Entries, e => e.StartsWith("Information 3 ", StringComparison.Ordinal));
-        Assert.Contains(logger.Entries, e => e.StartsWith("Debug 4 ", StringComparison.Ordinal)); // the refusal, at Debug: the caller reports it
-        Assert.Contains(logger.Entries, e => e.StartsWith("Debug 5 ", StringComparison.Ordinal)); // the refused endpoints, summarised at Debug
-        foreach (var text in logger.Entries.Concat(messages))
+        Assert.Contains(logger.Lines, e => e.StartsWith("Information 3 ", StringComparison.Ordinal));
+        Assert.Contains(logger.Lines, e => e.StartsWith("Debug 4 ", StringComparison.Ordinal)); // the refusal, at Debug: the caller reports it
+        Assert.Contains(logger.Lines, e => e.StartsWith("Debug 5 ", StringComparison.Ordinal)); // the refused endpoints, summarised at Debug
+        foreach (var text in logger.Lines.Concat(messages))
         {
             Assert.DoesNotContain(server.ApiKey, text, StringComparison.Ordinal);
             Assert.DoesNotContain(Key, text, StringComparison.Ordinal);

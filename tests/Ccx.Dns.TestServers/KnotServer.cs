@@ -11,18 +11,9 @@ namespace Ccx.Dns.TestServers;
 public sealed class KnotServer : Rfc2136Server
 {
     private KnotServer(IReadOnlyList<Rfc2136TestZone> zones, IReadOnlyList<TsigTestKey>? otherKeys)
-        : base(zones, otherKeys)
+        : base(Rfc2136ServerKind.Knot, ("knotd", "knot"), "knot.conf", zones, otherKeys)
     {
     }
-
-    /// <inheritdoc />
-    public override Rfc2136ServerKind Kind => Rfc2136ServerKind.Knot;
-
-    /// <inheritdoc />
-    protected override (string Binary, string Package) Executable => ("knotd", "knot");
-
-    /// <inheritdoc />
-    protected override string ConfigurationFileName => "knot.conf";
 
     private string DatabaseDir => Path.Combine(WorkDir, "db");
 

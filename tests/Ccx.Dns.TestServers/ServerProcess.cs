@@ -2,15 +2,17 @@ using System.Diagnostics;
 
 namespace Ccx.Dns.TestServers;
 
-/// <summary>Runs short commands and kills server processes by PID.</summary>
+/// <summary>Runs short commands (start scripts, dig) and kills server processes by PID.</summary>
 public static class ServerProcess
 {
     /// <summary>Runs a command to completion and captures its output.</summary>
     /// <param name="file">The executable.</param>
     /// <param name="args">The arguments.</param>
     /// <param name="timeout">How long it may take.</param>
+    /// <param name="environment">Extra environment variables, or null.</param>
     /// <returns>The exit code and output.</returns>
-    public static async Task<(int ExitCode, string Stdout, string Stderr)> RunAsync(string file, IEnumerable<string> args, TimeSpan timeout)
+    public static async Task<(int ExitCode, string Stdout, string Stderr)> RunAsync(
+        string file, IEnumerable<string> args, TimeSpan timeout, IReadOnlyDictionary<string, string>? environment = null)
     {
         var info = new ProcessStartInfo(file)
         {
@@ -22,6 +24,11 @@ public static class ServerProcess
         foreach (var arg in args)
         {
             info.ArgumentList.Add(arg);
+        }
+
+        foreach (var (name, value) in environment ?? new Dictionary<string, string>())
+        {
+            info.Environment[name] = value;
         }
 
         using var process = Process.Start(info) ?? throw new InvalidOperationException($"cannot start {file}");

@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using Ccx.Dns.TestServers;
 
 namespace Ccx.Dns.Conformance.Tests.Infrastructure;
 
@@ -6,15 +7,11 @@ namespace Ccx.Dns.Conformance.Tests.Infrastructure;
 /// One real server for a provider's conformance runs; each scenario gets its own zone and provider, and every
 /// provider and the server are disposed at the end.
 /// </summary>
-public abstract class ZonePerScenarioFixture<TServer, TProvider> : IAsyncLifetime
+public abstract class ZonePerScenarioFixture<TServer, TProvider> : ServerFixture<TServer>
     where TServer : class, IAsyncDisposable
     where TProvider : IDisposable
 {
     private readonly ConcurrentBag<TProvider> _providers = [];
-
-    public TServer Server { get; private set; } = null!;
-
-    public async Task InitializeAsync() => Server = await StartServerAsync();
 
     public async Task<TProvider> CreateZoneAndProviderAsync(string zone, CancellationToken cancellationToken)
     {
@@ -23,20 +20,15 @@ public abstract class ZonePerScenarioFixture<TServer, TProvider> : IAsyncLifetim
         return provider;
     }
 
-    public async Task DisposeAsync()
+    public override async Task DisposeAsync()
     {
         foreach (var provider in _providers)
         {
             provider.Dispose();
         }
 
-        if (Server is not null)
-        {
-            await Server.DisposeAsync();
-        }
+        await base.DisposeAsync();
     }
-
-    protected abstract Task<TServer> StartServerAsync();
 
     protected abstract Task<TProvider> CreateZoneAndProviderCoreAsync(string zone, CancellationToken cancellationToken);
 }
