@@ -14,12 +14,7 @@ public sealed class BindServer : Rfc2136Server
     {
     }
 
-    /// <summary>Starts named serving plain <paramref name="zones"/> (SOA, NS, ns1 A); fails naming the missing package when BIND is not installed.</summary>
-    /// <param name="zones">The zone names, without trailing dots.</param>
-    /// <returns>The running server.</returns>
-    public static Task<BindServer> StartAsync(IReadOnlyList<string> zones) => StartAsync(Rfc2136TestZone.Plain(zones));
-
-    /// <summary>Starts named serving <paramref name="zones"/>; fails naming the missing package when BIND is not installed.</summary>
+    /// <summary>Starts named serving <paramref name="zones"/> (a zone name converts to a plain zone: SOA, NS, ns1 A); fails naming the missing package when BIND is not installed.</summary>
     /// <param name="zones">The zones.</param>
     /// <param name="otherKeys">Keys besides the main one.</param>
     /// <returns>The running server.</returns>

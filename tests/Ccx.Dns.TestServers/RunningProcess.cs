@@ -42,20 +42,7 @@ public sealed class RunningProcess : IDisposable
     /// <returns>The running process.</returns>
     public static RunningProcess Start(string file, IEnumerable<string> arguments, string workingDirectory)
     {
-        ArgumentNullException.ThrowIfNull(arguments);
-        var info = new ProcessStartInfo(file)
-        {
-            WorkingDirectory = workingDirectory,
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            RedirectStandardInput = true,
-            UseShellExecute = false,
-        };
-        foreach (var argument in arguments)
-        {
-            info.ArgumentList.Add(argument);
-        }
-
+        var info = ServerProcess.StartInfo(file, arguments, workingDirectory);
         var process = Process.Start(info) ?? throw new InvalidOperationException($"{file} did not start");
         var running = new RunningProcess(process);
         process.StandardInput.Close();

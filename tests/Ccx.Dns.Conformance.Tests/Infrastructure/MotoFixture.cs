@@ -4,15 +4,14 @@ using Ccx.Dns.TestServers;
 namespace Ccx.Dns.Conformance.Tests.Infrastructure;
 
 /// <summary>One moto_server behind the rule proxy for the Route 53 conformance runs; each scenario gets its own hosted zone.</summary>
-public sealed class MotoFixture : ZonePerScenarioFixture<MotoBehindRuleProxy, Route53Provider>
+public sealed class MotoFixture() : ZonePerScenarioFixture<MotoBehindRuleProxy, Route53Provider>(MotoBehindRuleProxy.StartAsync, CreateZoneAndProviderAsync)
 {
-    protected override Task<MotoBehindRuleProxy> StartServerAsync() => MotoBehindRuleProxy.StartAsync();
-
-    protected override async Task<Route53Provider> CreateZoneAndProviderCoreAsync(string zone, CancellationToken cancellationToken)
+    /// <summary>A hosted zone on moto and a provider for it that talks to the rule proxy.</summary>
+    private static async Task<Route53Provider> CreateZoneAndProviderAsync(MotoBehindRuleProxy servers, string zone, CancellationToken cancellationToken)
     {
-        await Server.Moto.CreateZoneAsync(zone, cancellationToken: cancellationToken);
-        var options = Server.Moto.ProviderOptions(zone);
-        options.Endpoint = Server.Proxy.Endpoint;
+        await servers.Moto.CreateZoneAsync(zone, cancellationToken: cancellationToken);
+        var options = servers.Moto.ProviderOptions(zone);
+        options.Endpoint = servers.Proxy.Endpoint;
         return new Route53Provider(options);
     }
 }

@@ -7,14 +7,14 @@ namespace Ccx.Dns.Conformance.Tests.Infrastructure;
 /// One real RFC 2136 server serving one zone per conformance scenario (zones must exist before the server starts);
 /// one subclass per server.
 /// </summary>
-public abstract class Rfc2136Fixture : ServerFixture<Rfc2136Server>
+public abstract class Rfc2136Fixture(Rfc2136ServerKind kind, DnsProviderCapabilities capabilities) : ServerFixture<Rfc2136Server>
 {
     public const string Suffix = "rfc2136.test";
 
-    public abstract Rfc2136ServerKind Kind { get; }
+    public Rfc2136ServerKind Kind => kind;
 
     /// <summary>The server's capability declaration.</summary>
-    public abstract DnsProviderCapabilities Capabilities { get; }
+    public DnsProviderCapabilities Capabilities => capabilities;
 
     public static string ZoneFor(ConformanceScenario scenario, ConformanceReconcileMode mode = ConformanceReconcileMode.Full, string suffix = Suffix) =>
         scenario.Name + (mode == ConformanceReconcileMode.Targeted ? ".targeted." : ".") + suffix;
@@ -27,20 +27,10 @@ public abstract class Rfc2136Fixture : ServerFixture<Rfc2136Server>
 }
 
 /// <summary>The conformance zones on BIND 9.</summary>
-public sealed class BindFixture : Rfc2136Fixture
-{
-    public override Rfc2136ServerKind Kind => Rfc2136ServerKind.Bind;
-
-    public override DnsProviderCapabilities Capabilities => KnownProviderCapabilities.Rfc2136;
-}
+public sealed class BindFixture() : Rfc2136Fixture(Rfc2136ServerKind.Bind, KnownProviderCapabilities.Rfc2136);
 
 /// <summary>The conformance zones on Knot DNS.</summary>
-public sealed class KnotFixture : Rfc2136Fixture
-{
-    public override Rfc2136ServerKind Kind => Rfc2136ServerKind.Knot;
-
-    public override DnsProviderCapabilities Capabilities => KnownProviderCapabilities.Rfc2136Knot;
-}
+public sealed class KnotFixture() : Rfc2136Fixture(Rfc2136ServerKind.Knot, KnownProviderCapabilities.Rfc2136Knot);
 
 [CollectionDefinition(Name)]
 public sealed class BindServerGroup : ICollectionFixture<BindFixture>

@@ -7,7 +7,10 @@ namespace Ccx.Dns.Conformance.Tests.Infrastructure;
 /// One real server for a provider's conformance runs; each scenario gets its own zone and provider, and every
 /// provider and the server are disposed at the end.
 /// </summary>
-public abstract class ZonePerScenarioFixture<TServer, TProvider> : ServerFixture<TServer>
+/// <param name="start">Starts the server.</param>
+/// <param name="createZoneAndProvider">Creates a zone on the server and a provider for it.</param>
+public abstract class ZonePerScenarioFixture<TServer, TProvider>(
+    Func<Task<TServer>> start, Func<TServer, string, CancellationToken, Task<TProvider>> createZoneAndProvider) : ServerFixture<TServer>
     where TServer : class, IAsyncDisposable
     where TProvider : IDisposable
 {
@@ -15,7 +18,7 @@ public abstract class ZonePerScenarioFixture<TServer, TProvider> : ServerFixture
 
     public async Task<TProvider> CreateZoneAndProviderAsync(string zone, CancellationToken cancellationToken)
     {
-        var provider = await CreateZoneAndProviderCoreAsync(zone, cancellationToken);
+        var provider = await createZoneAndProvider(Server, zone, cancellationToken);
         _providers.Add(provider);
         return provider;
     }
@@ -30,5 +33,5 @@ public abstract class ZonePerScenarioFixture<TServer, TProvider> : ServerFixture
         await base.DisposeAsync();
     }
 
-    protected abstract Task<TProvider> CreateZoneAndProviderCoreAsync(string zone, CancellationToken cancellationToken);
+    protected override Task<TServer> StartServerAsync() => start();
 }

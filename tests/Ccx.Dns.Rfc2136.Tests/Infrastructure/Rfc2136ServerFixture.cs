@@ -10,7 +10,7 @@ namespace Ccx.Dns.Rfc2136.Tests.Infrastructure;
 /// tests use: a parent and a child zone, a reverse zone, a 5,000-record zone, a zone that refuses updates and one for
 /// apex tests. Every integration test class runs against both servers through a subclass per server.
 /// </summary>
-public abstract class Rfc2136ServerFixture : ServerFixture<Rfc2136Server>
+public abstract class Rfc2136ServerFixture(Rfc2136ServerKind kind) : ServerFixture<Rfc2136Server>
 {
     public const string KeyName = Rfc2136Server.KeyName;
     public const string Zone = "example.org";
@@ -27,7 +27,7 @@ public abstract class Rfc2136ServerFixture : ServerFixture<Rfc2136Server>
     /// <summary>An HINFO record, a type the codec does not interpret (read in RFC 3597's generic form).</summary>
     public const string GenericRecordName = "hinfo.example.org";
 
-    public abstract Rfc2136ServerKind Kind { get; }
+    public Rfc2136ServerKind Kind => kind;
 
     /// <summary>
     /// The response code of an update the server's access control refuses (unsigned, or to a zone without updates):
@@ -89,16 +89,10 @@ public abstract class Rfc2136ServerFixture : ServerFixture<Rfc2136Server>
 }
 
 /// <summary>The provider tests' zones on BIND 9.</summary>
-public sealed class BindServerFixture : Rfc2136ServerFixture
-{
-    public override Rfc2136ServerKind Kind => Rfc2136ServerKind.Bind;
-}
+public sealed class BindServerFixture() : Rfc2136ServerFixture(Rfc2136ServerKind.Bind);
 
 /// <summary>The provider tests' zones on Knot DNS.</summary>
-public sealed class KnotServerFixture : Rfc2136ServerFixture
-{
-    public override Rfc2136ServerKind Kind => Rfc2136ServerKind.Knot;
-}
+public sealed class KnotServerFixture() : Rfc2136ServerFixture(Rfc2136ServerKind.Knot);
 
 [CollectionDefinition(Name)]
 public sealed class BindServerGroup : ICollectionFixture<BindServerFixture>
