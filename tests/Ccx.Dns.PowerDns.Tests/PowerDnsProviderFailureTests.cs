@@ -123,7 +123,7 @@ public sealed class PowerDnsProviderFailureTests(PowerDnsServerFixture server)
         using var provider = new PowerDnsProvider(options, logger: null, time);
 
         var read = provider.GetRecordsAsync();
-        await WaitUntilAsync(() => http.Requests.Count == 1 && time.ActiveTimers > 0);
+        await Eventually.TrueAsync(() => http.Requests.Count == 1 && time.ActiveTimers > 0, "the request arrived and its timeout timer was armed", TimeSpan.FromSeconds(10));
         time.Advance(TimeSpan.FromSeconds(29));
         Assert.False(read.IsCompleted);
         time.Advance(TimeSpan.FromSeconds(1));
@@ -142,7 +142,7 @@ public sealed class PowerDnsProviderFailureTests(PowerDnsServerFixture server)
         using var cts = new CancellationTokenSource();
 
         var read = provider.GetRecordsAsync(cts.Token);
-        await WaitUntilAsync(() => http.Requests.Count == 1);
+        await Eventually.TrueAsync(() => http.Requests.Count == 1, "the request arrived", TimeSpan.FromSeconds(10));
         await cts.CancelAsync();
 
         var ex = await Assert.ThrowsAnyAsync<OperationCanceledException>(() => read);
@@ -233,20 +233,6 @@ public sealed class PowerDnsProviderFailureTests(PowerDnsServerFixture server)
         {
             Assert.DoesNotContain(server.ApiKey, text, StringComparison.Ordinal);
             Assert.DoesNotContain(Key, text, StringComparison.Ordinal);
-        }
-    }
-
-    private static async Task WaitUntilAsync(Func<bool> condition)
-    {
-        var deadline = DateTime.UtcNow.AddSeconds(10);
-        while (!condition())
-        {
-            if (DateTime.UtcNow > deadline)
-            {
-                throw new TimeoutException("condition not met within 10 s");
-            }
-
-            await Task.Delay(10);
         }
     }
 }
