@@ -41,9 +41,9 @@ public sealed class DynamoDbBuilderExtensionsTests(DynamoDbLocalFixture fixture)
     public async Task AddDynamoDbRegistry_WithoutRegisteredClient_UsesServiceUrlAndTheDefaultCredentialChain()
     {
         // The SDK's default chain reads these (fake values; DynamoDB Local with -sharedDb accepts any).
-        Environment.SetEnvironmentVariable("AWS_ACCESS_KEY_ID", DynamoDbLocalFixture.AccessKey);
-        Environment.SetEnvironmentVariable("AWS_SECRET_ACCESS_KEY", DynamoDbLocalFixture.SecretKey);
-        var table = DynamoDbLocalFixture.NewTableName("own-client");
+        Environment.SetEnvironmentVariable("AWS_ACCESS_KEY_ID", DynamoDbLocalServer.AccessKey);
+        Environment.SetEnvironmentVariable("AWS_SECRET_ACCESS_KEY", DynamoDbLocalServer.SecretKey);
+        var table = DynamoDbLocalServer.NewTableName("own-client");
         var services = new ServiceCollection();
         services.AddDnsReconciler()
             .AddInMemoryProvider(o => o.Zones.Add("example.org"))
@@ -67,7 +67,7 @@ public sealed class DynamoDbBuilderExtensionsTests(DynamoDbLocalFixture fixture)
     [Fact]
     public async Task AddDynamoDbRegistry_TableMissingAtHostStart_StopsTheStartWithTheTableError()
     {
-        var table = DynamoDbLocalFixture.NewTableName("start");
+        var table = DynamoDbLocalServer.NewTableName("start");
         using var host = NewHost(table, createIfMissing: false);
 
         var error = await Assert.ThrowsAsync<Ccx.Dns.Providers.DnsProviderException>(() => host.StartAsync());
@@ -78,7 +78,7 @@ public sealed class DynamoDbBuilderExtensionsTests(DynamoDbLocalFixture fixture)
     [Fact]
     public async Task AddDynamoDbRegistry_CreateTableIfMissing_CreatesTheTableAtHostStart()
     {
-        var table = DynamoDbLocalFixture.NewTableName("start");
+        var table = DynamoDbLocalServer.NewTableName("start");
         using var host = NewHost(table, createIfMissing: true);
 
         await host.StartAsync();

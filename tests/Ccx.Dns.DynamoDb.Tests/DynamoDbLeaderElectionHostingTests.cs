@@ -70,16 +70,21 @@ public sealed class DynamoDbLeaderElectionHostingTests(DynamoDbLocalFixture fixt
     /// outrun them, every apply window closes before its write returns, and the takeover bound is missed for a reason
     /// that has nothing to do with the lease.
     /// </summary>
-    private static async Task WaitUntilAsync(Func<bool> condition, ManualTimeProvider clock)
-    {
-        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(60);
-        while (!condition())
+    private static Task WaitUntilAsync(Func<bool> condition, ManualTimeProvider clock) => Eventually.TrueAsync(
+        async () =>
         {
-            Assert.True(DateTime.UtcNow < deadline, "condition not reached within 60 s of real time");
+            if (condition())
+            {
+                return true;
+            }
+
             await Task.Delay(100);
             clock.Advance(TimeSpan.FromSeconds(1));
-        }
-    }
+            return false;
+        },
+        "the condition, one fake second per 100 ms of real time",
+        TimeSpan.FromSeconds(60),
+        TimeSpan.Zero);
 
     private sealed class ReplicaHost : IAsyncDisposable
     {

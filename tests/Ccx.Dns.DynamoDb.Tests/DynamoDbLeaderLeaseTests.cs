@@ -138,14 +138,14 @@ public sealed class DynamoDbLeaderLeaseTests(DynamoDbLocalFixture fixture)
 
         Assert.True(error.IsTransient);
         Assert.False(a.Lease.IsHeld);
-        Assert.DoesNotContain(DynamoDbLocalFixture.SecretKey, error.ToString());
+        Assert.DoesNotContain(DynamoDbLocalServer.SecretKey, error.ToString());
     }
 
     [Fact]
     public async Task TryAcquireOrRenew_TableMissing_FailsNamingTheTableOrCreatesIt()
     {
         var clock = new ManualTimeProvider();
-        var table = DynamoDbLocalFixture.NewTableName("lease");
+        var table = DynamoDbLocalServer.NewTableName("lease");
         using var a = NewLease(table, "a", clock);
 
         var error = await Assert.ThrowsAsync<DnsProviderException>(() => a.Lease.TryAcquireOrRenewAsync());

@@ -16,7 +16,7 @@ public sealed class DynamoDbRegistryTests(DynamoDbLocalFixture fixture)
     [Fact]
     public async Task GetRecords_TableMissing_FailsNamingTheTableAndTheFix()
     {
-        using var kit = new RegistryKit(fixture, DynamoDbLocalFixture.NewTableName("missing"));
+        using var kit = new RegistryKit(fixture, DynamoDbLocalServer.NewTableName("missing"));
 
         var error = await Assert.ThrowsAsync<DnsProviderException>(() => kit.Registry.GetRecordsAsync());
 
@@ -33,7 +33,7 @@ public sealed class DynamoDbRegistryTests(DynamoDbLocalFixture fixture)
     [InlineData("range-key", "must not have a range key")]
     public async Task GetRecords_WrongKeySchema_FailsWithExternalDnsErrorText(string schema, string expected)
     {
-        var table = DynamoDbLocalFixture.NewTableName(schema);
+        var table = DynamoDbLocalServer.NewTableName(schema);
         var request = new CreateTableRequest { TableName = table, BillingMode = BillingMode.PAY_PER_REQUEST };
         switch (schema)
         {
@@ -67,7 +67,7 @@ public sealed class DynamoDbRegistryTests(DynamoDbLocalFixture fixture)
     [Fact]
     public async Task EnsureTable_CreateTableIfMissing_CreatesOnDemandTableWithHashKeyK()
     {
-        using var kit = new RegistryKit(fixture, DynamoDbLocalFixture.NewTableName("created"), configure: o => o.CreateTableIfMissing = true);
+        using var kit = new RegistryKit(fixture, DynamoDbLocalServer.NewTableName("created"), configure: o => o.CreateTableIfMissing = true);
 
         await kit.Registry.EnsureTableAsync();
         var records = await kit.Registry.GetRecordsAsync();
@@ -488,8 +488,8 @@ public sealed class DynamoDbRegistryTests(DynamoDbLocalFixture fixture)
     {
         var options = new DynamoDbRegistryOptions { TableName = "external-dns", OwnerId = "owner-a" };
         using var client = new AmazonDynamoDBClient(
-            new Amazon.Runtime.BasicAWSCredentials(DynamoDbLocalFixture.AccessKey, DynamoDbLocalFixture.SecretKey),
-            new AmazonDynamoDBConfig { ServiceURL = $"http://127.0.0.1:{DynamoDbLocalFixture.FreePort()}", AuthenticationRegion = "us-east-1", MaxErrorRetry = 0 });
+            new Amazon.Runtime.BasicAWSCredentials(DynamoDbLocalServer.AccessKey, DynamoDbLocalServer.SecretKey),
+            new AmazonDynamoDBConfig { ServiceURL = $"http://127.0.0.1:{LoopbackPorts.FreeTcpPort()}", AuthenticationRegion = "us-east-1", MaxErrorRetry = 0 });
         var logger = new CapturingLogger<DynamoDbRegistry>();
         var registry = new DynamoDbRegistry(new InMemoryDnsProvider([Zone]), client, options, new ManualTimeProvider(), logger);
 
@@ -499,10 +499,10 @@ public sealed class DynamoDbRegistryTests(DynamoDbLocalFixture fixture)
         Assert.Contains("external-dns", error.Message);
         for (Exception? e = error; e is not null; e = e.InnerException)
         {
-            Assert.DoesNotContain(DynamoDbLocalFixture.SecretKey, e.ToString());
+            Assert.DoesNotContain(DynamoDbLocalServer.SecretKey, e.ToString());
         }
 
-        Assert.All(logger.Lines, l => Assert.DoesNotContain(DynamoDbLocalFixture.SecretKey, l));
+        Assert.All(logger.Lines, l => Assert.DoesNotContain(DynamoDbLocalServer.SecretKey, l));
     }
 
     [Fact]

@@ -1,5 +1,3 @@
-using Ccx.Dns.DynamoDb.Tests.Infrastructure;
-
 namespace Ccx.Dns.DynamoDb.Tests;
 
 public sealed class PrerequisitesTests : IDisposable

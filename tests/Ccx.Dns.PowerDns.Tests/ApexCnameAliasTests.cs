@@ -26,7 +26,7 @@ public sealed class ApexCnameAliasTests(PowerDnsServerFixture plain, ExpandAlias
         Assert.Equal("ALIAS", writtenAs);
         Assert.Contains("| CNAME (written as ALIAS) |", result.ToMarkdown(), StringComparison.Ordinal);
         Assert.Contains("\"written-as\"", result.ToJson(), StringComparison.Ordinal);
-        Assert.Single(logger.Entries, e => e.StartsWith("Warning 10 ", StringComparison.Ordinal) && e.Contains("expand-alias=yes", StringComparison.Ordinal));
+        Assert.Single(logger.Lines, e => e.StartsWith("Warning 10 ", StringComparison.Ordinal) && e.Contains("expand-alias=yes", StringComparison.Ordinal));
         Assert.Equal(ReconcileOutcome.NoChanges, again.Outcome); // read back as CNAME written as ALIAS: converged
         Assert.Empty(await plain.Dig.DataAsync(Zone(result), "A")); // without expand-alias: no data
     }
@@ -34,11 +34,10 @@ public sealed class ApexCnameAliasTests(PowerDnsServerFixture plain, ExpandAlias
     [Fact]
     public async Task ApexCname_ServerWithExpandAlias_AnswersTheTargetsAddress()
     {
-        var server = expandAlias.Server;
-        var (result, _, _) = await ReconcileApexCnameAsync(server);
+        var (result, _, _) = await ReconcileApexCnameAsync(expandAlias);
 
         Assert.Equal(ReconcileOutcome.Applied, result.Outcome);
-        Assert.Equal(["192.0.2.55"], await server.Dig.DataAsync(Zone(result), "A"));
+        Assert.Equal(["192.0.2.55"], await expandAlias.Dig.DataAsync(Zone(result), "A"));
     }
 
     private static string Zone(ReconcileResult result) =>

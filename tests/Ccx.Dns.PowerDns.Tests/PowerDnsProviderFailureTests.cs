@@ -122,7 +122,7 @@ public sealed class PowerDnsProviderFailureTests(PowerDnsServerFixture server)
         using var provider = new PowerDnsProvider(options, logger: null, time);
 
         var read = provider.GetRecordsAsync();
-        await WaitUntilAsync(() => http.Requests.Count == 1 && time.ActiveTimers > 0);
+        await Eventually.TrueAsync(() => http.Requests.Count == 1 && time.ActiveTimers > 0, "the request arrived and its timeout timer was armed", TimeSpan.FromSeconds(10));
         time.Advance(TimeSpan.FromSeconds(29));
         Assert.False(read.IsCompleted);
         time.Advance(TimeSpan.FromSeconds(1));
@@ -141,7 +141,7 @@ public sealed class PowerDnsProviderFailureTests(PowerDnsServerFixture server)
         using var cts = new CancellationTokenSource();
 
         var read = provider.GetRecordsAsync(cts.Token);
-        await WaitUntilAsync(() => http.Requests.Count == 1);
+        await Eventually.TrueAsync(() => http.Requests.Count == 1, "the request arrived", TimeSpan.FromSeconds(10));
         await cts.CancelAsync();
 
         var ex = await Assert.ThrowsAnyAsync<OperationCanceledException>(() => read);
@@ -225,27 +225,13 @@ public sealed class PowerDnsProviderFailureTests(PowerDnsServerFixture server)
             messages.Add((await Assert.ThrowsAsync<PowerDnsApiException>(() => provider.GetRecordsAsync())).ToString());
         }
 
-        Assert.Contains(logger.Entries, e => e.StartsWith("Information 3 ", StringComparison.Ordinal));
-        Assert.Contains(logger.Entries, e => e.StartsWith("Debug 4 ", StringComparison.Ordinal)); // the refusal, at Debug: the caller reports it
-        Assert.Contains(logger.Entries, e => e.StartsWith("Debug 5 ", StringComparison.Ordinal)); // the refused endpoints, summarised at Debug
-        foreach (var text in logger.Entries.Concat(messages))
+        Assert.Contains(logger.Lines, e => e.StartsWith("Information 3 ", StringComparison.Ordinal));
+        Assert.Contains(logger.Lines, e => e.StartsWith("Debug 4 ", StringComparison.Ordinal)); // the refusal, at Debug: the caller reports it
+        Assert.Contains(logger.Lines, e => e.StartsWith("Debug 5 ", StringComparison.Ordinal)); // the refused endpoints, summarised at Debug
+        foreach (var text in logger.Lines.Concat(messages))
         {
             Assert.DoesNotContain(server.ApiKey, text, StringComparison.Ordinal);
             Assert.DoesNotContain(Key, text, StringComparison.Ordinal);
-        }
-    }
-
-    private static async Task WaitUntilAsync(Func<bool> condition)
-    {
-        var deadline = DateTime.UtcNow.AddSeconds(10);
-        while (!condition())
-        {
-            if (DateTime.UtcNow > deadline)
-            {
-                throw new TimeoutException("condition not met within 10 s");
-            }
-
-            await Task.Delay(10);
         }
     }
 }

@@ -59,7 +59,7 @@ public sealed class PowerDnsProviderMalformedResponseTests
 
         var read = string.Join(", ", records.Select(r => $"{r.DnsName} {r.RecordType}"));
         Assert.True(read == "good.example.org A, good.example.org TXT", $"{what}: read {read}");
-        var warning = Assert.Single(logger.Entries, e => e.StartsWith("Warning 7 ", StringComparison.Ordinal));
+        var warning = Assert.Single(logger.Lines, e => e.StartsWith("Warning 7 ", StringComparison.Ordinal));
         Assert.Contains("PowerDNS zone example.org returned 1 malformed record set(s), skipped", warning, StringComparison.Ordinal);
     }
 
@@ -171,7 +171,7 @@ public sealed class PowerDnsProviderMalformedResponseTests
         var patch = http.Bodies[Assert.Single(Enumerable.Range(0, http.Requests.Count), i => http.Requests[i].StartsWith("PATCH ", StringComparison.Ordinal))];
         Assert.Contains("ok.example.org.", patch, StringComparison.Ordinal);
         Assert.DoesNotContain("www.example.org", patch, StringComparison.Ordinal);
-        Assert.Contains(logger.Entries, e => e.StartsWith("Warning 7 ", StringComparison.Ordinal));
+        Assert.Contains(logger.Lines, e => e.StartsWith("Warning 7 ", StringComparison.Ordinal));
     }
 
     [Fact]

@@ -76,7 +76,7 @@ public sealed class PowerDnsProviderRedirectTests
 
         var ex = await Assert.ThrowsAsync<PowerDnsApiException>(() => provider.GetRecordsAsync());
 
-        Assert.Contains(logger.Entries, e => e.StartsWith("Warning 8 ", StringComparison.Ordinal) && e.Contains("AllowAutoRedirect = false", StringComparison.Ordinal));
+        Assert.Contains(logger.Lines, e => e.StartsWith("Warning 8 ", StringComparison.Ordinal) && e.Contains("AllowAutoRedirect = false", StringComparison.Ordinal));
         Assert.Single(target.Requests); // the zone list only: the refused answer ends the read
         Assert.False(ex.IsTransient);
         Assert.Contains($"was answered by {target.Url}", ex.Message, StringComparison.Ordinal);
@@ -94,7 +94,7 @@ public sealed class PowerDnsProviderRedirectTests
         var records = await provider.GetRecordsAsync();
 
         Assert.Equal(["203.0.113.66"], Assert.Single(records).Targets);
-        Assert.DoesNotContain(logger.Entries, e => e.StartsWith("Warning 8 ", StringComparison.Ordinal));
+        Assert.DoesNotContain(logger.Lines, e => e.StartsWith("Warning 8 ", StringComparison.Ordinal));
     }
 
     /// <summary>A pass-through delegating handler, so that the check looks through handler chains.</summary>

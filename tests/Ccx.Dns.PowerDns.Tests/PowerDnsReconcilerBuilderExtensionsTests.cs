@@ -1,5 +1,6 @@
-using Ccx.Dns.PowerDns.Tests.Infrastructure;
 using Ccx.Dns.Providers;
+using Ccx.Dns.Providers.InMemory;
+using Ccx.Dns.PowerDns;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
@@ -81,7 +82,7 @@ public sealed class PowerDnsReconcilerBuilderExtensionsTests
     public void AddPowerDnsProvider_ProviderAlreadyRegistered_KeepsTheFirst()
     {
         var services = new ServiceCollection();
-        var existing = new StandInProvider();
+        var existing = new InMemoryDnsProvider(["other.example"]);
         services.AddSingleton<IDnsProvider>(existing);
         new TestBuilder(services).AddPowerDnsProvider(o =>
         {

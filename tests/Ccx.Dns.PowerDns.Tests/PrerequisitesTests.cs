@@ -1,5 +1,3 @@
-using Ccx.Dns.PowerDns.Tests.Infrastructure;
-
 namespace Ccx.Dns.PowerDns.Tests;
 
 public sealed class PrerequisitesTests

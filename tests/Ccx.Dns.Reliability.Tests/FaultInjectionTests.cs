@@ -1,11 +1,9 @@
 using System.Diagnostics;
 using System.Text;
 using Ccx.Dns.DynamoDb;
-using Ccx.Dns.DynamoDb.Tests.Infrastructure;
 using Ccx.Dns.Endpoints;
 using Ccx.Dns.Planning;
 using Ccx.Dns.PowerDns;
-using Ccx.Dns.PowerDns.Tests.Infrastructure;
 using Ccx.Dns.Providers;
 using Ccx.Dns.Providers.Caching;
 using Ccx.Dns.Providers.InMemory;
@@ -61,12 +59,11 @@ public sealed class FaultInjectionTests(ITestOutputHelper output)
     public async Task RunOnceAsync_RandomChangesUnderRandomFaultsOnPowerDns_ConvergesAndKeepsForeignRecords()
     {
         var seed = ReliabilitySeed.Get(11);
-        var server = new PowerDnsServerFixture();
+        var server = await PowerDnsServer.StartAsync();
         try
         {
-            await server.InitializeAsync();
             var zone = await server.CreateZoneAsync();
-            using var inner = new PowerDnsProvider(server.Options(zone));
+            using var inner = new PowerDnsProvider(server.ProviderOptions(zone));
             async Task<IReadOnlyList<DnsEndpoint>> ReadAsync() =>
                 [.. (await inner.GetRecordsAsync()).Where(r => r.RecordType.Value != "SOA" && !(r.RecordType == RecordType.NS && DnsNames.AreEqual(r.DnsName, zone)))];
             await ReliabilitySeed.RunAsync(seed, async () =>
@@ -88,7 +85,7 @@ public sealed class FaultInjectionTests(ITestOutputHelper output)
     public async Task RunOnceAsync_RandomChangesUnderRandomFaultsOnBindRfc2136_ConvergesAndKeepsForeignRecords()
     {
         var seed = ReliabilitySeed.Get(12);
-        await using var bind = await BindServer.StartAsync();
+        await using var bind = await BindServer.StartAsync([Zone]);
         var options = new Rfc2136ProviderOptions
         {
             Host = "127.0.0.1",
@@ -97,13 +94,13 @@ public sealed class FaultInjectionTests(ITestOutputHelper output)
             TsigSecret = bind.Secret,
             BatchSize = 3, // small, so that a change set spans several UPDATE messages
         };
-        options.Zones.Add(BindServer.Zone);
+        options.Zones.Add(Zone);
         var inner = new Rfc2136DnsProvider(Microsoft.Extensions.Options.Options.Create(options));
         async Task<IReadOnlyList<DnsEndpoint>> ReadAsync() =>
-            [.. (await inner.GetRecordsAsync()).Where(r => r.RecordType.Value != "SOA" && !DnsNames.AreEqual(r.DnsName, BindServer.Zone) && !DnsNames.AreEqual(r.DnsName, "ns1." + BindServer.Zone))];
+            [.. (await inner.GetRecordsAsync()).Where(r => r.RecordType.Value != "SOA" && !DnsNames.AreEqual(r.DnsName, Zone) && !DnsNames.AreEqual(r.DnsName, "ns1." + Zone))];
         await ReliabilitySeed.RunAsync(seed, async () =>
         {
-            var figures = await RunAsync(new ZoneUnderTest(BindServer.Zone, inner, ReadAsync), seed, ReliabilitySeed.Rounds(150), encrypted: false, cached: false, new Naming(string.Empty, string.Empty));
+            var figures = await RunAsync(new ZoneUnderTest(Zone, inner, ReadAsync), seed, ReliabilitySeed.Rounds(150), encrypted: false, cached: false, new Naming(string.Empty, string.Empty));
             output.WriteLine("BIND (RFC 2136): " + figures);
             Assert.True(figures.MaxReconcilesToConverge <= ConvergenceBound, $"converged only after {figures.MaxReconcilesToConverge} reconciles");
         });
@@ -114,11 +111,10 @@ public sealed class FaultInjectionTests(ITestOutputHelper output)
     public async Task RunOnceAsync_RandomChangesUnderRandomFaultsWithDynamoDbRegistry_ConvergesAndKeepsForeignRecords()
     {
         var seed = ReliabilitySeed.Get(13);
-        var fixture = new DynamoDbLocalFixture();
+        var dynamoDb = await DynamoDbLocalServer.StartAsync();
         try
         {
-            await fixture.InitializeAsync();
-            var dynamo = new DynamoDbOwnership(fixture, await fixture.CreateTableAsync());
+            var dynamo = new DynamoDbOwnership(dynamoDb, await dynamoDb.CreateTableAsync());
             var inner = new InMemoryDnsProvider([Zone]);
             await ReliabilitySeed.RunAsync(seed, async () =>
             {
@@ -131,7 +127,7 @@ public sealed class FaultInjectionTests(ITestOutputHelper output)
         }
         finally
         {
-            await fixture.DisposeAsync();
+            await dynamoDb.DisposeAsync();
         }
     }
 
@@ -323,16 +319,16 @@ public sealed class FaultInjectionTests(ITestOutputHelper output)
     private sealed record ZoneUnderTest(string Zone, IDnsProvider Provider, Func<Task<IReadOnlyList<DnsEndpoint>>> ReadAsync);
 
     /// <summary>Ownership kept in a DynamoDB Local table by the DynamoDB registry instead of TXT records.</summary>
-    private sealed record DynamoDbOwnership(DynamoDbLocalFixture Fixture, string Table)
+    private sealed record DynamoDbOwnership(DynamoDbLocalServer Server, string Table)
     {
         public DynamoDbRegistry NewRegistry(IDnsProvider provider, string ownerId) =>
-            new(provider, Fixture.NewClient(), new DynamoDbRegistryOptions { TableName = Table, OwnerId = ownerId });
+            new(provider, Server.NewClient(), new DynamoDbRegistryOptions { TableName = Table, OwnerId = ownerId });
 
         /// <summary>Every item's owned key and owner.</summary>
         public async Task<IReadOnlyDictionary<EndpointKey, string>> OwnersAsync()
         {
             var owners = new Dictionary<EndpointKey, string>();
-            foreach (var (k, o, _) in await Fixture.ItemsAsync(Table))
+            foreach (var (k, o, _) in await Server.ItemsAsync(Table))
             {
                 var parts = k.Split('#', 3);
                 owners[new EndpointKey(parts[0], new RecordType(parts[1]), parts.Length > 2 ? parts[2] : string.Empty)] = o ?? string.Empty;
@@ -343,7 +339,7 @@ public sealed class FaultInjectionTests(ITestOutputHelper output)
 
         /// <summary>The foreign owner's items as text, in key order.</summary>
         public async Task<List<string>> ForeignItemsAsync() =>
-            [.. (await Fixture.ItemsAsync(Table)).Where(i => i.O == "foreign")
+            [.. (await Server.ItemsAsync(Table)).Where(i => i.O == "foreign")
                 .Select(i => $"{i.K} {i.O} {string.Join(",", i.L.OrderBy(l => l.Key, StringComparer.Ordinal).Select(l => l.Key + "=" + l.Value))}")
                 .Order(StringComparer.Ordinal)];
     }

@@ -233,7 +233,7 @@ public sealed class Route53FaultInjectionTests(ITestOutputHelper output)
         var ours = proxy.Batches.Where(b => b.Caller == Caller).ToList();
         figures.Batches = ours.Count;
         figures.BatchesByOutcome = ours.GroupBy(b => b.Outcome).ToDictionary(g => g.Key, g => g.Count());
-        figures.LostWritesRecognised = logs.Entries.Count(e => e.Contains("already holds exactly what it wanted", StringComparison.Ordinal));
+        figures.LostWritesRecognised = logs.Lines.Count(e => e.Contains("already holds exactly what it wanted", StringComparison.Ordinal));
         (figures.ForeignChangesAttempted, figures.ForeignChangesApplied) = Touching(ours, foreign.Keys);
         foreach (var (kind, count) in model.Counts)
         {

@@ -4,7 +4,6 @@ using System.Security.Cryptography;
 using Ccx.Dns.Endpoints;
 using Ccx.Dns.Planning;
 using Ccx.Dns.PowerDns;
-using Ccx.Dns.PowerDns.Tests.Infrastructure;
 using Ccx.Dns.Providers;
 using Ccx.Dns.Providers.InMemory;
 using Ccx.Dns.Reconciliation;
@@ -26,15 +25,16 @@ namespace Ccx.Dns.Reliability.Tests;
 /// </summary>
 public sealed class SecretLeakTests
 {
+    private const string BindZone = "example.org";
+
     [Fact]
     [Trait("Category", "Integration")]
     public async Task PowerDnsProviderAndReconciler_SuccessAndFailurePaths_NeverRevealApiKeyOrAesKey()
     {
         var leaks = new LeakCheck();
-        var server = new PowerDnsServerFixture();
+        var server = await PowerDnsServer.StartAsync();
         try
         {
-            await server.InitializeAsync();
             var zone = await server.CreateZoneAsync();
             var aesKey = RandomAesKey();
             leaks.Secret(server.ApiKey, aesKey);
@@ -42,7 +42,7 @@ public sealed class SecretLeakTests
             using var factory = logs.CreateFactory();
 
             // Success: through the reconciler with an encrypted TXT registry, then a direct read.
-            using (var provider = new PowerDnsProvider(server.Options(zone), factory.CreateLogger<PowerDnsProvider>()))
+            using (var provider = new PowerDnsProvider(server.ProviderOptions(zone), factory.CreateLogger<PowerDnsProvider>()))
             {
                 var result = await RunReconcilerAsync(provider, zone, aesKey, factory);
                 Assert.Equal(ReconcileOutcome.Applied, result.Outcome);
@@ -59,7 +59,7 @@ public sealed class SecretLeakTests
             // 401: a wrong key (itself a secret).
             var wrongKey = "wrong-" + Guid.NewGuid().ToString("N");
             leaks.Secret(wrongKey);
-            var wrongOptions = server.Options(zone);
+            var wrongOptions = server.ProviderOptions(zone);
             wrongOptions.ApiKey = wrongKey;
             using (var provider = new PowerDnsProvider(wrongOptions, factory.CreateLogger<PowerDnsProvider>()))
             {
@@ -77,7 +77,7 @@ public sealed class SecretLeakTests
             silent.Start();
             foreach (var port in new[] { ((IPEndPoint)closed.LocalEndPoint!).Port, ((IPEndPoint)silent.LocalEndpoint).Port })
             {
-                var options = server.Options(zone);
+                var options = server.ProviderOptions(zone);
                 options.ApiUrl = $"http://127.0.0.1:{port}";
                 options.Timeout = TimeSpan.FromMilliseconds(500);
                 using var provider = new PowerDnsProvider(options, factory.CreateLogger<PowerDnsProvider>());
@@ -113,7 +113,7 @@ public sealed class SecretLeakTests
     public async Task Rfc2136Provider_SuccessAndFailurePaths_NeverRevealTsigSecrets()
     {
         var leaks = new LeakCheck();
-        await using var bind = await BindServer.StartAsync();
+        await using var bind = await BindServer.StartAsync([BindZone]);
         var wrongSecret = Convert.ToBase64String(RandomNumberGenerator.GetBytes(32));
         leaks.Secret(bind.Secret, wrongSecret);
         using var logs = new CapturingLoggerProvider();
@@ -129,26 +129,26 @@ public sealed class SecretLeakTests
                 TsigSecret = bind.Secret,
                 Timeout = TimeSpan.FromSeconds(5),
             };
-            options.Zones.Add(BindServer.Zone);
+            options.Zones.Add(BindZone);
             configure?.Invoke(options);
             return new Rfc2136DnsProvider(Options.Create(options), TimeProvider.System, factory.CreateLogger<Rfc2136DnsProvider>());
         }
 
         // Success: create, read back, and a reconcile through the TXT registry.
         var good = Provider();
-        await good.ApplyChangesAsync(new DnsChanges { Create = [new DnsEndpoint("ok." + BindServer.Zone, RecordType.A, "192.0.2.5") { Ttl = 60 }] });
-        Assert.Contains(await good.GetRecordsAsync(), r => r.DnsName == "ok." + BindServer.Zone);
+        await good.ApplyChangesAsync(new DnsChanges { Create = [new DnsEndpoint("ok." + BindZone, RecordType.A, "192.0.2.5") { Ttl = 60 }] });
+        Assert.Contains(await good.GetRecordsAsync(), r => r.DnsName == "ok." + BindZone);
         var aesKey = RandomAesKey();
         leaks.Secret(aesKey);
-        var result = await RunReconcilerAsync(good, BindServer.Zone, aesKey, factory);
+        var result = await RunReconcilerAsync(good, BindZone, aesKey, factory);
         Assert.Equal(ReconcileOutcome.Applied, result.Outcome);
         leaks.Text(result.ToJson(), result.ToMarkdown());
 
         // A wrong secret (BADSIG / NOTAUTH), for reads and writes, also through the reconciler.
         var wrong = Provider(o => o.TsigSecret = wrongSecret);
         leaks.Exception(await Record.ExceptionAsync(() => wrong.GetRecordsAsync()));
-        leaks.Exception(await Record.ExceptionAsync(() => wrong.ApplyChangesAsync(new DnsChanges { Create = [new DnsEndpoint("no." + BindServer.Zone, RecordType.A, "192.0.2.6")] })));
-        var failed = await RunReconcilerAsync(wrong, BindServer.Zone, aesKey, factory);
+        leaks.Exception(await Record.ExceptionAsync(() => wrong.ApplyChangesAsync(new DnsChanges { Create = [new DnsEndpoint("no." + BindZone, RecordType.A, "192.0.2.6")] })));
+        var failed = await RunReconcilerAsync(wrong, BindZone, aesKey, factory);
         Assert.False(failed.Succeeded);
         leaks.Text(failed.ToJson(), failed.ToMarkdown());
 
@@ -165,7 +165,7 @@ public sealed class SecretLeakTests
                 o.Timeout = TimeSpan.FromMilliseconds(300);
             });
             leaks.Exception(await Record.ExceptionAsync(() => unreachable.GetRecordsAsync()));
-            leaks.Exception(await Record.ExceptionAsync(() => unreachable.ApplyChangesAsync(new DnsChanges { Create = [new DnsEndpoint("x." + BindServer.Zone, RecordType.A, "192.0.2.1")] })));
+            leaks.Exception(await Record.ExceptionAsync(() => unreachable.ApplyChangesAsync(new DnsChanges { Create = [new DnsEndpoint("x." + BindZone, RecordType.A, "192.0.2.1")] })));
         }
 
         // Options and validators: malformed secrets, a secret without a key name, a bad algorithm.
@@ -256,11 +256,11 @@ public sealed class SecretLeakTests
         using var logs = new CapturingLoggerProvider();
         using var factory = logs.CreateFactory();
         var credentials = new Amazon.Runtime.BasicAWSCredentials(accessKey, secretKey);
-        var moto = new Ccx.Dns.Route53.Tests.Infrastructure.MotoServerFixture();
-        var dynamo = new Ccx.Dns.DynamoDb.Tests.Infrastructure.DynamoDbLocalFixture();
+        var moto = await MotoServer.StartAsync();
+        DynamoDbLocalServer? dynamo = null;
         try
         {
-            await Task.WhenAll(moto.InitializeAsync(), dynamo.InitializeAsync());
+            dynamo = await DynamoDbLocalServer.StartAsync();
             const string zone = "aws.example.org";
             await moto.CreateZoneAsync(zone);
             var table = await dynamo.CreateTableAsync();
@@ -341,8 +341,10 @@ public sealed class SecretLeakTests
         finally
         {
             await moto.DisposeAsync();
-            moto.Dispose();
-            await dynamo.DisposeAsync();
+            if (dynamo is not null)
+            {
+                await dynamo.DisposeAsync();
+            }
         }
     }
 
@@ -415,8 +417,8 @@ public sealed class SecretLeakTests
 
         public void Logs(CapturingLoggerProvider logs)
         {
-            _logs += logs.Entries.Count;
-            _texts.AddRange(logs.Entries);
+            _logs += logs.Lines.Count;
+            _texts.AddRange(logs.Lines);
         }
 
         public void AssertNoLeak(int minimumExceptions, int minimumLogs)

@@ -1,11 +1,9 @@
 using System.Collections.Concurrent;
 using Ccx.Dns.DynamoDb;
-using Ccx.Dns.DynamoDb.Tests.Infrastructure;
 using Ccx.Dns.Endpoints;
-using Ccx.Dns.PowerDns;
-using Ccx.Dns.PowerDns.Tests.Infrastructure;
 using Ccx.Dns.Providers;
 using Ccx.Dns.Providers.InMemory;
+using Ccx.Dns.PowerDns;
 using Ccx.Dns.Reconciliation;
 using Ccx.Dns.Registry;
 using Ccx.Dns.Registry.Txt;
@@ -44,11 +42,10 @@ public sealed class TwoOwnersTests(ITestOutputHelper output)
     public async Task RunOnceAsync_TwoOwnersConcurrentlyOnPowerDns_NeverWriteEachOthersRecords()
     {
         var seed = ReliabilitySeed.Get(98);
-        var server = new PowerDnsServerFixture();
+        var server = await PowerDnsServer.StartAsync();
         var providers = new List<PowerDnsProvider>();
         try
         {
-            await server.InitializeAsync();
             var zone = await server.CreateZoneAsync();
             await ReliabilitySeed.RunAsync(seed, async () =>
             {
@@ -58,7 +55,7 @@ public sealed class TwoOwnersTests(ITestOutputHelper output)
                 var figures = await RunAsync(
                     owner =>
                     {
-                        var p = new PowerDnsProvider(server.Options(zone));
+                        var p = new PowerDnsProvider(server.ProviderOptions(zone));
                         lock (providers)
                         {
                             providers.Add(p);
@@ -86,11 +83,10 @@ public sealed class TwoOwnersTests(ITestOutputHelper output)
     {
         var seed = ReliabilitySeed.Get(97);
         const string zone = "shared.example.org";
-        var fixture = new DynamoDbLocalFixture();
+        var dynamoDb = await DynamoDbLocalServer.StartAsync();
         try
         {
-            await fixture.InitializeAsync();
-            var table = await fixture.CreateTableAsync();
+            var table = await dynamoDb.CreateTableAsync();
             var provider = new InMemoryDnsProvider([zone]);
             await ReliabilitySeed.RunAsync(seed, async () =>
             {
@@ -101,14 +97,14 @@ public sealed class TwoOwnersTests(ITestOutputHelper output)
                     seed,
                     rounds: 100,
                     preClaim: false,
-                    (owner, p) => new DynamoDbRegistry(p, fixture.NewClient(), new DynamoDbRegistryOptions { TableName = table, OwnerId = owner }),
-                    async name => (await fixture.ItemsAsync(table)).SingleOrDefault(i => i.K == $"{name}#A#").O);
+                    (owner, p) => new DynamoDbRegistry(p, dynamoDb.NewClient(), new DynamoDbRegistryOptions { TableName = table, OwnerId = owner }),
+                    async name => (await dynamoDb.ItemsAsync(table)).SingleOrDefault(i => i.K == $"{name}#A#").O);
                 output.WriteLine("DynamoDB registry: " + figures);
             });
         }
         finally
         {
-            await fixture.DisposeAsync();
+            await dynamoDb.DisposeAsync();
         }
     }
 

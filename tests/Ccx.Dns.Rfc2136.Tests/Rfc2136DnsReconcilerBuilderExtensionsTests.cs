@@ -1,4 +1,5 @@
 using Ccx.Dns.Providers;
+using Ccx.Dns.Providers.InMemory;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
@@ -86,7 +87,7 @@ public sealed class Rfc2136DnsReconcilerBuilderExtensionsTests
     public void AddRfc2136Provider_CalledTwiceOrAfterAnotherProvider_DoesNotReplace()
     {
         var services = new ServiceCollection();
-        var existing = new Ccx.Dns.Rfc2136.Tests.Infrastructure.NoRecordsProvider();
+        var existing = new InMemoryDnsProvider(["other.example"]);
         services.AddSingleton<IDnsProvider>(existing);
         var builder = new Builder(services);
 

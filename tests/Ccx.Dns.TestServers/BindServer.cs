@@ -10,25 +10,11 @@ namespace Ccx.Dns.TestServers;
 public sealed class BindServer : Rfc2136Server
 {
     private BindServer(IReadOnlyList<Rfc2136TestZone> zones, IReadOnlyList<TsigTestKey>? otherKeys)
-        : base(zones, otherKeys)
+        : base(Rfc2136ServerKind.Bind, ("named", "bind9"), "named.conf", zones, otherKeys)
     {
     }
 
-    /// <inheritdoc />
-    public override Rfc2136ServerKind Kind => Rfc2136ServerKind.Bind;
-
-    /// <inheritdoc />
-    protected override (string Binary, string Package) Executable => ("named", "bind9");
-
-    /// <inheritdoc />
-    protected override string ConfigurationFileName => "named.conf";
-
-    /// <summary>Starts named serving plain <paramref name="zones"/> (SOA, NS, ns1 A); fails naming the missing package when BIND is not installed.</summary>
-    /// <param name="zones">The zone names, without trailing dots.</param>
-    /// <returns>The running server.</returns>
-    public static Task<BindServer> StartAsync(IReadOnlyList<string> zones) => StartAsync(Rfc2136TestZone.Plain(zones));
-
-    /// <summary>Starts named serving <paramref name="zones"/>; fails naming the missing package when BIND is not installed.</summary>
+    /// <summary>Starts named serving <paramref name="zones"/> (a zone name converts to a plain zone: SOA, NS, ns1 A); fails naming the missing package when BIND is not installed.</summary>
     /// <param name="zones">The zones.</param>
     /// <param name="otherKeys">Keys besides the main one.</param>
     /// <returns>The running server.</returns>

@@ -11,27 +11,13 @@ namespace Ccx.Dns.TestServers;
 public sealed class KnotServer : Rfc2136Server
 {
     private KnotServer(IReadOnlyList<Rfc2136TestZone> zones, IReadOnlyList<TsigTestKey>? otherKeys)
-        : base(zones, otherKeys)
+        : base(Rfc2136ServerKind.Knot, ("knotd", "knot"), "knot.conf", zones, otherKeys)
     {
     }
 
-    /// <inheritdoc />
-    public override Rfc2136ServerKind Kind => Rfc2136ServerKind.Knot;
-
-    /// <inheritdoc />
-    protected override (string Binary, string Package) Executable => ("knotd", "knot");
-
-    /// <inheritdoc />
-    protected override string ConfigurationFileName => "knot.conf";
-
     private string DatabaseDir => Path.Combine(WorkDir, "db");
 
-    /// <summary>Starts knotd serving plain <paramref name="zones"/> (SOA, NS, ns1 A); fails naming the missing package when Knot is not installed.</summary>
-    /// <param name="zones">The zone names, without trailing dots.</param>
-    /// <returns>The running server.</returns>
-    public static Task<KnotServer> StartAsync(IReadOnlyList<string> zones) => StartAsync(Rfc2136TestZone.Plain(zones));
-
-    /// <summary>Starts knotd serving <paramref name="zones"/>; fails naming the missing package when Knot is not installed.</summary>
+    /// <summary>Starts knotd serving <paramref name="zones"/> (a zone name converts to a plain zone: SOA, NS, ns1 A); fails naming the missing package when Knot is not installed.</summary>
     /// <param name="zones">The zones.</param>
     /// <param name="otherKeys">Keys besides the main one.</param>
     /// <returns>The running server.</returns>

@@ -13,6 +13,7 @@ namespace Ccx.Dns.TestServers;
 /// </summary>
 public sealed class PowerDnsServer : IAsyncDisposable
 {
+    private static int s_zoneCounter;
     private readonly string _workDir = Path.Combine(Path.GetTempPath(), "ccx-pdns-" + Guid.NewGuid().ToString("N")[..12]);
     private int _pid;
 
@@ -20,7 +21,7 @@ public sealed class PowerDnsServer : IAsyncDisposable
     {
     }
 
-    /// <summary>A random API key.</summary>
+    /// <summary>A random API key, so tests can check it never leaks.</summary>
     public string ApiKey { get; } = "pdns-key-" + Guid.NewGuid().ToString("N");
 
     /// <summary>The DNS port (UDP and TCP) on 127.0.0.1.</summary>
@@ -38,21 +39,23 @@ public sealed class PowerDnsServer : IAsyncDisposable
     /// <summary>An HTTP client carrying the API key.</summary>
     public HttpClient Http { get; } = new() { Timeout = TimeSpan.FromSeconds(10) };
 
+    /// <summary>Real DNS queries to this server through dig, a resolver that is not the project's own.</summary>
+    public DigClient Dig => new(DnsPort);
+
     /// <summary>A stub resolver asking this server over UDP.</summary>
     /// <param name="timeout">The per-query timeout; 2 s when null.</param>
     /// <returns>The resolver.</returns>
     public DnsQuery Query(TimeSpan? timeout = null) => new(DnsEndPoint, timeout ?? TimeSpan.FromSeconds(2));
 
-    /// <summary>Starts a server; fails naming the missing package when PowerDNS is not installed.</summary>
+    /// <summary>Starts a server; fails naming the missing packages when PowerDNS is not installed.</summary>
+    /// <param name="environment">
+    /// Extra environment for <c>eng/infra/start-pdns.sh</c>, or null: for example <c>PDNS_EXPAND_ALIAS=yes</c> for a server
+    /// with <c>expand-alias=yes</c> and itself as <c>resolver=</c>, so that ALIAS records answer A queries.
+    /// </param>
     /// <returns>The running server.</returns>
-    public static async Task<PowerDnsServer> StartAsync()
+    public static async Task<PowerDnsServer> StartAsync(IReadOnlyDictionary<string, string>? environment = null)
     {
-        Prerequisites.Require("PowerDNS", ("pdns_server", "pdns-server"), ("sqlite3", "sqlite3"), ("curl", "curl"), ("dig", "bind9-dnsutils"));
-        if (!File.Exists(Prerequisites.PdnsSchema))
-        {
-            throw new InvalidOperationException($"PowerDNS is needed by these tests but '{Prerequisites.PdnsSchema}' (package pdns-backend-sqlite3) is missing: apt-get install -y pdns-backend-sqlite3");
-        }
-
+        Prerequisites.RequirePowerDns();
         var server = new PowerDnsServer();
         var script = Path.Combine(Prerequisites.RepositoryRoot(), "eng", "infra", "start-pdns.sh");
         string? lastError = null;
@@ -68,7 +71,8 @@ public sealed class PowerDnsServer : IAsyncDisposable
             var (exitCode, stdout, stderr) = await ServerProcess.RunAsync(
                 "bash",
                 [script, server.DnsPort.ToString(CultureInfo.InvariantCulture), server._workDir, server.ApiPort.ToString(CultureInfo.InvariantCulture), server.ApiKey],
-                TimeSpan.FromSeconds(40)).ConfigureAwait(false);
+                TimeSpan.FromSeconds(40),
+                environment).ConfigureAwait(false);
             if (exitCode == 0 && int.TryParse(stdout.Trim(), CultureInfo.InvariantCulture, out var pid))
             {
                 server._pid = pid;
@@ -104,11 +108,12 @@ public sealed class PowerDnsServer : IAsyncDisposable
     }
 
     /// <summary>Creates an empty Native zone (SOA and NS only).</summary>
-    /// <param name="name">The zone name, without a trailing dot.</param>
+    /// <param name="name">The zone name, without a trailing dot; a unique name under <c>ccx.test</c> when null.</param>
     /// <param name="cancellationToken">Cancels the request.</param>
-    /// <returns>A task that completes when the zone exists.</returns>
-    public async Task CreateZoneAsync(string name, CancellationToken cancellationToken = default)
+    /// <returns>The zone name, without a trailing dot.</returns>
+    public async Task<string> CreateZoneAsync(string? name = null, CancellationToken cancellationToken = default)
     {
+        name ??= string.Create(CultureInfo.InvariantCulture, $"z{Interlocked.Increment(ref s_zoneCounter)}-{Guid.NewGuid().ToString("N")[..6]}.ccx.test");
         var body = new JsonObject
         {
             ["name"] = name + ".",
@@ -120,6 +125,23 @@ public sealed class PowerDnsServer : IAsyncDisposable
         {
             throw new InvalidOperationException($"zone {name} not created: {(int)response.StatusCode} {await response.Content.ReadAsStringAsync(cancellationToken).ConfigureAwait(false)}");
         }
+
+        return name;
+    }
+
+    /// <summary>A zone's RRsets as PowerDNS stores them, read directly from the API.</summary>
+    /// <param name="zone">The zone name, without a trailing dot.</param>
+    /// <param name="cancellationToken">Cancels the request.</param>
+    /// <returns>(name, type, ttl, contents sorted ordinally) per RRset.</returns>
+    public async Task<IReadOnlyList<(string Name, string Type, long Ttl, string[] Contents)>> ReadRrSetsAsync(string zone, CancellationToken cancellationToken = default)
+    {
+        var json = await Http.GetFromJsonAsync<JsonObject>(new Uri($"{ApiUrl}/api/v1/servers/localhost/zones/{zone}."), cancellationToken).ConfigureAwait(false)
+            ?? throw new InvalidOperationException($"empty body for zone {zone}");
+        return [.. json["rrsets"]!.AsArray().Select(r => (
+            (string)r!["name"]!,
+            (string)r["type"]!,
+            (long)r["ttl"]!,
+            r["records"]!.AsArray().Select(x => (string)x!["content"]!).Order(StringComparer.Ordinal).ToArray()))];
     }
 
     /// <inheritdoc />

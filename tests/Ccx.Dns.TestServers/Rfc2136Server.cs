@@ -1,7 +1,5 @@
-using System.Diagnostics;
 using System.Net;
 using System.Net.Sockets;
-using System.Text;
 using Ccx.Dns.Rfc2136;
 using Ccx.Dns.Rfc2136.Wire;
 using Microsoft.Extensions.Options;
@@ -29,13 +27,16 @@ public abstract class Rfc2136Server : IAsyncDisposable
     /// <summary>The name of the main TSIG key (hmac-sha256).</summary>
     public const string KeyName = "ccx-test-key";
 
-    private readonly StringBuilder _output = new();
-    private Process? _process;
+    private RunningProcess? _process;
 
     /// <summary>Creates the server's description; <see cref="StartAsync{T}"/> starts it.</summary>
+    /// <param name="kind">Which server this is.</param>
+    /// <param name="executable">The executable and its Debian package, for the "missing prerequisite" message.</param>
+    /// <param name="configurationFileName">The configuration file's name in <see cref="WorkDir"/>.</param>
     /// <param name="zones">The zones.</param>
     /// <param name="otherKeys">Keys besides <see cref="Key"/>, allowed on zones with <see cref="Rfc2136TestZone.AllowOtherKeys"/>.</param>
-    protected Rfc2136Server(IReadOnlyList<Rfc2136TestZone> zones, IReadOnlyList<TsigTestKey>? otherKeys)
+    protected Rfc2136Server(
+        Rfc2136ServerKind kind, (string Binary, string Package) executable, string configurationFileName, IReadOnlyList<Rfc2136TestZone> zones, IReadOnlyList<TsigTestKey>? otherKeys)
     {
         ArgumentNullException.ThrowIfNull(zones);
         if (zones.Count == 0)
@@ -43,6 +44,9 @@ public abstract class Rfc2136Server : IAsyncDisposable
             throw new ArgumentException("a server needs at least one zone", nameof(zones));
         }
 
+        Kind = kind;
+        Executable = executable;
+        ConfigurationFileName = configurationFileName;
         ZoneSpecs = zones;
         Zones = [.. zones.Select(z => z.Name)];
         OtherKeys = otherKeys ?? [];
@@ -50,7 +54,7 @@ public abstract class Rfc2136Server : IAsyncDisposable
     }
 
     /// <summary>Which server this is.</summary>
-    public abstract Rfc2136ServerKind Kind { get; }
+    public Rfc2136ServerKind Kind { get; }
 
     /// <summary>The names of the zones served.</summary>
     public IReadOnlyList<string> Zones { get; }
@@ -77,22 +81,13 @@ public abstract class Rfc2136Server : IAsyncDisposable
     public IPEndPoint EndPoint => new(IPAddress.Loopback, Port);
 
     /// <summary>What the server has written to its standard output and error so far.</summary>
-    public string Output
-    {
-        get
-        {
-            lock (_output)
-            {
-                return _output.ToString();
-            }
-        }
-    }
+    public string Output => _process?.Output ?? string.Empty;
 
     /// <summary>The executable and its Debian package, for the "missing prerequisite" message.</summary>
-    protected abstract (string Binary, string Package) Executable { get; }
+    protected (string Binary, string Package) Executable { get; }
 
     /// <summary>The configuration file's name in <see cref="WorkDir"/>.</summary>
-    protected abstract string ConfigurationFileName { get; }
+    protected string ConfigurationFileName { get; }
 
     /// <summary>The path of the configuration file.</summary>
     protected string ConfigurationPath => Path.Combine(WorkDir, ConfigurationFileName);
@@ -233,105 +228,39 @@ public abstract class Rfc2136Server : IAsyncDisposable
         {
             Port = LoopbackPorts.FreeTcpAndUdpPort();
             await File.WriteAllTextAsync(ConfigurationPath, RenderConfiguration()).ConfigureAwait(false);
-            var start = new ProcessStartInfo(executable)
-            {
-                RedirectStandardError = true,
-                RedirectStandardOutput = true,
-                RedirectStandardInput = true,
-                UseShellExecute = false,
-                WorkingDirectory = WorkDir,
-            };
-            foreach (var argument in Arguments())
-            {
-                start.ArgumentList.Add(argument);
-            }
-
-            lock (_output)
-            {
-                _output.Clear();
-            }
-
-            _process = Process.Start(start) ?? throw new InvalidOperationException($"{Executable.Binary} did not start");
-            _process.ErrorDataReceived += (_, e) => Append(e.Data);
-            _process.OutputDataReceived += (_, e) => Append(e.Data);
-            _process.BeginErrorReadLine();
-            _process.BeginOutputReadLine();
-            if (await WaitReadyAsync().ConfigureAwait(false))
+            _process = RunningProcess.Start(executable, Arguments(), WorkDir);
+            if (await _process.WaitReadyAsync(AnswersSoaAsync, TimeSpan.FromSeconds(20), TimeSpan.FromMilliseconds(50)).ConfigureAwait(false))
             {
                 return;
             }
 
+            var text = _process.Output;
+            var log = _process.OutputTail();
             StopProcess();
-            var text = Output;
             if (attempt >= 2 || !text.Contains("address already in use", StringComparison.OrdinalIgnoreCase) && !text.Contains("address in use", StringComparison.OrdinalIgnoreCase))
             {
-                throw new InvalidOperationException($"{Executable.Binary} did not become ready on 127.0.0.1:{Port}; its log:\n{string.Join('\n', text.Split('\n').TakeLast(40))}");
+                throw new InvalidOperationException($"{Executable.Binary} did not become ready on 127.0.0.1:{Port}; its log:\n{log}");
             }
         }
     }
 
-    private void Append(string? line)
+    /// <summary>Whether the last zone answers its SOA record (the server has loaded every zone).</summary>
+    private async Task<bool> AnswersSoaAsync()
     {
-        if (line is null)
+        try
         {
-            return;
+            var response = await new DnsQuery(EndPoint, TimeSpan.FromMilliseconds(300)).QueryAsync(Zones[^1], DnsRecordType.SOA).ConfigureAwait(false);
+            return response.ResponseCode == DnsResponseCode.NoError && response.Answers.Count == 1;
         }
-
-        lock (_output)
+        catch (Exception e) when (e is TimeoutException or SocketException or DnsFormatException)
         {
-            _output.AppendLine(line);
+            return false;
         }
-    }
-
-    private async Task<bool> WaitReadyAsync()
-    {
-        var deadline = Stopwatch.StartNew();
-        var query = new DnsQuery(EndPoint, TimeSpan.FromMilliseconds(300));
-        while (deadline.Elapsed < TimeSpan.FromSeconds(20))
-        {
-            if (_process!.HasExited)
-            {
-                return false;
-            }
-
-            try
-            {
-                var response = await query.QueryAsync(Zones[^1], DnsRecordType.SOA).ConfigureAwait(false);
-                if (response.ResponseCode == DnsResponseCode.NoError && response.Answers.Count == 1)
-                {
-                    return true;
-                }
-            }
-            catch (Exception e) when (e is TimeoutException or SocketException or DnsFormatException)
-            {
-            }
-
-            await Task.Delay(50).ConfigureAwait(false);
-        }
-
-        return false;
     }
 
     private void StopProcess()
     {
-        if (_process is null)
-        {
-            return;
-        }
-
-        try
-        {
-            if (!_process.HasExited)
-            {
-                _process.Kill();
-                _process.WaitForExit(5000);
-            }
-        }
-        catch (InvalidOperationException)
-        {
-        }
-
-        _process.Dispose();
+        _process?.Dispose();
         _process = null;
     }
 }

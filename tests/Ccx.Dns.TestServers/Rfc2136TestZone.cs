@@ -47,6 +47,15 @@ public sealed record Rfc2136TestZone(string Name)
         return text.ToString();
     }
 
+    /// <summary>A plain zone (SOA, NS, ns1 A) that the main key may update and transfer.</summary>
+    /// <param name="name">The zone name, without a trailing dot.</param>
+    /// <returns>The zone.</returns>
+    public static Rfc2136TestZone FromString(string name) => new(name);
+
+    /// <summary>A plain zone (SOA, NS, ns1 A) that the main key may update and transfer, so that <c>["example.org"]</c> lists zones.</summary>
+    /// <param name="name">The zone name, without a trailing dot.</param>
+    public static implicit operator Rfc2136TestZone(string name) => FromString(name);
+
     /// <summary>Plain zones (SOA, NS, ns1 A) that the main key may update and transfer.</summary>
     /// <param name="names">The zone names.</param>
     /// <returns>The zones.</returns>

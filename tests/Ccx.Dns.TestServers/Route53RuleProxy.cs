@@ -20,7 +20,7 @@ namespace Ccx.Dns.TestServers;
 /// Change batches and record listings are handled one at a time, so that a batch is validated and applied atomically
 /// and no listing sees a batch half applied, as on Route 53.
 /// </remarks>
-public sealed class Route53RuleProxy : IAsyncDisposable
+public sealed class Route53RuleProxy : LoopbackTcpServer
 {
     private const string ReadAuthorization =
         "AWS4-HMAC-SHA256 Credential=AKIDRULEPROXY/20260101/us-east-1/route53/aws4_request, SignedHeaders=host, Signature=00";
@@ -30,8 +30,6 @@ public sealed class Route53RuleProxy : IAsyncDisposable
         "Host", "Content-Length", "Content-Type", "Connection", "Keep-Alive", "Transfer-Encoding", "Expect", "Proxy-Connection",
     };
 
-    private readonly TcpListener _listener;
-    private readonly ConcurrentDictionary<TcpClient, byte> _connections = new();
     private readonly HttpClient _upstream = new(new SocketsHttpHandler { AllowAutoRedirect = false }) { Timeout = TimeSpan.FromSeconds(30) };
     private readonly Uri _upstreamBase;
     private readonly SemaphoreSlim _zoneGate = new(1, 1);
@@ -43,24 +41,20 @@ public sealed class Route53RuleProxy : IAsyncDisposable
     private readonly ConcurrentQueue<Route53ProxiedRequest> _requests = new();
     private readonly ConcurrentQueue<string> _proxyErrors = new();
     private readonly ConcurrentDictionary<string, string> _zoneNames = new(StringComparer.Ordinal);
-    private readonly CancellationTokenSource _stopping = new();
-    private readonly Task _acceptLoop;
     private Route53FaultSchedule? _schedule;
     private Random? _random;
     private int _total;
     private int _sequence;
     private int _redirects;
 
-    private Route53RuleProxy(TcpListener listener, Uri endpoint, Uri upstream)
+    private Route53RuleProxy(Uri upstream)
     {
-        _listener = listener;
-        Endpoint = endpoint;
         _upstreamBase = upstream;
-        _acceptLoop = Task.Run(AcceptLoopAsync);
+        Start();
     }
 
     /// <summary>The proxy's base address (give this to the provider as its endpoint).</summary>
-    public Uri Endpoint { get; }
+    public Uri Endpoint => BaseAddress;
 
     /// <summary>Whether ChangeResourceRecordSets is checked against Route 53's rules. <value>True.</value></summary>
     public bool EnforceRules { get; set; } = true;
@@ -111,10 +105,7 @@ public sealed class Route53RuleProxy : IAsyncDisposable
     public static Route53RuleProxy Start(Uri upstream)
     {
         ArgumentNullException.ThrowIfNull(upstream);
-        var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        var port = ((IPEndPoint)listener.LocalEndpoint).Port;
-        return new Route53RuleProxy(listener, new Uri(string.Create(CultureInfo.InvariantCulture, $"http://127.0.0.1:{port}/")), upstream);
+        return new Route53RuleProxy(upstream);
     }
 
     /// <summary>The Route 53 operation a request maps to.</summary>
@@ -278,28 +269,11 @@ public sealed class Route53RuleProxy : IAsyncDisposable
     }
 
     /// <inheritdoc />
-    public async ValueTask DisposeAsync()
+    protected override async ValueTask DisposeAsyncCore()
     {
-        await _stopping.CancelAsync().ConfigureAwait(false);
-        _listener.Stop();
-        foreach (var connection in _connections.Keys)
-        {
-            connection.Dispose();
-        }
-
-        try
-        {
-            await _acceptLoop.ConfigureAwait(false);
-        }
-        catch (ObjectDisposedException)
-        {
-        }
-
-        _listener.Dispose();
-
+        await base.DisposeAsyncCore().ConfigureAwait(false);
         _upstream.Dispose();
         _zoneGate.Dispose();
-        _stopping.Dispose();
     }
 
     private static string CallerOf(string? authorization)
@@ -338,78 +312,50 @@ public sealed class Route53RuleProxy : IAsyncDisposable
 
     private static ProxyResponse Xml(int status, string body) => new(status, "text/xml", Encoding.UTF8.GetBytes(body), null);
 
-    private async Task AcceptLoopAsync()
+    /// <summary>Serves the requests of one connection in turn (HTTP/1.1 keep-alive) until the caller closes it or a fault drops it.</summary>
+    /// <param name="connection">The connection.</param>
+    /// <param name="stopping">Cancelled when the proxy is disposed.</param>
+    /// <returns>A task that completes when the connection is done with.</returns>
+    protected override async Task ServeAsync(TcpClient connection, CancellationToken stopping)
     {
-        while (!_stopping.IsCancellationRequested)
+        var stream = connection.GetStream();
+        var reader = new HttpRequestReader(stream);
+        while (!stopping.IsCancellationRequested)
         {
-            TcpClient client;
-            try
-            {
-                client = await _listener.AcceptTcpClientAsync(_stopping.Token).ConfigureAwait(false);
-            }
-            catch (Exception e) when (e is OperationCanceledException or ObjectDisposedException or SocketException)
+            var request = await reader.ReadAsync(stopping).ConfigureAwait(false);
+            if (request is null)
             {
                 return;
             }
 
-            _connections[client] = 0;
-            _ = Task.Run(() => ServeConnectionAsync(client));
-        }
-    }
-
-    /// <summary>Serves the requests of one connection in turn (HTTP/1.1 keep-alive) until the caller closes it or a fault drops it.</summary>
-    private async Task ServeConnectionAsync(TcpClient client)
-    {
-        try
-        {
-            var stream = client.GetStream();
-            var reader = new HttpRequestReader(stream);
-            while (!_stopping.IsCancellationRequested)
+            ProxyResponse? response;
+            try
             {
-                var request = await reader.ReadAsync(_stopping.Token).ConfigureAwait(false);
-                if (request is null)
-                {
-                    return;
-                }
-
-                ProxyResponse? response;
-                try
-                {
-                    response = await HandleAsync(request).ConfigureAwait(false);
-                }
-                catch (Exception e) when (!_stopping.IsCancellationRequested)
-                {
-                    _proxyErrors.Enqueue(e.ToString());
-                    response = new ProxyResponse(599, "text/plain", Encoding.UTF8.GetBytes("Route53RuleProxy failed: " + e.Message), null);
-                }
-
-                if (response is null)
-                {
-                    // Drop: reset the connection without a byte of answer.
-                    client.Client.LingerState = new LingerOption(true, 0);
-                    return;
-                }
-
-                await response.WriteAsync(stream, _stopping.Token).ConfigureAwait(false);
-                if (request.WantsClose)
-                {
-                    return;
-                }
+                response = await HandleAsync(request).ConfigureAwait(false);
             }
-        }
-        catch (Exception e) when (e is IOException or SocketException or ObjectDisposedException or OperationCanceledException or InvalidDataException)
-        {
-            // The caller went away, or sent something that is not HTTP/1.1: nothing to answer.
-        }
-        finally
-        {
-            _connections.TryRemove(client, out _);
-            client.Dispose();
+            catch (Exception e) when (!stopping.IsCancellationRequested)
+            {
+                _proxyErrors.Enqueue(e.ToString());
+                response = new ProxyResponse(599, "text/plain", Encoding.UTF8.GetBytes("Route53RuleProxy failed: " + e.Message), null);
+            }
+
+            if (response is null)
+            {
+                // Drop: reset the connection without a byte of answer.
+                connection.Client.LingerState = new LingerOption(true, 0);
+                return;
+            }
+
+            await response.WriteAsync(stream, stopping).ConfigureAwait(false);
+            if (request.WantsClose)
+            {
+                return;
+            }
         }
     }
 
     /// <summary>Answers one request; null drops the connection.</summary>
-    private async Task<ProxyResponse?> HandleAsync(ProxyRequest request)
+    private async Task<ProxyResponse?> HandleAsync(HttpWireRequest request)
     {
         var operation = OperationOf(request.Method, request.Path);
         var caller = CallerOf(request.Header("Authorization"));
@@ -472,7 +418,7 @@ public sealed class Route53RuleProxy : IAsyncDisposable
         return dropAfter ? null : answer;
     }
 
-    private async Task<ProxyResponse?> HandleChangeBatchAsync(ProxyRequest request, string caller, bool dropAfter)
+    private async Task<ProxyResponse?> HandleChangeBatchAsync(HttpWireRequest request, string caller, bool dropAfter)
     {
         var zoneId = ZoneIdOf(request.Target);
         IReadOnlyList<Route53ChangeXml> changes;
@@ -613,7 +559,7 @@ public sealed class Route53RuleProxy : IAsyncDisposable
         return (response.StatusCode, await response.Content.ReadAsStringAsync(cancellationToken).ConfigureAwait(false));
     }
 
-    private async Task<ProxyResponse> ForwardAsync(ProxyRequest request, string method, string pathAndQuery, byte[] body)
+    private async Task<ProxyResponse> ForwardAsync(HttpWireRequest request, string method, string pathAndQuery, byte[] body)
     {
         using var message = new HttpRequestMessage(new HttpMethod(method), new Uri(_upstreamBase, pathAndQuery));
         foreach (var (name, value) in request.Headers)
@@ -642,14 +588,6 @@ public sealed class Route53RuleProxy : IAsyncDisposable
     }
 
     private sealed record QueuedFault(Route53FaultKind? Kind, Uri? RedirectTo, string? Operation);
-
-    /// <summary>One HTTP/1.1 request as read from the wire.</summary>
-    private sealed record ProxyRequest(string Method, string Target, IReadOnlyList<(string Name, string Value)> Headers, byte[] Body, bool WantsClose)
-    {
-        public string Path => Target.Split('?', 2)[0];
-
-        public string? Header(string name) => Headers.FirstOrDefault(h => string.Equals(h.Name, name, StringComparison.OrdinalIgnoreCase)).Value;
-    }
 
     /// <summary>An answer to write back.</summary>
     private sealed record ProxyResponse(int Status, string? ContentType, byte[] Body, string? Location)
@@ -687,101 +625,5 @@ public sealed class Route53RuleProxy : IAsyncDisposable
             503 => "Service Unavailable",
             _ => "Status",
         };
-    }
-
-    /// <summary>Reads HTTP/1.1 requests (request line, headers, a Content-Length body) from a connection.</summary>
-    private sealed class HttpRequestReader(Stream stream)
-    {
-        private readonly byte[] _buffer = new byte[64 * 1024];
-        private int _start;
-        private int _end;
-
-        /// <summary>The next request, or null when the caller closed the connection between requests.</summary>
-        public async Task<ProxyRequest?> ReadAsync(CancellationToken cancellationToken)
-        {
-            int headerEnd;
-            while ((headerEnd = IndexOfHeaderEnd()) < 0)
-            {
-                if (_end - _start >= _buffer.Length)
-                {
-                    throw new InvalidDataException("request head larger than 64 KB");
-                }
-
-                if (!await FillAsync(cancellationToken).ConfigureAwait(false))
-                {
-                    return _end == _start ? null : throw new InvalidDataException("connection closed inside a request head");
-                }
-            }
-
-            var lines = Encoding.ASCII.GetString(_buffer, _start, headerEnd - _start).Split("\r\n");
-            _start = headerEnd + 4;
-            var requestLine = lines[0].Split(' ');
-            if (requestLine.Length != 3)
-            {
-                throw new InvalidDataException("bad request line: " + lines[0]);
-            }
-
-            var headers = new List<(string, string)>();
-            foreach (var line in lines.Skip(1))
-            {
-                var colon = line.IndexOf(':', StringComparison.Ordinal);
-                if (colon > 0)
-                {
-                    headers.Add((line[..colon].Trim(), line[(colon + 1)..].Trim()));
-                }
-            }
-
-            string? Get(string name) => headers.FirstOrDefault(h => string.Equals(h.Item1, name, StringComparison.OrdinalIgnoreCase)).Item2;
-            if (Get("Transfer-Encoding") is not null)
-            {
-                throw new InvalidDataException("chunked request bodies are not supported by the proxy");
-            }
-
-            var length = int.TryParse(Get("Content-Length"), NumberStyles.None, CultureInfo.InvariantCulture, out var n) ? n : 0;
-            var body = new byte[length];
-            var copied = 0;
-            while (copied < length)
-            {
-                if (_start == _end && !await FillAsync(cancellationToken).ConfigureAwait(false))
-                {
-                    throw new InvalidDataException("connection closed inside a request body");
-                }
-
-                var take = Math.Min(length - copied, _end - _start);
-                Array.Copy(_buffer, _start, body, copied, take);
-                _start += take;
-                copied += take;
-            }
-
-            var close = string.Equals(Get("Connection"), "close", StringComparison.OrdinalIgnoreCase);
-            return new ProxyRequest(requestLine[0], requestLine[1], headers, body, close);
-        }
-
-        private int IndexOfHeaderEnd()
-        {
-            for (var i = _start; i + 3 < _end; i++)
-            {
-                if (_buffer[i] == '\r' && _buffer[i + 1] == '\n' && _buffer[i + 2] == '\r' && _buffer[i + 3] == '\n')
-                {
-                    return i;
-                }
-            }
-
-            return -1;
-        }
-
-        private async Task<bool> FillAsync(CancellationToken cancellationToken)
-        {
-            if (_start > 0)
-            {
-                Array.Copy(_buffer, _start, _buffer, 0, _end - _start);
-                _end -= _start;
-                _start = 0;
-            }
-
-            var read = await stream.ReadAsync(_buffer.AsMemory(_end), cancellationToken).ConfigureAwait(false);
-            _end += read;
-            return read > 0;
-        }
     }
 }

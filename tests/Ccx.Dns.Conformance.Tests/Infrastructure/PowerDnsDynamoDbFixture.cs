@@ -1,6 +1,5 @@
 using System.Collections.Concurrent;
 using Amazon.DynamoDBv2;
-using Amazon.DynamoDBv2.Model;
 using Amazon.Runtime;
 using Ccx.Dns.PowerDns;
 using Ccx.Dns.TestServers;
@@ -16,6 +15,7 @@ public sealed class PowerDnsDynamoDbFixture : IAsyncLifetime
 
     public DynamoDbLocalServer DynamoDb { get; private set; } = null!;
 
+    /// <summary>The registry's client: the SDK's default retries, unlike <see cref="DynamoDbLocalServer.Client"/>.</summary>
     public AmazonDynamoDBClient Client { get; private set; } = null!;
 
     public async Task InitializeAsync()
@@ -34,44 +34,10 @@ public sealed class PowerDnsDynamoDbFixture : IAsyncLifetime
     public async Task<PowerDnsProvider> CreateZoneTableAndProviderAsync(string zone, CancellationToken cancellationToken)
     {
         await PowerDns.CreateZoneAsync(zone, cancellationToken);
-        var request = new CreateTableRequest
-        {
-            TableName = TableFor(zone),
-            AttributeDefinitions = [new AttributeDefinition("k", ScalarAttributeType.S)],
-            KeySchema = [new KeySchemaElement("k", KeyType.HASH)],
-            BillingMode = BillingMode.PAY_PER_REQUEST,
-        };
-        for (var attempt = 0; ; attempt++)
-        {
-            try
-            {
-                await Client.CreateTableAsync(request, cancellationToken);
-                break;
-            }
-            catch (Exception e) when (attempt < 20 && e is HttpRequestException or AmazonServiceException { StatusCode: >= System.Net.HttpStatusCode.InternalServerError })
-            {
-                await Task.Delay(250, cancellationToken); // DynamoDB Local may still be warming up
-            }
-        }
-
+        await DynamoDb.CreateTableAsync(TableFor(zone), cancellationToken);
         var provider = new PowerDnsProvider(PowerDns.ProviderOptions(zone));
         _providers.Add(provider);
         return provider;
-    }
-
-    /// <summary>Every item of a table as (k, o).</summary>
-    public async Task<IReadOnlyList<(string Key, string Owner)>> ItemsAsync(string table, CancellationToken cancellationToken)
-    {
-        var items = new List<(string, string)>();
-        var request = new ScanRequest { TableName = table, ConsistentRead = true };
-        do
-        {
-            var response = await Client.ScanAsync(request, cancellationToken);
-            items.AddRange(response.Items.Select(i => (i["k"].S, i.TryGetValue("o", out var o) ? o.S : string.Empty)));
-            request.ExclusiveStartKey = response.LastEvaluatedKey;
-        }
-        while (request.ExclusiveStartKey is { Count: > 0 });
-        return items;
     }
 
     public async Task DisposeAsync()

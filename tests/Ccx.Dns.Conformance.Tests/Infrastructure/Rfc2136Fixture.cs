@@ -7,48 +7,30 @@ namespace Ccx.Dns.Conformance.Tests.Infrastructure;
 /// One real RFC 2136 server serving one zone per conformance scenario (zones must exist before the server starts);
 /// one subclass per server.
 /// </summary>
-public abstract class Rfc2136Fixture : IAsyncLifetime
+public abstract class Rfc2136Fixture(Rfc2136ServerKind kind, DnsProviderCapabilities capabilities) : ServerFixture<Rfc2136Server>
 {
     public const string Suffix = "rfc2136.test";
 
-    public Rfc2136Server Server { get; private set; } = null!;
-
-    public abstract Rfc2136ServerKind Kind { get; }
+    public Rfc2136ServerKind Kind => kind;
 
     /// <summary>The server's capability declaration.</summary>
-    public abstract DnsProviderCapabilities Capabilities { get; }
+    public DnsProviderCapabilities Capabilities => capabilities;
 
-    public static string ZoneFor(ConformanceScenario scenario, ConformanceReconcileMode mode = ConformanceReconcileMode.Full) =>
-        scenario.Name + (mode == ConformanceReconcileMode.Targeted ? ".targeted." : ".") + Suffix;
+    public static string ZoneFor(ConformanceScenario scenario, ConformanceReconcileMode mode = ConformanceReconcileMode.Full, string suffix = Suffix) =>
+        scenario.Name + (mode == ConformanceReconcileMode.Targeted ? ".targeted." : ".") + suffix;
 
-    public async Task InitializeAsync() =>
-        Server = await Rfc2136Server.StartAsync(Kind, Rfc2136TestZone.Plain(
-            ConformanceScenarios.All.SelectMany(s => new[] { ZoneFor(s), ZoneFor(s, ConformanceReconcileMode.Targeted) })));
+    /// <summary>Every scenario's zone in both modes, under <paramref name="suffix"/>.</summary>
+    public static IReadOnlyList<Rfc2136TestZone> ScenarioZones(string suffix) => Rfc2136TestZone.Plain(
+        ConformanceScenarios.All.SelectMany(s => new[] { ZoneFor(s, ConformanceReconcileMode.Full, suffix), ZoneFor(s, ConformanceReconcileMode.Targeted, suffix) }));
 
-    public async Task DisposeAsync()
-    {
-        if (Server is not null)
-        {
-            await Server.DisposeAsync();
-        }
-    }
+    protected override Task<Rfc2136Server> StartServerAsync() => Rfc2136Server.StartAsync(Kind, ScenarioZones(Suffix));
 }
 
 /// <summary>The conformance zones on BIND 9.</summary>
-public sealed class BindFixture : Rfc2136Fixture
-{
-    public override Rfc2136ServerKind Kind => Rfc2136ServerKind.Bind;
-
-    public override DnsProviderCapabilities Capabilities => KnownProviderCapabilities.Rfc2136;
-}
+public sealed class BindFixture() : Rfc2136Fixture(Rfc2136ServerKind.Bind, KnownProviderCapabilities.Rfc2136);
 
 /// <summary>The conformance zones on Knot DNS.</summary>
-public sealed class KnotFixture : Rfc2136Fixture
-{
-    public override Rfc2136ServerKind Kind => Rfc2136ServerKind.Knot;
-
-    public override DnsProviderCapabilities Capabilities => KnownProviderCapabilities.Rfc2136Knot;
-}
+public sealed class KnotFixture() : Rfc2136Fixture(Rfc2136ServerKind.Knot, KnownProviderCapabilities.Rfc2136Knot);
 
 [CollectionDefinition(Name)]
 public sealed class BindServerGroup : ICollectionFixture<BindFixture>

@@ -64,28 +64,15 @@ public sealed class WebhookPowerDnsFixture : IAsyncLifetime
 }
 
 /// <summary>One real BIND serving a zone per scenario and mode, behind the webhook server.</summary>
-public sealed class WebhookBindFixture : IAsyncLifetime
+public sealed class WebhookBindFixture : ServerFixture<Rfc2136Server>
 {
     public const string Suffix = "webhook.rfc2136.test";
 
-    public Rfc2136Server Server { get; private set; } = null!;
-
-    public static string ZoneFor(ConformanceScenario scenario, ConformanceReconcileMode mode) =>
-        scenario.Name + (mode == ConformanceReconcileMode.Targeted ? ".targeted." : ".") + Suffix;
+    public static string ZoneFor(ConformanceScenario scenario, ConformanceReconcileMode mode) => Rfc2136Fixture.ZoneFor(scenario, mode, Suffix);
 
     public Task<ExternalDnsWebhookProvider> CreateClientAsync(WebhookPaths paths, string zone) => paths.ServeAsync(Server.CreateProvider(zone));
 
-    public async Task InitializeAsync() =>
-        Server = await Rfc2136Server.StartAsync(Rfc2136ServerKind.Bind, Rfc2136TestZone.Plain(
-            ConformanceScenarios.All.SelectMany(s => new[] { ZoneFor(s, ConformanceReconcileMode.Full), ZoneFor(s, ConformanceReconcileMode.Targeted) })));
-
-    public async Task DisposeAsync()
-    {
-        if (Server is not null)
-        {
-            await Server.DisposeAsync();
-        }
-    }
+    protected override Task<Rfc2136Server> StartServerAsync() => Rfc2136Server.StartAsync(Rfc2136ServerKind.Bind, Rfc2136Fixture.ScenarioZones(Suffix));
 }
 
 [CollectionDefinition(Name)]

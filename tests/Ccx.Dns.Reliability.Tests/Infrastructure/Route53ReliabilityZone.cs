@@ -15,19 +15,19 @@ namespace Ccx.Dns.Reliability.Tests.Infrastructure;
 public sealed class Route53ReliabilityZone : IAsyncDisposable
 {
     private readonly List<Route53Provider> _providers = [];
+    private readonly MotoBehindRuleProxy _servers;
     private Route53Provider _audit = null!;
 
-    private Route53ReliabilityZone(MotoServer moto, Route53RuleProxy proxy, string zone, string zoneId)
+    private Route53ReliabilityZone(MotoBehindRuleProxy servers, string zone, string zoneId)
     {
-        Moto = moto;
-        Proxy = proxy;
+        _servers = servers;
         Zone = zone;
         ZoneId = zoneId;
     }
 
-    public MotoServer Moto { get; }
+    public MotoServer Moto => _servers.Moto;
 
-    public Route53RuleProxy Proxy { get; }
+    public Route53RuleProxy Proxy => _servers.Proxy;
 
     public string Zone { get; }
 
@@ -38,24 +38,16 @@ public sealed class Route53ReliabilityZone : IAsyncDisposable
 
     public static async Task<Route53ReliabilityZone> StartAsync(string zone)
     {
-        var moto = await MotoServer.StartAsync();
-        Route53RuleProxy? proxy = null;
+        var servers = await MotoBehindRuleProxy.StartAsync();
         try
         {
-            var zoneId = await moto.CreateZoneAsync(zone);
-            proxy = Route53RuleProxy.Start(moto.Endpoint);
-            var result = new Route53ReliabilityZone(moto, proxy, zone, zoneId);
-            result._audit = new Route53Provider(result.Options("AKIDAUDITREADER", moto.Endpoint), result.Time);
+            var result = new Route53ReliabilityZone(servers, zone, await servers.Moto.CreateZoneAsync(zone));
+            result._audit = new Route53Provider(result.Options("AKIDAUDITREADER", servers.Moto.Endpoint), result.Time);
             return result;
         }
         catch
         {
-            if (proxy is not null)
-            {
-                await proxy.DisposeAsync();
-            }
-
-            await moto.DisposeAsync();
+            await servers.DisposeAsync();
             throw;
         }
     }
@@ -89,8 +81,7 @@ public sealed class Route53ReliabilityZone : IAsyncDisposable
         }
 
         _audit?.Dispose();
-        await Proxy.DisposeAsync();
-        await Moto.DisposeAsync();
+        await _servers.DisposeAsync();
     }
 
     private Route53ProviderOptions Options(string accessKey, Uri endpoint)

@@ -1,7 +1,6 @@
 using System.Globalization;
 using System.Net;
 using System.Text;
-using Ccx.Dns.TestServers;
 using Microsoft.Extensions.Options;
 
 namespace Ccx.Dns.Rfc2136.Tests.Infrastructure;
@@ -11,7 +10,7 @@ namespace Ccx.Dns.Rfc2136.Tests.Infrastructure;
 /// tests use: a parent and a child zone, a reverse zone, a 5,000-record zone, a zone that refuses updates and one for
 /// apex tests. Every integration test class runs against both servers through a subclass per server.
 /// </summary>
-public abstract class Rfc2136ServerFixture : IAsyncLifetime
+public abstract class Rfc2136ServerFixture(Rfc2136ServerKind kind) : ServerFixture<Rfc2136Server>
 {
     public const string KeyName = Rfc2136Server.KeyName;
     public const string Zone = "example.org";
@@ -28,9 +27,7 @@ public abstract class Rfc2136ServerFixture : IAsyncLifetime
     /// <summary>An HINFO record, a type the codec does not interpret (read in RFC 3597's generic form).</summary>
     public const string GenericRecordName = "hinfo.example.org";
 
-    public Rfc2136Server Server { get; private set; } = null!;
-
-    public abstract Rfc2136ServerKind Kind { get; }
+    public Rfc2136ServerKind Kind => kind;
 
     /// <summary>
     /// The response code of an update the server's access control refuses (unsigned, or to a zone without updates):
@@ -61,15 +58,8 @@ public abstract class Rfc2136ServerFixture : IAsyncLifetime
     /// <summary>The zone's SOA serial, by a real query.</summary>
     public Task<uint> GetSerialAsync(string zone) => Server.GetSerialAsync(zone);
 
-    public async Task InitializeAsync() => Server = await Rfc2136Server.StartAsync(Kind, Zones(), [TsigTestKey.Create("ccx-sha512-key", "hmac-sha512"), TsigTestKey.Create("ccx-sha1-key", "hmac-sha1")]);
-
-    public async Task DisposeAsync()
-    {
-        if (Server is not null)
-        {
-            await Server.DisposeAsync();
-        }
-    }
+    protected override Task<Rfc2136Server> StartServerAsync() =>
+        Rfc2136Server.StartAsync(Kind, Zones(), [TsigTestKey.Create("ccx-sha512-key", "hmac-sha512"), TsigTestKey.Create("ccx-sha1-key", "hmac-sha1")]);
 
     private static List<Rfc2136TestZone> Zones()
     {
@@ -99,16 +89,10 @@ public abstract class Rfc2136ServerFixture : IAsyncLifetime
 }
 
 /// <summary>The provider tests' zones on BIND 9.</summary>
-public sealed class BindServerFixture : Rfc2136ServerFixture
-{
-    public override Rfc2136ServerKind Kind => Rfc2136ServerKind.Bind;
-}
+public sealed class BindServerFixture() : Rfc2136ServerFixture(Rfc2136ServerKind.Bind);
 
 /// <summary>The provider tests' zones on Knot DNS.</summary>
-public sealed class KnotServerFixture : Rfc2136ServerFixture
-{
-    public override Rfc2136ServerKind Kind => Rfc2136ServerKind.Knot;
-}
+public sealed class KnotServerFixture() : Rfc2136ServerFixture(Rfc2136ServerKind.Knot);
 
 [CollectionDefinition(Name)]
 public sealed class BindServerGroup : ICollectionFixture<BindServerFixture>

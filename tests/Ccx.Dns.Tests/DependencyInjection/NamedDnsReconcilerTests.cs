@@ -76,7 +76,7 @@ public sealed class NamedDnsReconcilerTests
 
         await host.StartAsync();
         source.ReplaceAll([Www]); // one change signal, two reconcilers react
-        await WaitAsync(async () => (await primaryZone.GetRecordsAsync()).Any(r => r.DnsName == "www.example.org") && (await secondaryZone.GetRecordsAsync()).Any(r => r.DnsName == "www.example.org"));
+        await Eventually.TrueAsync(async () => (await primaryZone.GetRecordsAsync()).Any(r => r.DnsName == "www.example.org") && (await secondaryZone.GetRecordsAsync()).Any(r => r.DnsName == "www.example.org"), "the reconcilers converged", interval: TimeSpan.FromMilliseconds(10));
         await host.StopAsync();
 
         Assert.Equal(2, host.Services.GetServices<IHostedService>().Count(h => h.GetType().Name == "DnsReconcilerHostedService"));
@@ -252,16 +252,6 @@ public sealed class NamedDnsReconcilerTests
         var result = await provider.GetRequiredKeyedService<DnsReconciler>("primary").RunOnceAsync();
 
         Assert.Equal(clock.GetUtcNow(), result.StartedAt);
-    }
-
-    private static async Task WaitAsync(Func<Task<bool>> condition)
-    {
-        var deadline = Environment.TickCount64 + 30_000;
-        while (!await condition())
-        {
-            Assert.True(Environment.TickCount64 < deadline, "the reconcilers never converged");
-            await Task.Delay(10);
-        }
     }
 
     /// <summary>Records each entry with the scopes open around it.</summary>

@@ -63,7 +63,7 @@ public sealed class QuietFailureLogTests
         {
             await h.Clock.WaitForTimerAsync(h.Start + TimeSpan.FromSeconds(5 * i));
             h.Clock.Advance(TimeSpan.FromSeconds(5));
-            await WaitUntilAsync(() => h.ServiceLogger.Entries.Count(e => e.EventId.Id == 1032) >= i + 1);
+            await Eventually.TrueAsync(() => h.ServiceLogger.Entries.Count(e => e.EventId.Id == 1032) >= i + 1, $"failure {i + 1} was logged", TimeSpan.FromSeconds(10));
         }
 
         var warning = Assert.Single(h.ServiceLogger.Entries, e => e.Level == LogLevel.Warning);
@@ -79,14 +79,5 @@ public sealed class QuietFailureLogTests
 
         Assert.Equal("cannot reach PowerDNS (Connection refused)", ExceptionChain.Describe(outer));
         Assert.Equal("a ← InvalidOperationException: b", ExceptionChain.Describe(new InvalidOperationException("a", new InvalidOperationException("b"))));
-    }
-
-    private static async Task WaitUntilAsync(Func<bool> condition)
-    {
-        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(10));
-        while (!condition())
-        {
-            await Task.Delay(5, timeout.Token);
-        }
     }
 }

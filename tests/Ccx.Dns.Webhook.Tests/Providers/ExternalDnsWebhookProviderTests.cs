@@ -275,7 +275,7 @@ public sealed class ExternalDnsWebhookProviderTests
         await using var elsewhere = new ScriptedWebhookServer((_, _) => ScriptedAnswer.Json("{}"));
         await using var server = new ScriptedWebhookServer((_, _) => new ScriptedAnswer.Respond(302, null, [], [("Location", elsewhere.Url + "/")]));
         var logs = new CapturingLoggerProvider();
-        using var client = new ExternalDnsWebhookProvider(new ExternalDnsWebhookProviderOptions { Url = server.Url }, new SocketsHttpHandler(), disposeHandler: true, logs, null, null);
+        using var client = new ExternalDnsWebhookProvider(new ExternalDnsWebhookProviderOptions { Url = server.Url }, new SocketsHttpHandler(), disposeHandler: true, logs.CreateLogger("test"), null, null);
 
         var error = await Assert.ThrowsAsync<ExternalDnsWebhookException>(() => client.NegotiateAsync());
 

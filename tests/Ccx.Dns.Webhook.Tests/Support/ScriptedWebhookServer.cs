@@ -37,157 +37,56 @@ public abstract record ScriptedAnswer
 /// content type or body, a dropped connection, or no answer at all. Records every request it read. Keep-alive is
 /// honoured, so a client reuses its connection as it would with a real server.
 /// </summary>
-public sealed class ScriptedWebhookServer : IAsyncDisposable
+public sealed class ScriptedWebhookServer : LoopbackTcpServer
 {
-    private readonly TcpListener _listener;
-    private readonly CancellationTokenSource _stop = new();
     private readonly ConcurrentQueue<RecordedRequest> _requests = new();
     private readonly Func<RecordedRequest, int, ScriptedAnswer> _script;
-    private readonly Task _accepting;
-    private readonly ConcurrentBag<TcpClient> _clients = [];
     private int _count;
 
     /// <summary>Starts a server; <paramref name="script"/> gets each request and its 1-based number.</summary>
     public ScriptedWebhookServer(Func<RecordedRequest, int, ScriptedAnswer> script)
     {
         _script = script;
-        _listener = new TcpListener(IPAddress.Loopback, 0);
-        _listener.Start();
-        _accepting = AcceptAsync();
+        Start();
     }
 
     /// <summary>A server that negotiates with <c>{}</c> and answers every other call as <paramref name="script"/> says.</summary>
     public static ScriptedWebhookServer AfterNegotiation(Func<RecordedRequest, int, ScriptedAnswer> script) =>
         new((request, n) => request is { Method: "GET", Path: "/" } ? ScriptedAnswer.Json("{}") : script(request, n));
 
-    public string Url => string.Create(CultureInfo.InvariantCulture, $"http://127.0.0.1:{((IPEndPoint)_listener.LocalEndpoint).Port}");
+    public string Url => BaseAddress.ToString().TrimEnd('/');
 
     public IReadOnlyList<RecordedRequest> Requests => [.. _requests];
 
     /// <summary>The requests other than negotiation.</summary>
     public IReadOnlyList<RecordedRequest> Calls => [.. _requests.Where(r => r.Path != "/")];
 
-    public async ValueTask DisposeAsync()
+    protected override async Task ServeAsync(TcpClient connection, CancellationToken stopping)
     {
-        await _stop.CancelAsync();
-        _listener.Stop();
-        foreach (var client in _clients)
+        var stream = connection.GetStream();
+        var reader = new HttpRequestReader(stream);
+        while (await reader.ReadAsync(stopping) is { } wire)
         {
-            client.Dispose();
-        }
-
-        try
-        {
-            await _accepting;
-        }
-        catch (OperationCanceledException)
-        {
-        }
-
-        _stop.Dispose();
-    }
-
-    private async Task AcceptAsync()
-    {
-        while (!_stop.IsCancellationRequested)
-        {
-            TcpClient client;
-            try
+            var headers = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);
+            foreach (var (name, value) in wire.Headers)
             {
-                client = await _listener.AcceptTcpClientAsync(_stop.Token);
-            }
-            catch (Exception e) when (e is OperationCanceledException or SocketException or ObjectDisposedException)
-            {
-                return;
+                headers[name] = value;
             }
 
-            _clients.Add(client);
-            _ = ServeAsync(client);
-        }
-    }
-
-    private async Task ServeAsync(TcpClient client)
-    {
-        try
-        {
-            using (client)
+            var request = new RecordedRequest(wire.Method, wire.Target, headers, wire.Body);
+            _requests.Enqueue(request);
+            switch (_script(request, Interlocked.Increment(ref _count)))
             {
-                var stream = client.GetStream();
-                var reader = new BufferedStream(stream);
-                while (!_stop.IsCancellationRequested)
-                {
-                    var request = await ReadRequestAsync(reader, _stop.Token);
-                    if (request is null)
-                    {
-                        return;
-                    }
-
-                    _requests.Enqueue(request);
-                    var answer = _script(request, Interlocked.Increment(ref _count));
-                    switch (answer)
-                    {
-                        case ScriptedAnswer.Drop:
-                            client.Client.Shutdown(SocketShutdown.Both);
-                            return;
-                        case ScriptedAnswer.Hang:
-                            await Task.Delay(Timeout.Infinite, _stop.Token);
-                            return;
-                        case ScriptedAnswer.Respond respond:
-                            await WriteResponseAsync(stream, respond, _stop.Token);
-                            break;
-                    }
-                }
+                case ScriptedAnswer.Drop:
+                    connection.Client.Shutdown(SocketShutdown.Both);
+                    return;
+                case ScriptedAnswer.Hang:
+                    await Task.Delay(Timeout.Infinite, stopping);
+                    return;
+                case ScriptedAnswer.Respond respond:
+                    await WriteResponseAsync(stream, respond, stopping);
+                    break;
             }
-        }
-        catch (Exception e) when (e is IOException or OperationCanceledException or SocketException or ObjectDisposedException)
-        {
-            // The client went away, or the server stops.
-        }
-    }
-
-    private static async Task<RecordedRequest?> ReadRequestAsync(Stream stream, CancellationToken cancellationToken)
-    {
-        var requestLine = await ReadLineAsync(stream, cancellationToken);
-        if (string.IsNullOrEmpty(requestLine))
-        {
-            return null;
-        }
-
-        var parts = requestLine.Split(' ');
-        var headers = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);
-        while (await ReadLineAsync(stream, cancellationToken) is { Length: > 0 } line)
-        {
-            var colon = line.IndexOf(':', StringComparison.Ordinal);
-            headers[line[..colon].Trim()] = line[(colon + 1)..].Trim();
-        }
-
-        var body = Array.Empty<byte>();
-        if (headers.TryGetValue("Content-Length", out var lengthText) && int.Parse(lengthText, CultureInfo.InvariantCulture) is > 0 and var length)
-        {
-            body = new byte[length];
-            await stream.ReadExactlyAsync(body, cancellationToken);
-        }
-
-        return new RecordedRequest(parts[0], parts[1], headers, body);
-    }
-
-    private static async Task<string?> ReadLineAsync(Stream stream, CancellationToken cancellationToken)
-    {
-        var bytes = new List<byte>();
-        var one = new byte[1];
-        while (true)
-        {
-            if (await stream.ReadAsync(one, cancellationToken) == 0)
-            {
-                return bytes.Count == 0 ? null : Encoding.ASCII.GetString([.. bytes]);
-            }
-
-            if (one[0] == '\n')
-            {
-                return Encoding.ASCII.GetString([.. bytes]).TrimEnd('\r');
-            }
-
-            bytes.Add(one[0]);
         }
     }
 

@@ -1,19 +1,24 @@
 using System.Globalization;
 using System.Text;
 
-namespace Ccx.Dns.PowerDns.Tests.Infrastructure;
+namespace Ccx.Dns.TestServers;
 
 /// <summary>One answer record as dig prints it.</summary>
-public sealed record DnsAnswer(string Name, long Ttl, string Type, string Data);
+/// <param name="Name">The owner name, with its trailing dot.</param>
+/// <param name="Ttl">The TTL.</param>
+/// <param name="Type">The record type.</param>
+/// <param name="Data">The record data in presentation format.</param>
+public sealed record DigAnswer(string Name, long Ttl, string Type, string Data);
 
 /// <summary>
 /// Real DNS queries to a loopback server through dig (bind9-dnsutils):
-/// <c>dig @127.0.0.1 -p PORT +noall +answer NAME TYPE</c>.
+/// <c>dig @127.0.0.1 -p PORT +noall +answer NAME TYPE</c>: an answer checked by a resolver that is not the project's own.
 /// </summary>
+/// <param name="port">The server's DNS port on 127.0.0.1.</param>
 public sealed class DigClient(int port)
 {
     /// <summary>The answer section for NAME/TYPE (empty for NXDOMAIN or NODATA). Over TCP when <paramref name="tcp"/>.</summary>
-    public async Task<IReadOnlyList<DnsAnswer>> QueryAsync(string name, string type, bool tcp = false)
+    public async Task<IReadOnlyList<DigAnswer>> QueryAsync(string name, string type, bool tcp = false)
     {
         var args = new List<string> { "@127.0.0.1", "-p", port.ToString(CultureInfo.InvariantCulture), "+noall", "+answer", "+time=2", "+tries=2" };
         if (tcp)
@@ -22,13 +27,13 @@ public sealed class DigClient(int port)
         }
 
         args.AddRange([name, type]);
-        var (exitCode, stdout, stderr) = await PowerDnsServerFixture.RunAsync("dig", args, TimeSpan.FromSeconds(15));
+        var (exitCode, stdout, stderr) = await ServerProcess.RunAsync("dig", args, TimeSpan.FromSeconds(15)).ConfigureAwait(false);
         if (exitCode != 0)
         {
             throw new InvalidOperationException($"dig {string.Join(' ', args)} failed ({exitCode}): {stderr}{stdout}");
         }
 
-        var answers = new List<DnsAnswer>();
+        var answers = new List<DigAnswer>();
         foreach (var line in stdout.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
         {
             if (line.StartsWith(';'))
@@ -40,7 +45,7 @@ public sealed class DigClient(int port)
             var fields = line.Split([' ', '\t'], 5, StringSplitOptions.RemoveEmptyEntries);
             if (fields.Length == 5 && string.Equals(fields[3], type, StringComparison.OrdinalIgnoreCase))
             {
-                answers.Add(new DnsAnswer(fields[0], long.Parse(fields[1], CultureInfo.InvariantCulture), fields[3], fields[4].Trim()));
+                answers.Add(new DigAnswer(fields[0], long.Parse(fields[1], CultureInfo.InvariantCulture), fields[3], fields[4].Trim()));
             }
         }
 
@@ -49,11 +54,11 @@ public sealed class DigClient(int port)
 
     /// <summary>The record data of NAME/TYPE, sorted ordinally.</summary>
     public async Task<string[]> DataAsync(string name, string type) =>
-        [.. (await QueryAsync(name, type)).Select(a => a.Data).Order(StringComparer.Ordinal)];
+        [.. (await QueryAsync(name, type).ConfigureAwait(false)).Select(a => a.Data).Order(StringComparer.Ordinal)];
 
     /// <summary>Each TXT record of NAME decoded to its text (character-strings concatenated), sorted ordinally.</summary>
     public async Task<string[]> TxtAsync(string name) =>
-        [.. (await QueryAsync(name, "TXT")).Select(a => DecodeTxt(a.Data)).Order(StringComparer.Ordinal)];
+        [.. (await QueryAsync(name, "TXT").ConfigureAwait(false)).Select(a => DecodeTxt(a.Data)).Order(StringComparer.Ordinal)];
 
     /// <summary>The character-strings of a TXT record as dig prints it (<c>"a\"b" "c\195\169"</c>), decoded.</summary>
     public static IReadOnlyList<string> TxtStrings(string data)

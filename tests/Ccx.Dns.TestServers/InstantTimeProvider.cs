@@ -1,4 +1,4 @@
-namespace Ccx.Dns.Reliability.Tests.Infrastructure;
+namespace Ccx.Dns.TestServers;
 
 /// <summary>
 /// A clock on which every timer fires at once (on the thread pool) and time jumps by its delay, so that retry
