@@ -5,7 +5,7 @@
 //   dotnet run --project samples/Ccx.Dns.Samples.Patroni
 using System.Text.Json.Serialization;
 using Ccx.Dns;
-using Ccx.Dns.Sources.Patroni;
+using Ccx.Dns.Patroni;
 
 var builder = WebApplication.CreateBuilder(args);
 

@@ -2,11 +2,11 @@ using System.Globalization;
 using System.Net;
 using System.Text;
 using System.Text.Json;
-using Ccx.Dns.Sources.Patroni.Internal;
+using Ccx.Dns.Patroni.Internal;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 
-namespace Ccx.Dns.Sources.Patroni;
+namespace Ccx.Dns.Patroni;
 
 /// <summary>
 /// A small HTTP endpoint (on <see cref="HttpListener"/>, no ASP.NET Core) for Patroni's callbacks:

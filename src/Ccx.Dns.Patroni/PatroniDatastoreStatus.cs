@@ -1,6 +1,6 @@
 using Ccx.Dns.Sources.Datastore;
 
-namespace Ccx.Dns.Sources.Patroni;
+namespace Ccx.Dns.Patroni;
 
 /// <summary>What the last read of a datastore's Patroni cluster found.</summary>
 public enum PatroniClusterCondition

@@ -1,7 +1,7 @@
 using System.Diagnostics.Metrics;
 using Ccx.Dns.Providers;
-using Ccx.Dns.Sources.Patroni;
-using Ccx.Dns.Sources.Patroni.Internal;
+using Ccx.Dns.Patroni;
+using Ccx.Dns.Patroni.Internal;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;

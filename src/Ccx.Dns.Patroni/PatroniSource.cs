@@ -3,13 +3,14 @@ using System.Globalization;
 using Ccx.Dns.Endpoints;
 using Ccx.Dns.Providers;
 using Ccx.Dns.Sources.Datastore;
-using Ccx.Dns.Sources.Patroni.Internal;
+using Ccx.Dns.Patroni.Internal;
+using Ccx.Dns.Sources;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
 using MsOptions = Microsoft.Extensions.Options.Options;
 
-namespace Ccx.Dns.Sources.Patroni;
+namespace Ccx.Dns.Patroni;
 
 /// <summary>
 /// Publishes the names of PostgreSQL clusters managed by Patroni: for each configured datastore it reads Patroni's

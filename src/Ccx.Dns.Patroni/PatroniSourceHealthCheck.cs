@@ -1,7 +1,7 @@
 using System.Globalization;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 
-namespace Ccx.Dns.Sources.Patroni;
+namespace Ccx.Dns.Patroni;
 
 /// <summary>
 /// Reports the <see cref="PatroniSource"/>: healthy while every datastore's last read published its state; degraded

@@ -1,6 +1,6 @@
 using Ccx.Dns.Sources.Datastore;
 
-namespace Ccx.Dns.Sources.Patroni;
+namespace Ccx.Dns.Patroni;
 
 /// <summary>Settings of the <see cref="PatroniSource"/>: which Patroni clusters to follow and how.</summary>
 /// <remarks>

@@ -2,7 +2,7 @@ using System.Globalization;
 using Ccx.Dns.Sources.Datastore;
 using Microsoft.Extensions.Options;
 
-namespace Ccx.Dns.Sources.Patroni;
+namespace Ccx.Dns.Patroni;
 
 /// <summary>Checks <see cref="PatroniSourceOptions"/> and reports every problem at once, naming the setting.</summary>
 public sealed class PatroniSourceOptionsValidator : IValidateOptions<PatroniSourceOptions>

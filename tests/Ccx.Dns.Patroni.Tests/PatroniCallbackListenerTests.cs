@@ -1,7 +1,7 @@
 using System.Net;
 using System.Text.Json;
 using Ccx.Dns.Patroni.Tests.Infrastructure;
-using Ccx.Dns.Sources.Patroni;
+using Ccx.Dns.Patroni;
 using Ccx.Dns.TestServers;
 
 namespace Ccx.Dns.Patroni.Tests;

@@ -6,7 +6,7 @@ using Ccx.Dns.Patroni.Tests.Infrastructure;
 using Ccx.Dns.Reconciliation;
 using Ccx.Dns.Rfc2136;
 using Ccx.Dns.Rfc2136.Wire;
-using Ccx.Dns.Sources.Patroni;
+using Ccx.Dns.Patroni;
 using Ccx.Dns.TestServers;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;

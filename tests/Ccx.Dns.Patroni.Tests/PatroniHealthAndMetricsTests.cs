@@ -1,6 +1,6 @@
 using System.Diagnostics.Metrics;
 using Ccx.Dns.Patroni.Tests.Infrastructure;
-using Ccx.Dns.Sources.Patroni;
+using Ccx.Dns.Patroni;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 
 namespace Ccx.Dns.Patroni.Tests;

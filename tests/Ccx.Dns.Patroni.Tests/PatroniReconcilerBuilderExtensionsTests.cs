@@ -5,7 +5,7 @@ using Ccx.Dns.Providers;
 using Ccx.Dns.Providers.InMemory;
 using Ccx.Dns.Reconciliation;
 using Ccx.Dns.Sources;
-using Ccx.Dns.Sources.Patroni;
+using Ccx.Dns.Patroni;
 using Ccx.Dns.TestServers;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;

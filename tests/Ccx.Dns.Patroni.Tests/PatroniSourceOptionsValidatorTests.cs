@@ -1,4 +1,4 @@
-using Ccx.Dns.Sources.Patroni;
+using Ccx.Dns.Patroni;
 using Microsoft.Extensions.Options;
 
 namespace Ccx.Dns.Patroni.Tests;

@@ -3,7 +3,7 @@ using Ccx.Dns.Patroni.Tests.Infrastructure;
 using Ccx.Dns.Planning;
 using Ccx.Dns.Providers;
 using Ccx.Dns.Providers.InMemory;
-using Ccx.Dns.Sources.Patroni;
+using Ccx.Dns.Patroni;
 
 namespace Ccx.Dns.Patroni.Tests;
 

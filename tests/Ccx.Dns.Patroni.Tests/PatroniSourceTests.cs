@@ -1,7 +1,7 @@
 using Ccx.Dns.Endpoints;
 using Ccx.Dns.Patroni.Tests.Infrastructure;
 using Ccx.Dns.Sources;
-using Ccx.Dns.Sources.Patroni;
+using Ccx.Dns.Patroni;
 using Microsoft.Extensions.Logging;
 
 namespace Ccx.Dns.Patroni.Tests;

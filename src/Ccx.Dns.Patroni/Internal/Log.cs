@@ -1,6 +1,6 @@
 using Microsoft.Extensions.Logging;
 
-namespace Ccx.Dns.Sources.Patroni.Internal;
+namespace Ccx.Dns.Patroni.Internal;
 
 /// <summary>Source-generated log messages of the Patroni source (event ids 2400–2499). None carries a credential: member URLs with user information are refused by the options validator.</summary>
 internal static partial class Log

@@ -1,7 +1,7 @@
 using System.Globalization;
 using System.Text.Json;
 
-namespace Ccx.Dns.Sources.Patroni.Internal;
+namespace Ccx.Dns.Patroni.Internal;
 
 /// <summary>A member's role as Patroni reports it in <c>/cluster</c>.</summary>
 internal enum PatroniMemberRole

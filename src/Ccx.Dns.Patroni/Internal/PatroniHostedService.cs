@@ -1,7 +1,7 @@
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 
-namespace Ccx.Dns.Sources.Patroni.Internal;
+namespace Ccx.Dns.Patroni.Internal;
 
 /// <summary>Runs <see cref="PatroniSource.PollAsync"/> and, when a prefix is configured, the <see cref="PatroniCallbackListener"/>.</summary>
 internal sealed class PatroniHostedService : IHostedService, IDisposable

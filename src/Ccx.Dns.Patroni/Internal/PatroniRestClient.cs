@@ -3,7 +3,7 @@ using System.Net;
 using System.Net.Http.Headers;
 using System.Net.Sockets;
 
-namespace Ccx.Dns.Sources.Patroni.Internal;
+namespace Ccx.Dns.Patroni.Internal;
 
 /// <summary>Why a member's <c>GET /cluster</c> gave no usable answer.</summary>
 internal enum PatroniReadFailure

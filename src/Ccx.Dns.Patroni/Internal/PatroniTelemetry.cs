@@ -1,6 +1,6 @@
 using System.Diagnostics.Metrics;
 
-namespace Ccx.Dns.Sources.Patroni.Internal;
+namespace Ccx.Dns.Patroni.Internal;
 
 /// <summary>
 /// The Patroni source's metrics, on a meter named <c>Ccx.Dns.Patroni</c>: <c>ccx.dns.patroni.reads</c> (counter, tag

@@ -46,7 +46,7 @@ internal static class DnsConfigurationSetup
     /// </summary>
     internal static IReadOnlyList<Plugin> PackageSources { get; } =
     [
-        new("Patroni", [], "Ccx.Dns.Patroni", "Ccx.Dns.PatroniReconcilerBuilderExtensions", "AddPatroniSource", "Ccx.Dns.Sources.Patroni.PatroniSourceOptions", null),
+        new("Patroni", [], "Ccx.Dns.Patroni", "Ccx.Dns.PatroniReconcilerBuilderExtensions", "AddPatroniSource", "Ccx.Dns.Patroni.PatroniSourceOptions", null),
     ];
 
     /// <summary>Registers what the section names; does nothing for a section that names no provider, registry or source.</summary>

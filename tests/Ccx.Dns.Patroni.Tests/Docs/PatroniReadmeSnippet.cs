@@ -1,5 +1,5 @@
 using Ccx.Dns;
-using Ccx.Dns.Sources.Patroni;
+using Ccx.Dns.Patroni;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace DocSnippets;

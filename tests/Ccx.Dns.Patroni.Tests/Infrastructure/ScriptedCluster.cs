@@ -1,5 +1,5 @@
 using System.Globalization;
-using Ccx.Dns.Sources.Patroni;
+using Ccx.Dns.Patroni;
 using Microsoft.Extensions.Options;
 
 namespace Ccx.Dns.Patroni.Tests.Infrastructure;
