@@ -112,7 +112,7 @@ internal static class PatroniFailoverBenchmark
         {
             o.PollInterval = mode == "poll" ? TimeSpan.FromMilliseconds(100) : TimeSpan.FromSeconds(1);
             o.CallbackListenerPrefix = mode == "callback" ? callbackPrefix : null;
-            var datastore = new Sources.Patroni.PatroniDatastoreOptions { Id = datastoreId, UserDomain = Zone };
+            var datastore = new Patroni.PatroniDatastoreOptions { Id = datastoreId, UserDomain = Zone };
             foreach (var member in patroni.Members)
             {
                 datastore.RestApiUrls.Add(member.RestApiUrl);
