@@ -1,6 +1,7 @@
 using System.Collections.Immutable;
 using System.Collections.ObjectModel;
 using Ccx.Dns.Endpoints;
+using Ccx.Dns.Registry;
 
 namespace Ccx.Dns.DynamoDb.Internal;
 
@@ -12,8 +13,7 @@ namespace Ccx.Dns.DynamoDb.Internal;
 /// </summary>
 internal sealed class DynamoDbOwnershipView
 {
-    /// <summary>Keys that a probe of <see cref="RecordType.Known"/> types without a set identifier would miss, by normalised name.</summary>
-    private readonly Dictionary<string, List<EndpointKey>> _irregular = new(StringComparer.Ordinal);
+    private readonly NameIndexedRecords _records;
 
     /// <summary>Creates an empty view.</summary>
     /// <param name="readAt">When the table and the provider were read.</param>
@@ -23,7 +23,7 @@ internal sealed class DynamoDbOwnershipView
     {
         ReadAt = readAt;
         Items = items;
-        Records = new(recordCapacity);
+        _records = new NameIndexedRecords(recordCapacity);
         Labelled = new(recordCapacity);
     }
 
@@ -40,7 +40,7 @@ internal sealed class DynamoDbOwnershipView
     public Dictionary<EndpointKey, OwnershipItem> Items { get; }
 
     /// <summary>Every provider record as the provider holds it (without labels), TXT ownership records included, by key (change through <see cref="SetRecord"/> and <see cref="RemoveRecord"/>).</summary>
-    public Dictionary<EndpointKey, DnsEndpoint> Records { get; }
+    public Dictionary<EndpointKey, DnsEndpoint> Records => _records.Records;
 
     /// <summary>The provider's ExternalDNS TXT ownership records that no item owns as a record, by their own key.</summary>
     public Dictionary<EndpointKey, OldTxtRecord> OldTxt { get; } = [];
@@ -66,68 +66,17 @@ internal sealed class DynamoDbOwnershipView
 
     /// <summary>Adds or replaces a provider record.</summary>
     /// <param name="record">The record, without labels.</param>
-    public void SetRecord(DnsEndpoint record)
-    {
-        var key = record.Key;
-        if (Records.TryAdd(key, record))
-        {
-            if (IsIrregular(key))
-            {
-                if (!_irregular.TryGetValue(key.DnsName, out var keys))
-                {
-                    _irregular[key.DnsName] = keys = new List<EndpointKey>(1);
-                }
-
-                keys.Add(key);
-            }
-
-            return;
-        }
-
-        Records[key] = record;
-    }
+    public void SetRecord(DnsEndpoint record) => _records.Set(record);
 
     /// <summary>Removes a provider record.</summary>
     /// <param name="key">Its key.</param>
     /// <returns>Whether it was present.</returns>
-    public bool RemoveRecord(EndpointKey key)
-    {
-        if (!Records.Remove(key))
-        {
-            return false;
-        }
-
-        if (IsIrregular(key) && _irregular.TryGetValue(key.DnsName, out var keys))
-        {
-            keys.Remove(key);
-            if (keys.Count == 0)
-            {
-                _irregular.Remove(key.DnsName);
-            }
-        }
-
-        return true;
-    }
+    public bool RemoveRecord(EndpointKey key) => _records.Remove(key);
 
     /// <summary>The keys of the provider records at a normalised name, every type and set identifier.</summary>
     /// <param name="name">The normalised name.</param>
     /// <param name="into">Where to add them.</param>
-    public void KeysAt(string name, List<EndpointKey> into)
-    {
-        foreach (var type in RecordType.Known)
-        {
-            var key = new EndpointKey(name, type);
-            if (Records.ContainsKey(key))
-            {
-                into.Add(key);
-            }
-        }
-
-        if (_irregular.TryGetValue(name, out var keys))
-        {
-            into.AddRange(keys);
-        }
-    }
+    public void KeysAt(string name, List<EndpointKey> into) => _records.KeysAt(name, into);
 
     /// <summary>Adds a TXT ownership record to migrate from.</summary>
     /// <param name="txt">The record.</param>
@@ -174,8 +123,6 @@ internal sealed class DynamoDbOwnershipView
             Orphans.Remove(key);
         }
     }
-
-    private static bool IsIrregular(EndpointKey key) => key.SetIdentifier.Length > 0 || !key.RecordType.IsKnown;
 }
 
 /// <summary>An ExternalDNS TXT ownership record and the record it owns.</summary>

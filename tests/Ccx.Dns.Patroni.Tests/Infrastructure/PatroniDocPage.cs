@@ -26,10 +26,7 @@ internal static partial class PatroniDocPage
     /// <summary>The JSON snippet flattened into command-line arguments (<c>--Dns:Provider=PowerDns</c>).</summary>
     public static List<string> JsonAsArguments(string name)
     {
-        using var document = JsonDocument.Parse(Json(name));
-        var arguments = new List<string>();
-        Flatten(document.RootElement, string.Empty, arguments);
-        return arguments;
+        return JsonArguments.From(Json(name));
     }
 
     /// <summary>The A records a real DNS server answers for a name, in order.</summary>
@@ -37,31 +34,6 @@ internal static partial class PatroniDocPage
     {
         var answers = await query.GetAnswersAsync(name, DnsRecordType.A);
         return [.. answers.Select(a => a.Data).OfType<AddressRecordData>().Select(a => a.Address.ToString()).Order(StringComparer.Ordinal)];
-    }
-
-    private static void Flatten(JsonElement element, string prefix, List<string> into)
-    {
-        switch (element.ValueKind)
-        {
-            case JsonValueKind.Object:
-                foreach (var property in element.EnumerateObject())
-                {
-                    Flatten(property.Value, prefix.Length == 0 ? property.Name : prefix + ":" + property.Name, into);
-                }
-
-                break;
-            case JsonValueKind.Array:
-                var i = 0;
-                foreach (var item in element.EnumerateArray())
-                {
-                    Flatten(item, prefix + ":" + i++, into);
-                }
-
-                break;
-            default:
-                into.Add($"--{prefix}={(element.ValueKind == JsonValueKind.String ? element.GetString() : element.GetRawText())}");
-                break;
-        }
     }
 
     [GeneratedRegex(@"<!-- snippet-json: (?<name>[\w-]+) -->\n```json\n(?<block>.*?)```\n<!-- end-snippet -->", RegexOptions.Singleline)]

@@ -61,10 +61,7 @@ internal static partial class DocSnippets
     /// <summary>A JSON snippet of the documentation flattened into command-line arguments (<c>--Dns:Provider=InMemory</c>).</summary>
     public static IEnumerable<string> JsonAsArguments(string name)
     {
-        using var document = JsonDocument.Parse(Json(name));
-        var arguments = new List<string>();
-        Flatten(document.RootElement, string.Empty, arguments);
-        return arguments;
+        return JsonArguments.From(Json(name));
     }
 
     public static string RepositoryRoot()
@@ -90,31 +87,6 @@ internal static partial class DocSnippets
             {
                 yield return (file, match.Groups["name"].Value, match.Groups["block"].Value.TrimEnd('\n'));
             }
-        }
-    }
-
-    private static void Flatten(JsonElement element, string prefix, List<string> into)
-    {
-        switch (element.ValueKind)
-        {
-            case JsonValueKind.Object:
-                foreach (var property in element.EnumerateObject())
-                {
-                    Flatten(property.Value, prefix.Length == 0 ? property.Name : prefix + ":" + property.Name, into);
-                }
-
-                break;
-            case JsonValueKind.Array:
-                var i = 0;
-                foreach (var item in element.EnumerateArray())
-                {
-                    Flatten(item, prefix + ":" + i++, into);
-                }
-
-                break;
-            default:
-                into.Add($"--{prefix}={(element.ValueKind == JsonValueKind.String ? element.GetString() : element.GetRawText())}");
-                break;
         }
     }
 

@@ -10,6 +10,8 @@ namespace Ccx.Dns.Registry.Txt;
 /// </summary>
 internal sealed class TxtOwnershipView
 {
+    private readonly NameIndexedRecords _records;
+
     /// <summary>Creates an empty view.</summary>
     /// <param name="readAt">When the provider was read.</param>
     /// <param name="recordCapacity">The expected number of records that are not ownership records.</param>
@@ -18,7 +20,7 @@ internal sealed class TxtOwnershipView
     {
         // Sized up front: growing 100k-entry dictionaries reallocates large-object-heap arrays repeatedly.
         ReadAt = readAt;
-        Records = new(recordCapacity);
+        _records = new NameIndexedRecords(recordCapacity);
         OwnershipRecords = new(ownershipCapacity);
         ByOwned = new(ownershipCapacity);
     }
@@ -27,14 +29,7 @@ internal sealed class TxtOwnershipView
     public DateTimeOffset ReadAt { get; }
 
     /// <summary>Records that are not ownership records, exactly as the provider returned them, by key (change through <see cref="SetRecord"/> and <see cref="RemoveRecord"/>).</summary>
-    public Dictionary<EndpointKey, DnsEndpoint> Records { get; }
-
-    /// <summary>
-    /// Keys of records that a probe of <see cref="RecordType.Known"/> types without a set identifier would miss (a set
-    /// identifier, or a type this library does not know), by normalised name: with them, the records at a name are
-    /// found without a scan.
-    /// </summary>
-    private Dictionary<string, List<EndpointKey>> Irregular { get; } = new(StringComparer.Ordinal);
+    public Dictionary<EndpointKey, DnsEndpoint> Records => _records.Records;
 
     /// <summary>Ownership TXT records exactly as read (so deletes and updates reuse their text), by their own key.</summary>
     public Dictionary<EndpointKey, OwnershipRecord> OwnershipRecords { get; }
@@ -59,72 +54,17 @@ internal sealed class TxtOwnershipView
 
     /// <summary>Adds or replaces a record that is not an ownership record.</summary>
     /// <param name="record">The record as the provider holds it.</param>
-    public void SetRecord(DnsEndpoint record)
-    {
-        var key = record.Key;
-        if (Records.TryAdd(key, record))
-        {
-            if (IsIrregular(key))
-            {
-                if (!Irregular.TryGetValue(key.DnsName, out var keys))
-                {
-                    Irregular[key.DnsName] = keys = new List<EndpointKey>(1);
-                }
-
-                keys.Add(key);
-            }
-
-            return;
-        }
-
-        Records[key] = record;
-    }
+    public void SetRecord(DnsEndpoint record) => _records.Set(record);
 
     /// <summary>Removes a record that is not an ownership record.</summary>
     /// <param name="key">Its key.</param>
     /// <returns>Whether it was present.</returns>
-    public bool RemoveRecord(EndpointKey key)
-    {
-        if (!Records.Remove(key))
-        {
-            return false;
-        }
-
-        if (IsIrregular(key) && Irregular.TryGetValue(key.DnsName, out var keys))
-        {
-            keys.Remove(key);
-            if (keys.Count == 0)
-            {
-                Irregular.Remove(key.DnsName);
-            }
-        }
-
-        return true;
-    }
+    public bool RemoveRecord(EndpointKey key) => _records.Remove(key);
 
     /// <summary>The records (not ownership records) at a normalised name, every type and set identifier.</summary>
     /// <param name="name">The normalised name.</param>
     /// <param name="into">Where to add them.</param>
-    public void RecordsAt(string name, List<DnsEndpoint> into)
-    {
-        foreach (var type in RecordType.Known)
-        {
-            if (Records.TryGetValue(new EndpointKey(name, type), out var record))
-            {
-                into.Add(record);
-            }
-        }
-
-        if (Irregular.TryGetValue(name, out var keys))
-        {
-            foreach (var key in keys)
-            {
-                into.Add(Records[key]);
-            }
-        }
-    }
-
-    private static bool IsIrregular(EndpointKey key) => key.SetIdentifier.Length > 0 || !key.RecordType.IsKnown;
+    public void RecordsAt(string name, List<DnsEndpoint> into) => _records.RecordsAt(name, into);
 
     /// <summary>Adds or replaces an ownership record.</summary>
     /// <param name="ownership">The ownership record.</param>
