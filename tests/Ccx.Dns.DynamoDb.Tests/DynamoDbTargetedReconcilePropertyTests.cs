@@ -92,13 +92,13 @@ public sealed class DynamoDbTargetedReconcilePropertyTests(DynamoDbLocalFixture 
             return Endpoint(name, type, random.Next(4), 1 + random.Next(2), random.Next(3) * 60);
         }
 
-        Step RandomRemove()
+        SourceStep RandomRemove()
         {
             var (name, type) = RandomKey();
             return new RemoveStep(new EndpointKey(Fqdn(name), type));
         }
 
-        var steps = new Step[1 + random.Next(10)];
+        var steps = new SourceStep[1 + random.Next(10)];
         for (var i = 0; i < steps.Length; i++)
         {
             steps[i] = random.Next(9) switch
@@ -191,17 +191,8 @@ public sealed class DynamoDbTargetedReconcilePropertyTests(DynamoDbLocalFixture 
 
     private static string Fqdn(string name) => name + "." + Zone;
 
-    private static DnsEndpoint Endpoint(string name, RecordType type, int variant, int count, long ttl)
-    {
-        IEnumerable<string> targets = type.Value switch
-        {
-            "A" => variant == 3 ? ["not-an-address"] : Enumerable.Range(0, count).Select(i => "192.0.2." + (variant + i + 1).ToString(CultureInfo.InvariantCulture)),
-            "AAAA" => Enumerable.Range(0, count).Select(i => "2001:db8::" + (variant + i + 1).ToString(CultureInfo.InvariantCulture)),
-            "CNAME" => ["t" + variant.ToString(CultureInfo.InvariantCulture) + ".example.net"],
-            _ => Enumerable.Range(0, count).Select(i => TxtTexts[(variant + i) % TxtTexts.Length]),
-        };
-        return new DnsEndpoint(Fqdn(name), type, targets) { Ttl = ttl };
-    }
+    private static DnsEndpoint Endpoint(string name, RecordType type, int variant, int count, long ttl) =>
+        TargetedReconcileCases.Endpoint(Fqdn(name), type, variant, count, ttl, TxtTexts);
 
     /// <summary>One provider, table, registry, source and reconciler.</summary>
     private sealed class Stack : IAsyncDisposable
@@ -272,7 +263,7 @@ public sealed class DynamoDbTargetedReconcilePropertyTests(DynamoDbLocalFixture 
             return stack;
         }
 
-        public async Task<ReconcileResult> StepAsync(Step step, bool targeted)
+        public async Task<ReconcileResult> StepAsync(SourceStep step, bool targeted)
         {
             _signalled = [];
             step.Apply(Source);
@@ -345,8 +336,7 @@ public sealed class DynamoDbTargetedReconcilePropertyTests(DynamoDbLocalFixture 
             TxtWildcardReplacement = kept.TxtWildcardReplacement,
         };
 
-        private static string Labelled(IReadOnlyList<DnsEndpoint> records) =>
-            string.Join("\n", records.Select(r => $"{r} {string.Join(",", r.Labels.Select(l => l.Key + "=" + l.Value))} {string.Join(",", r.ProviderSpecific)}").Order(StringComparer.Ordinal));
+        private static string Labelled(IReadOnlyList<DnsEndpoint> records) => TargetedReconcileCases.Labelled(records);
 
         /// <summary>Seeds the zone and the table the same way for both stacks.</summary>
         private async Task SeedAsync(Case @case)
@@ -468,7 +458,7 @@ public sealed class DynamoDbTargetedReconcilePropertyTests(DynamoDbLocalFixture 
 
     private sealed record Case(
         string Policy, bool DryRun, bool Caching, bool CacheInterval, bool ManagedTxt, bool Wildcard, bool OldOwner, bool TightGuard,
-        Foreign[] Foreign, TxtOwnership[] Ownership, OrphanItem[] Orphans, DnsEndpoint[] Initial, Step[] Steps)
+        Foreign[] Foreign, TxtOwnership[] Ownership, OrphanItem[] Orphans, DnsEndpoint[] Initial, SourceStep[] Steps)
     {
         public override string ToString() =>
             $"policy {Policy}, dry run {DryRun}, caching {Caching}, cache interval {CacheInterval}, TXT managed {ManagedTxt}, wildcard replacement {Wildcard}, "
@@ -476,34 +466,5 @@ public sealed class DynamoDbTargetedReconcilePropertyTests(DynamoDbLocalFixture 
             + $"TXT ownership [{string.Join("; ", Ownership.Select(o => o.ToString()))}]; orphans [{string.Join("; ", Orphans.Select(o => o.ToString()))}]; "
             + $"initially desired [{string.Join(", ", Initial.Select(e => e.ToString()))}]; "
             + $"steps [{string.Join("; ", Steps.Select(s => s.ToString()))}]";
-    }
-
-    private abstract record Step
-    {
-        public abstract void Apply(ProgrammaticEndpointSource source);
-    }
-
-    private sealed record UpsertStep(DnsEndpoint Endpoint) : Step
-    {
-        public override void Apply(ProgrammaticEndpointSource source) => source.Upsert(Endpoint);
-    }
-
-    private sealed record RemoveStep(EndpointKey Key) : Step
-    {
-        public override void Apply(ProgrammaticEndpointSource source) => source.Remove(Key);
-    }
-
-    private sealed record ReplaceAllStep(DnsEndpoint[] Endpoints) : Step
-    {
-        public override void Apply(ProgrammaticEndpointSource source) => source.ReplaceAll(Endpoints);
-
-        public override string ToString() => $"ReplaceAll [{string.Join(", ", Endpoints.Select(e => e.ToString()))}]";
-    }
-
-    private sealed record FullStep : Step
-    {
-        public override void Apply(ProgrammaticEndpointSource source)
-        {
-        }
     }
 }

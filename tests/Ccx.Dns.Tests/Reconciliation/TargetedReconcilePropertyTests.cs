@@ -33,11 +33,11 @@ public sealed class TargetedReconcilePropertyTests(ITestOutputHelper output)
         Gen.Select(Gen.Int[0, Names.Length - 1], Gen.Int[0, Types.Length - 1], Gen.Int[0, 3], Gen.Int[1, 2], Gen.Int[0, 12])
             .Select((n, t, v, count, ttl) => Endpoint(Names[n], Types[t], v, count, ttl == 0 ? 0 : ttl * 30));
 
-    private static readonly Gen<Step> GenStep = Gen.Frequency(
-        (5, GenEndpoint.Select(e => (Step)new UpsertStep(e))),
-        (2, Gen.Select(Gen.Int[0, Names.Length - 1], Gen.Int[0, Types.Length - 1]).Select((n, t) => (Step)new RemoveStep(new EndpointKey(Fqdn(Names[n]), Types[t])))),
-        (1, GenEndpoint.Array[0, 5].Select(a => (Step)new ReplaceAllStep(a))),
-        (1, Gen.Const((Step)new FullStep())));
+    private static readonly Gen<SourceStep> GenStep = Gen.Frequency(
+        (5, GenEndpoint.Select(e => (SourceStep)new UpsertStep(e))),
+        (2, Gen.Select(Gen.Int[0, Names.Length - 1], Gen.Int[0, Types.Length - 1]).Select((n, t) => (SourceStep)new RemoveStep(new EndpointKey(Fqdn(Names[n]), Types[t])))),
+        (1, GenEndpoint.Array[0, 5].Select(a => (SourceStep)new ReplaceAllStep(a))),
+        (1, Gen.Const((SourceStep)new FullStep())));
 
     private static readonly Gen<Case> GenCase =
         Gen.Select(
@@ -84,7 +84,7 @@ public sealed class TargetedReconcilePropertyTests(ITestOutputHelper output)
     private static Case FromRandom(Random random)
     {
         DnsEndpoint RandomEndpoint() => Endpoint(Names[random.Next(Names.Length)], Types[random.Next(Types.Length)], random.Next(4), 1 + random.Next(2), random.Next(3) * 60);
-        var steps = new Step[1 + random.Next(14)];
+        var steps = new SourceStep[1 + random.Next(14)];
         for (var i = 0; i < steps.Length; i++)
         {
             steps[i] = random.Next(9) switch
@@ -248,55 +248,16 @@ public sealed class TargetedReconcilePropertyTests(ITestOutputHelper output)
 
     private static string Fqdn(string name) => name + "." + Zone;
 
-    private static string Labelled(IReadOnlyList<DnsEndpoint> records) =>
-        string.Join("\n", records.Select(r => $"{r} {string.Join(",", r.Labels.Select(l => l.Key + "=" + l.Value))} {string.Join(",", r.ProviderSpecific)}").Order(StringComparer.Ordinal));
+    private static string Labelled(IReadOnlyList<DnsEndpoint> records) => TargetedReconcileCases.Labelled(records);
 
-    private static DnsEndpoint Endpoint(string name, RecordType type, int variant, int count, long ttl)
-    {
-        IEnumerable<string> targets = type.Value switch
-        {
-            "A" => variant == 3 ? ["not-an-address"] : Enumerable.Range(0, count).Select(i => "192.0.2." + (variant + i + 1).ToString(CultureInfo.InvariantCulture)),
-            "AAAA" => Enumerable.Range(0, count).Select(i => "2001:db8::" + (variant + i + 1).ToString(CultureInfo.InvariantCulture)),
-            "CNAME" => ["t" + variant.ToString(CultureInfo.InvariantCulture) + ".example.net"],
-            _ => Enumerable.Range(0, count).Select(i => TxtTexts[(variant + i) % TxtTexts.Length]),
-        };
-        return new DnsEndpoint(Fqdn(name), type, targets) { Ttl = ttl };
-    }
+    private static DnsEndpoint Endpoint(string name, RecordType type, int variant, int count, long ttl) =>
+        TargetedReconcileCases.Endpoint(Fqdn(name), type, variant, count, ttl, TxtTexts);
 
     private sealed record Foreign(string Name, RecordType Type, int Variant, bool OwnedByBeta);
 
-    private sealed record Case(string Policy, bool DryRun, bool Caching, bool ManagedTxt, bool Wildcard, bool TightGuard, Foreign[] Foreign, Step[] Steps)
+    private sealed record Case(string Policy, bool DryRun, bool Caching, bool ManagedTxt, bool Wildcard, bool TightGuard, Foreign[] Foreign, SourceStep[] Steps)
     {
         public override string ToString() =>
             $"policy {Policy}, dry run {DryRun}, caching {Caching}, TXT managed {ManagedTxt}, wildcard replacement {Wildcard}, tight guard {TightGuard}; foreign [{string.Join("; ", Foreign.Select(f => f.ToString()))}]; steps [{string.Join("; ", Steps.Select(s => s.ToString()))}]";
-    }
-
-    private abstract record Step
-    {
-        public abstract void Apply(ProgrammaticEndpointSource source);
-    }
-
-    private sealed record UpsertStep(DnsEndpoint Endpoint) : Step
-    {
-        public override void Apply(ProgrammaticEndpointSource source) => source.Upsert(Endpoint);
-    }
-
-    private sealed record RemoveStep(EndpointKey Key) : Step
-    {
-        public override void Apply(ProgrammaticEndpointSource source) => source.Remove(Key);
-    }
-
-    private sealed record ReplaceAllStep(DnsEndpoint[] Endpoints) : Step
-    {
-        public override void Apply(ProgrammaticEndpointSource source) => source.ReplaceAll(Endpoints);
-
-        public override string ToString() => $"ReplaceAll [{string.Join(", ", Endpoints.Select(e => e.ToString()))}]";
-    }
-
-    private sealed record FullStep : Step
-    {
-        public override void Apply(ProgrammaticEndpointSource source)
-        {
-        }
     }
 }
