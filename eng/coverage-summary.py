@@ -40,15 +40,15 @@ if not lines:
     print(f"coverage: no Cobertura reports under {sys.argv[1]}")
     sys.exit(0)
 
-def table(items, width):
+def table(items):
     per = {}
     for key, hit in items.items():
         covered, total = per.get(key[0], (0, 0))
         per[key[0]] = (covered + (1 if hit else 0), total + 1)
     return per
 
-line_per = table(lines, 0)
-branch_per = table(branches, 0)
+line_per = table(lines)
+branch_per = table(branches)
 width = max(len(p) for p in line_per)
 print(f"{'package'.ljust(width)}  {'lines':>17}  {'branches':>17}")
 for package in sorted(line_per):

@@ -62,8 +62,8 @@ public sealed class DnsReconciler : IDisposable
     private (IReadOnlyList<DnsEndpoint> Current, DomainFilter RegistryFilter, int Count)? _lastOwned;
     private IReadOnlyList<DnsEndpoint>?[]? _lastSourceLists;
     private IReadOnlyList<DnsEndpoint>? _lastMerged;
-    private Dictionary<RecordType, int>? _lastVerified;
     private Dictionary<RecordType, int>? _verifiedCounts;
+    private bool _verifiedPlanned;
 
     /// <summary>Creates a reconciler.</summary>
     /// <param name="sources">The sources of desired endpoints; their endpoints are merged.</param>
@@ -454,7 +454,7 @@ public sealed class DnsReconciler : IDisposable
                     _verifiedCounts = DnsTelemetry.CountVerified(desired, current, _managed);
                 }
 
-                _lastVerified = _verifiedCounts;
+                _verifiedPlanned = true;
             }
         }
         catch (Exception ex) when (!IsCancellation(ex, cancellationToken))
@@ -827,10 +827,11 @@ public sealed class DnsReconciler : IDisposable
         }
 
         _telemetry.Duration(result.Duration, result.Outcome, result.Mode);
-        if (result.Mode == ReconcileMode.Full && _lastVerified is { } verified)
+        if (result.Mode == ReconcileMode.Full && _verifiedPlanned && _verifiedCounts is { } verified)
         {
+            // Reported only by a full reconcile that got as far as planning (a failed read has no count to report).
             _telemetry.VerifiedRecords(verified);
-            _lastVerified = null;
+            _verifiedPlanned = false;
         }
 
         _telemetry.OwnerMismatches(result.OwnerMismatches, _registry.OwnerId ?? string.Empty);
