@@ -24,6 +24,11 @@ if (args.Length > 0 && args[0] == "scale-split")
     return await ScaleSplit.RunAsync(args[1..]);
 }
 
+if (args.Length > 0 && args[0] == "scale-full")
+{
+    return await ScaleFull.RunAsync(args[1..]);
+}
+
 if (args.Length > 0 && args[0] == "scale")
 {
     return await ScaleRun.RunAsync(args[1..]);

@@ -14,10 +14,13 @@ internal static class ScaleRun
     public static async Task<int> RunAsync(string[] args)
     {
         var clusters = args.Length > 0 ? int.Parse(args[0], CultureInfo.InvariantCulture) : 100_000;
-        var failovers = args.Length > 1 ? int.Parse(args[1], CultureInfo.InvariantCulture) : 2_000;
+        var failovers = args.Length > 1 && args[1] != "--hold" ? int.Parse(args[1], CultureInfo.InvariantCulture) : 2_000;
         var sw = Stopwatch.StartNew();
+        using var phases = new RssByPhase("setup");
         using var stack = new FailoverStack(clusters);
         var setup = sw.Elapsed;
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"  setup allocated {GC.GetTotalAllocatedBytes() / 1048576.0:0} MB, gen2 GCs {GC.CollectionCount(2)}, heap now {GC.GetTotalMemory(false) / 1048576.0:0} MB, committed {GC.GetGCMemoryInfo().TotalCommittedBytes / 1048576.0:0} MB"));
+        phases.Enter("steady full");
 
         var steady = new List<double>();
         for (var i = 0; i < 5; i++)
@@ -31,6 +34,7 @@ internal static class ScaleRun
             }
         }
 
+        phases.Enter("targeted");
         var targeted = new List<double>(failovers);
         long allocated = 0;
         for (var i = 0; i < failovers; i++)
@@ -47,9 +51,16 @@ internal static class ScaleRun
             }
         }
 
+        phases.Enter("full after");
+        var pauseBefore = GC.GetTotalPauseDuration();
+        var allocatedBefore = GC.GetTotalAllocatedBytes();
+        var gen2Before = GC.CollectionCount(2);
         sw.Restart();
         var full = await stack.Reconciler.RunOnceAsync();
         var fullAfter = sw.Elapsed.TotalMilliseconds;
+        var fullPause = (GC.GetTotalPauseDuration() - pauseBefore).TotalMilliseconds;
+        var fullAllocated = GC.GetTotalAllocatedBytes() - allocatedBefore;
+        var fullGen2 = GC.CollectionCount(2) - gen2Before;
         sw.Restart();
         var steadyAfter = await stack.Reconciler.RunOnceAsync();
         var steadyAfterMs = sw.Elapsed.TotalMilliseconds;
@@ -64,8 +75,56 @@ internal static class ScaleRun
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"  setup (topology + initial full reconcile): {setup.TotalSeconds:0.00} s"));
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"  steady full reconcile: median {steady[steady.Count / 2]:0.0} ms (min {steady[0]:0.0}, max {steady[^1]:0.0})"));
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"  targeted failover ({failovers}): median {targeted[targeted.Count / 2] * 1000:0} us, p95 {targeted[(int)(targeted.Count * 0.95)] * 1000:0} us, max {targeted[^1]:0.00} ms, allocated {allocated / failovers / 1024.0:0.0} KB per failover"));
-        Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"  full reconcile after the failovers ({full.Outcome}): {fullAfter:0.0} ms; next steady full: {steadyAfterMs:0.0} ms ({steadyAfter.Outcome})"));
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"  full reconcile after the failovers ({full.Outcome}): {fullAfter:0.0} ms (GC pauses {fullPause:0} ms, {fullGen2} gen2, allocated {fullAllocated / 1048576.0:0} MB); next steady full: {steadyAfterMs:0.0} ms ({steadyAfter.Outcome})"));
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"  managed heap {heap / 1048576.0:0.0} MB = {heap / (double)records:0} bytes per managed record (record + ownership + desired + views); peak RSS {process.PeakWorkingSet64 / 1048576.0:0} MB"));
+        Console.WriteLine("  peak RSS by phase: " + phases);
+        var info = GC.GetGCMemoryInfo(GCKind.Any);
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"  GC: heap {info.HeapSizeBytes / 1048576.0:0} MB, fragmented {info.FragmentedBytes / 1048576.0:0} MB, committed {info.TotalCommittedBytes / 1048576.0:0} MB, RSS now {Environment.WorkingSet / 1048576.0:0} MB"));
+        if (args.Contains("--hold"))
+        {
+            // Time to take a heap dump: dotnet-dump collect -p <pid> --type Heap.
+            Console.WriteLine($"  holding for 120 s (pid {Environment.ProcessId})");
+            await Task.Delay(TimeSpan.FromSeconds(120));
+            GC.KeepAlive(stack);
+        }
+
+        return 0;
+    }
+}
+
+/// <summary>
+/// The full reconcile that follows targeted failovers (<c>scale-full CLUSTERS [ROUNDS]</c>): each round fails 20 clusters
+/// over (targeted) and then runs one full reconcile; reports the median and the spread of those full reconciles.
+/// </summary>
+internal static class ScaleFull
+{
+    public static async Task<int> RunAsync(string[] args)
+    {
+        var clusters = args.Length > 0 ? int.Parse(args[0], CultureInfo.InvariantCulture) : 100_000;
+        var rounds = args.Length > 1 ? int.Parse(args[1], CultureInfo.InvariantCulture) : 10;
+        using var stack = new FailoverStack(clusters);
+        await stack.Reconciler.RunOnceAsync();
+        var fulls = new List<double>(rounds);
+        var sw = new Stopwatch();
+        for (var round = 0; round < rounds; round++)
+        {
+            for (var i = 0; i < 20; i++)
+            {
+                stack.FailoverFast();
+                await stack.Reconciler.RunOnceAsync(stack.LastNames);
+            }
+
+            sw.Restart();
+            var result = await stack.Reconciler.RunOnceAsync();
+            fulls.Add(sw.Elapsed.TotalMilliseconds);
+            if (result.Outcome != ReconcileOutcome.NoChanges)
+            {
+                throw new InvalidOperationException(result.ToString());
+            }
+        }
+
+        fulls.Sort();
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"clusters {clusters:N0}: full reconcile after 20 targeted failovers, {rounds} rounds: median {fulls[fulls.Count / 2]:0.0} ms (min {fulls[0]:0.0}, max {fulls[^1]:0.0})"));
         return 0;
     }
 }
@@ -171,5 +230,60 @@ internal static class ScaleMemory
         GC.WaitForPendingFinalizers();
         GC.Collect();
         return GC.GetTotalMemory(forceFullCollection: true);
+    }
+}
+
+/// <summary>Samples the process's resident set every 20 ms and keeps the peak of each named phase.</summary>
+internal sealed class RssByPhase : IDisposable
+{
+    private readonly List<(string Phase, long PeakBytes)> _phases = [];
+    private readonly Timer _timer;
+    private readonly Lock _gate = new();
+
+    public RssByPhase(string first)
+    {
+        _phases.Add((first, 0));
+        _timer = new Timer(_ => Sample(), null, TimeSpan.Zero, TimeSpan.FromMilliseconds(20));
+    }
+
+    public void Enter(string phase)
+    {
+        Sample();
+        lock (_gate)
+        {
+            _phases.Add((phase, 0));
+        }
+    }
+
+    public override string ToString()
+    {
+        lock (_gate)
+        {
+            return string.Join(", ", _phases.Select(p => string.Create(CultureInfo.InvariantCulture, $"{p.Phase} {p.PeakBytes / 1048576.0:0} MB")));
+        }
+    }
+
+    public void Dispose() => _timer.Dispose();
+
+    private void Sample()
+    {
+        long rss = 0;
+        foreach (var line in File.ReadLines("/proc/self/status"))
+        {
+            if (line.StartsWith("VmRSS:", StringComparison.Ordinal))
+            {
+                rss = long.Parse(line.AsSpan(6).Trim().TrimEnd("kB").Trim(), CultureInfo.InvariantCulture) * 1024;
+                break;
+            }
+        }
+
+        lock (_gate)
+        {
+            var last = _phases[^1];
+            if (rss > last.PeakBytes)
+            {
+                _phases[^1] = (last.Phase, rss);
+            }
+        }
     }
 }

@@ -60,7 +60,7 @@ public sealed record DnsEndpoint
             builder.Add(!keepDot && target.Length > 1 && target[^1] == '.' ? target[..^1] : target);
         }
 
-        _targets = builder.ToImmutable();
+        _targets = Compact(builder.ToImmutable());
     }
 
     /// <summary>The copy constructor behind <c>with</c>: copies every value, not the cached unlabelled form.</summary>
@@ -90,8 +90,22 @@ public sealed record DnsEndpoint
     public IReadOnlyList<string> Targets
     {
         get => _targets;
-        init => _targets = value is ImmutableArray<string> ? value : ImmutableArray.CreateRange(value ?? throw new ArgumentNullException(nameof(value)));
+        init => _targets = value switch
+        {
+            null => throw new ArgumentNullException(nameof(value)),
+            OneTarget => value,
+            ImmutableArray<string> array => Compact(array),
+            _ => Compact(ImmutableArray.CreateRange(value)),
+        };
     }
+
+    // One target (nearly every record) is kept as one reference; none, or several, as an immutable array.
+    private static IReadOnlyList<string> Compact(ImmutableArray<string> targets) => targets.Length switch
+    {
+        0 => NoTargets,
+        1 => new OneTarget(targets[0]),
+        _ => targets,
+    };
 
     /// <summary>Distinguishes several record sets with the same name and type (weighted, latency, … routing). Empty when none.</summary>
     public string SetIdentifier

@@ -47,17 +47,9 @@ public static class DnsNames
     public static string Normalize(string name)
     {
         var ascii = ToAscii(name);
-        foreach (var c in ascii)
-        {
-            if (c is >= 'A' and <= 'Z')
-            {
 #pragma warning disable CA1308 // DNS names are conventionally lower-case; this is a comparison key.
-                return ascii.ToLowerInvariant();
+        return ascii.AsSpan().ContainsAnyInRange('A', 'Z') ? ascii.ToLowerInvariant() : ascii;
 #pragma warning restore CA1308
-            }
-        }
-
-        return ascii;
     }
 
     /// <summary>Maps a name to its Unicode form for display or regular-expression matching.</summary>

@@ -58,7 +58,7 @@ public sealed class DnsReconciler : IDisposable
     private string? _loggedWithheldFingerprint;
     private HashSet<(string Name, RecordType Type, string Owner)> _warnedMismatches = [];
     private TargetedState? _targeted;
-    private readonly IncrementalFullPlan _fullPlan = new();
+    private readonly IncrementalFullPlan _fullPlan;
     private (IReadOnlyList<DnsEndpoint> Current, DomainFilter RegistryFilter, int Count)? _lastOwned;
     private IReadOnlyList<DnsEndpoint>?[]? _lastSourceLists;
     private IReadOnlyList<DnsEndpoint>? _lastMerged;
@@ -116,6 +116,7 @@ public sealed class DnsReconciler : IDisposable
         _excludedList = [.. _options.ExcludedRecordTypes.Select(RecordType.Parse).Distinct()];
         _managed = [.. _managedList];
         _managed.ExceptWith(_excludedList);
+        _fullPlan = new IncrementalFullPlan(_managed);
     }
 
     /// <summary>
@@ -451,7 +452,7 @@ public sealed class DnsReconciler : IDisposable
             {
                 if (_verifiedCounts is null || _fullPlan.Last != (true, 0))
                 {
-                    _verifiedCounts = DnsTelemetry.CountVerified(desired, current, _managed);
+                    _verifiedCounts = new Dictionary<RecordType, int>(_fullPlan.Verified);
                 }
 
                 _verifiedPlanned = true;

@@ -15,12 +15,21 @@ namespace Ccx.Dns.Reconciliation;
 /// quarter of the endpoints changed (then a full calculation is as cheap). Not thread-safe: the reconciler calls it
 /// under its run gate.
 /// </remarks>
-internal sealed class IncrementalFullPlan
+internal sealed class IncrementalFullPlan(IReadOnlyCollection<RecordType>? verifiedTypes = null)
 {
+    private static readonly Dictionary<RecordType, int> NoneVerified = [];
+    private readonly IReadOnlyCollection<RecordType> _verifiedTypes = verifiedTypes ?? [];
     private Memo? _memo;
 
     /// <summary>How the last calculation went, for tests and diagnostics.</summary>
     public (bool Incremental, int DirtyNames) Last { get; private set; }
+
+    /// <summary>
+    /// ExternalDNS's verified records for the last calculation's inputs: per record type, the desired endpoints whose
+    /// name and type exist among the current records (<see cref="Diagnostics.DnsTelemetry.CountVerified"/>), every
+    /// type given at construction reported. Kept like the plan: only the changed names are counted again.
+    /// </summary>
+    public IReadOnlyDictionary<RecordType, int> Verified => _memo?.Verified ?? NoneVerified;
 
     /// <summary>Forgets the last plan (the next calculation is a full one).</summary>
     public void Reset() => _memo = null;
@@ -49,6 +58,7 @@ internal sealed class IncrementalFullPlan
         var desiredSet = ReferenceSet(desired);
         var currentSet = ReferenceSet(current);
         PlanResult plan;
+        Dictionary<RecordType, int> verified;
         HashSet<string>? dirty = null;
         if (memo is not null && memo.SameSettings(settings))
         {
@@ -66,16 +76,40 @@ internal sealed class IncrementalFullPlan
         if (dirty is null)
         {
             plan = planner.Calculate(settings with { Current = current, Desired = adjust(desired) ?? [] });
+            verified = Diagnostics.DnsTelemetry.CountVerified(desired, current, _verifiedTypes);
             Last = (false, -1);
         }
         else
         {
-            var partial = planner.Calculate(settings with { Current = At(current, dirty), Desired = adjust(At(desired, dirty)) ?? [] });
+            var desiredAt = At(desired, dirty);
+            var currentAt = At(current, dirty);
+            var partial = planner.Calculate(settings with { Current = currentAt, Desired = adjust(desiredAt) ?? [] });
             plan = Merge(memo!.Plan, partial, dirty);
+
+            // A name's verified count depends only on the endpoints at that name: the clean names count as before.
+            verified = new Dictionary<RecordType, int>(memo.Verified);
+            foreach (var (type, count) in Diagnostics.DnsTelemetry.CountVerified(At(memo.Desired, dirty), At(memo.Current, dirty), []))
+            {
+                verified[type] -= count;
+            }
+
+            foreach (var (type, count) in Diagnostics.DnsTelemetry.CountVerified(desiredAt, currentAt, []))
+            {
+                verified[type] = verified.GetValueOrDefault(type) + count;
+            }
+
+            foreach (var (type, count) in verified)
+            {
+                if (count == 0 && !_verifiedTypes.Contains(type))
+                {
+                    verified.Remove(type);
+                }
+            }
+
             Last = (true, dirty.Count);
         }
 
-        _memo = new Memo(desired, current, desiredSet, currentSet, settings, plan);
+        _memo = new Memo(desired, current, desiredSet, currentSet, settings, plan, verified);
         return plan;
     }
 
@@ -163,7 +197,8 @@ internal sealed class IncrementalFullPlan
         HashSet<DnsEndpoint> DesiredSet,
         HashSet<DnsEndpoint> CurrentSet,
         PlanInput Settings,
-        PlanResult Plan)
+        PlanResult Plan,
+        Dictionary<RecordType, int> Verified)
     {
         public bool SameSettings(PlanInput other) =>
             string.Equals(Settings.OwnerId, other.OwnerId, StringComparison.Ordinal)

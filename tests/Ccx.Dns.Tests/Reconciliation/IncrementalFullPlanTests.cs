@@ -8,7 +8,8 @@ namespace Ccx.Dns.Tests.Reconciliation;
 /// <summary>
 /// The incremental full plan equals the planner's full calculation: random desired and current lists evolve step by
 /// step (most endpoints kept as the same instances, a few replaced, added or removed, as sources and registries do),
-/// and at every step the incremental plan and a fresh full calculation hold the same changes, rejections and mismatches.
+/// and at every step the incremental plan and a fresh full calculation hold the same changes, rejections and mismatches,
+/// and the kept verified-records counts equal a fresh count.
 /// </summary>
 public sealed class IncrementalFullPlanTests
 {
@@ -21,7 +22,8 @@ public sealed class IncrementalFullPlanTests
         for (var seed = 1; seed <= 300; seed++)
         {
             var random = new Random(seed);
-            var incremental = new IncrementalFullPlan();
+            RecordType[] verifiedTypes = [RecordType.A, RecordType.CNAME];
+            var incremental = new IncrementalFullPlan(verifiedTypes);
             var settings = new PlanInput
             {
                 Current = [],
@@ -37,6 +39,10 @@ public sealed class IncrementalFullPlanTests
                 var got = incremental.Calculate(Planner.Instance, e => e, settings, desired, current);
                 var want = Planner.Instance.Calculate(settings with { Current = current, Desired = desired });
                 Assert.True(Describe(want) == Describe(got), $"seed {seed} step {step} (incremental {incremental.Last})\nwant:\n{Describe(want)}\ngot:\n{Describe(got)}");
+                var wantVerified = Ccx.Dns.Diagnostics.DnsTelemetry.CountVerified(desired, current, verifiedTypes);
+                Assert.True(
+                    wantVerified.OrderBy(c => c.Key.Value, StringComparer.Ordinal).SequenceEqual(incremental.Verified.OrderBy(c => c.Key.Value, StringComparer.Ordinal)),
+                    $"seed {seed} step {step}: verified want {string.Join(", ", wantVerified)}, got {string.Join(", ", incremental.Verified)}");
                 if (incremental.Last.Incremental)
                 {
                     incrementalSteps++;

@@ -118,3 +118,6 @@ internal sealed record OwnershipRecord(DnsEndpoint Record, ImmutableSortedDictio
 /// <param name="RecordType">The type mnemonic, empty for the legacy untyped format.</param>
 /// <param name="SetIdentifier">The set identifier.</param>
 internal readonly record struct OwnedKey(string DnsName, string RecordType, string SetIdentifier);
+
+/// <summary>A TXT text and its parsed ownership labels (<see langword="null"/> when it is not an ownership text).</summary>
+internal readonly record struct ParsedText(string Text, ImmutableSortedDictionary<string, string>? Labels);

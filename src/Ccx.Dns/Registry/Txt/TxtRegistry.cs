@@ -51,8 +51,9 @@ public sealed class TxtRegistry : IScopedRegistry, IRegistryHousekeeping
     private long _viewCacheVersion = -1;
 
     // Parsed label text by TXT text, kept from one read to the next: parsing (and decrypting) is a pure function of
-    // the text, and most ownership records do not change between reads. A null value marks a non-ownership text.
-    private Dictionary<string, ImmutableSortedDictionary<string, string>?> _parsedTexts = new(StringComparer.Ordinal);
+    // the text, and most ownership records do not change between reads. Null labels mark a non-ownership text. The
+    // text is kept too, so that ownership records this registry writes with the same text share one string.
+    private Dictionary<string, ParsedText> _parsedTexts = new(StringComparer.Ordinal);
 
     /// <summary>Creates a TXT registry over a provider.</summary>
     /// <param name="provider">The DNS provider holding the records and their ownership records.</param>
@@ -291,10 +292,23 @@ public sealed class TxtRegistry : IScopedRegistry, IRegistryHousekeeping
             ? new TxtOwnershipView(_timeProvider.GetUtcNow(), records.Count / 2, records.Count / 2)
             : new TxtOwnershipView(_timeProvider.GetUtcNow(), last.Records.Count, last.OwnershipRecords.Count);
         var previous = _parsedTexts;
-        _parsedTexts = new Dictionary<string, ImmutableSortedDictionary<string, string>?>(previous.Count, StringComparer.Ordinal);
+        _parsedTexts = new Dictionary<string, ParsedText>(previous.Count, StringComparer.Ordinal);
+
+        // Records first, ownership records after: an ownership record then shares its owned record's name string.
         foreach (var record in records)
         {
-            Add(view, record, previous);
+            if (record.RecordType != RecordType.TXT)
+            {
+                Add(view, record, previous);
+            }
+        }
+
+        foreach (var record in records)
+        {
+            if (record.RecordType == RecordType.TXT)
+            {
+                Add(view, record, previous);
+            }
         }
 
         DemoteOwnedTxtRecords(view);
@@ -304,7 +318,7 @@ public sealed class TxtRegistry : IScopedRegistry, IRegistryHousekeeping
     }
 
     /// <summary>Adds a record as the provider holds it: ownership records are consumed, the others kept.</summary>
-    private void Add(TxtOwnershipView view, DnsEndpoint record, Dictionary<string, ImmutableSortedDictionary<string, string>?> previous)
+    private void Add(TxtOwnershipView view, DnsEndpoint record, Dictionary<string, ParsedText> previous)
     {
         if (record.RecordType == RecordType.TXT)
         {
@@ -314,7 +328,7 @@ public sealed class TxtRegistry : IScopedRegistry, IRegistryHousekeeping
                 return;
             }
 
-            if (TryParseOwnership(record, previous, out var ownership))
+            if (TryParseOwnership(view, record, previous, out var ownership))
             {
                 view.RemoveRecord(record.Key);
                 view.AddOwnership(ownership);
@@ -355,26 +369,39 @@ public sealed class TxtRegistry : IScopedRegistry, IRegistryHousekeeping
     }
 
     private bool TryParseOwnership(
+        TxtOwnershipView view,
         DnsEndpoint txt,
-        Dictionary<string, ImmutableSortedDictionary<string, string>?> previous,
+        Dictionary<string, ParsedText> previous,
         [System.Diagnostics.CodeAnalysis.NotNullWhen(true)] out OwnershipRecord? ownership)
     {
         ownership = null;
         var text = txt.Targets[0];
-        if (!previous.TryGetValue(text, out var labels) && !_parsedTexts.TryGetValue(text, out labels))
+        if (!previous.TryGetValue(text, out var parsed) && !_parsedTexts.TryGetValue(text, out parsed))
         {
-            labels = ParseLabels(text);
+            parsed = new ParsedText(text, ParseLabels(text));
         }
 
-        _parsedTexts[text] = labels;
-        if (labels is null)
+        _parsedTexts[text] = parsed;
+        if (parsed.Labels is not { } labels)
         {
             return false;
         }
 
-        OwnedKey? owned = _mapper.TryParseTxtName(txt.DnsName, out var name)
-            ? new OwnedKey(name.DnsName, name.RecordType?.Value ?? string.Empty, txt.SetIdentifier)
-            : null;
+        OwnedKey? owned = null;
+        if (_mapper.TryParseTxtName(txt.DnsName, out var name))
+        {
+            // The owned record's own name string when it is in the view: one string per name, not two.
+            var ownedName = name.DnsName;
+            if (name.RecordType is { } type
+                && view.Records.TryGetValue(new EndpointKey(ownedName, type, txt.SetIdentifier), out var record)
+                && string.Equals(record.DnsName, ownedName, StringComparison.Ordinal))
+            {
+                ownedName = record.DnsName;
+            }
+
+            owned = new OwnedKey(ownedName, name.RecordType?.Value ?? string.Empty, txt.SetIdentifier);
+        }
+
         ownership = new OwnershipRecord(txt, labels, owned);
         return true;
     }
@@ -917,12 +944,53 @@ public sealed class TxtRegistry : IScopedRegistry, IRegistryHousekeeping
 
     private DnsEndpoint NewOwnershipRecord(DnsEndpoint owned, string txtName)
     {
-        return new DnsEndpoint(txtName, RecordType.TXT, _codec.Format(owned.Labels))
+        return new DnsEndpoint(txtName, RecordType.TXT, OwnershipText(owned))
         {
             SetIdentifier = owned.SetIdentifier,
             ProviderSpecific = OwnershipProviderSpecific(owned),
             Labels = ImmutableSortedDictionary<string, string>.Empty.Add(EndpointLabels.OwnedRecordKey, owned.DnsName),
         };
+    }
+
+    /// <summary>
+    /// The ownership text of a record. Records with the same labels (a datastore's primary and replica names) share one
+    /// text string; the text is parsed here, once, and when it says exactly the labels that wrote it, those labels are
+    /// what the view keeps for it (their strings shared with the desired records, not parsed copies).
+    /// </summary>
+    private string OwnershipText(DnsEndpoint owned)
+    {
+        var text = _codec.Format(owned.Labels);
+        if (_parsedTexts.TryGetValue(text, out var parsed))
+        {
+            return parsed.Text;
+        }
+
+        var labels = ParseLabels(text);
+        if (labels is not null && owned.Labels is ImmutableSortedDictionary<string, string> written && SameLabelsExactly(labels, written))
+        {
+            labels = written;
+        }
+
+        _parsedTexts[text] = new ParsedText(text, labels);
+        return text;
+    }
+
+    private static bool SameLabelsExactly(ImmutableSortedDictionary<string, string> left, ImmutableSortedDictionary<string, string> right)
+    {
+        if (left.Count != right.Count)
+        {
+            return false;
+        }
+
+        foreach (var (key, value) in left)
+        {
+            if (!right.TryGetValue(key, out var other) || !string.Equals(value, other, StringComparison.Ordinal))
+            {
+                return false;
+            }
+        }
+
+        return true;
     }
 
     /// <summary>The ownership record as read, tagged with the record it owns (providers group changes by it).</summary>
