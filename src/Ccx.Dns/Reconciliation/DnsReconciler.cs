@@ -62,6 +62,10 @@ public sealed class DnsReconciler : IDisposable
     private (IReadOnlyList<DnsEndpoint> Current, DomainFilter RegistryFilter, int Count)? _lastOwned;
     private IReadOnlyList<DnsEndpoint>?[]? _lastSourceLists;
     private IReadOnlyList<DnsEndpoint>? _lastMerged;
+
+    // When the last merge was one source's list with no key twice (merged = that list): its endpoints by key, patched
+    // when that source's next list differs at a few positions, so the list passes through without a new merge.
+    private Dictionary<EndpointKey, DnsEndpoint>? _passThroughKeys;
     private Dictionary<RecordType, int>? _verifiedCounts;
     private bool _verifiedPlanned;
 
@@ -678,6 +682,14 @@ public sealed class DnsReconciler : IDisposable
             return _lastMerged;
         }
 
+        var single = SingleList(lists);
+        if (single is not null && TryPassThrough(single))
+        {
+            _lastSourceLists = lists;
+            _lastMerged = single;
+            return single;
+        }
+
         var merged = new List<DnsEndpoint>();
         Dictionary<EndpointKey, DnsEndpoint>? seen = null;
         foreach (var endpoints in lists)
@@ -689,8 +701,84 @@ public sealed class DnsReconciler : IDisposable
         }
 
         _lastSourceLists = lists;
+        _passThroughKeys = null;
+        if (single is not null && seen is not null && seen.Count == single.Count && merged.Count == single.Count)
+        {
+            // One source, every key once: nothing merged away, and the list itself is the merge.
+            _passThroughKeys = seen;
+            _lastMerged = single;
+            return single;
+        }
+
         _lastMerged = merged;
         return merged;
+    }
+
+    /// <summary>The only source list that is not null, if exactly one is.</summary>
+    private static IReadOnlyList<DnsEndpoint>? SingleList(IReadOnlyList<DnsEndpoint>?[] lists)
+    {
+        IReadOnlyList<DnsEndpoint>? single = null;
+        foreach (var list in lists)
+        {
+            if (list is not null)
+            {
+                if (single is not null)
+                {
+                    return null;
+                }
+
+                single = list;
+            }
+        }
+
+        return single;
+    }
+
+    /// <summary>
+    /// Whether a source's new list still has every key once, known from the last list in O(positions that differ):
+    /// then it is its own merge. The keys are patched in place; on <see langword="false"/> they are dropped.
+    /// </summary>
+    private bool TryPassThrough(IReadOnlyList<DnsEndpoint> list)
+    {
+        var keys = _passThroughKeys;
+        _passThroughKeys = null;
+        if (keys is null || _lastMerged is not { } last || last.Count != list.Count || list.Count == 0)
+        {
+            return false;
+        }
+
+        var changed = new List<int>();
+        for (var i = 0; i < list.Count; i++)
+        {
+            if (!ReferenceEquals(last[i], list[i]))
+            {
+                changed.Add(i);
+                if (changed.Count > list.Count / 4 || list[i] is null)
+                {
+                    return false;
+                }
+            }
+        }
+
+        foreach (var i in changed)
+        {
+            var gone = last[i];
+            if (keys.TryGetValue(gone.Key, out var kept) && ReferenceEquals(kept, gone))
+            {
+                keys.Remove(gone.Key);
+            }
+        }
+
+        foreach (var i in changed)
+        {
+            if (!keys.TryAdd(list[i].Key, list[i]))
+            {
+                return false;
+            }
+        }
+
+        _passThroughKeys = keys;
+        return true;
     }
 
     /// <summary>

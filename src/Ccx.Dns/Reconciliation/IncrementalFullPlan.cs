@@ -55,8 +55,6 @@ internal sealed class IncrementalFullPlan(IReadOnlyCollection<RecordType>? verif
             return memo.Plan;
         }
 
-        var desiredSet = ReferenceSet(desired);
-        var currentSet = ReferenceSet(current);
         PlanResult plan;
         Dictionary<RecordType, int> verified;
         HashSet<string>? dirty = null;
@@ -64,10 +62,7 @@ internal sealed class IncrementalFullPlan(IReadOnlyCollection<RecordType>? verif
         {
             dirty = new HashSet<string>(StringComparer.Ordinal);
             var budget = Math.Max(16, (desired.Count + current.Count) / 4);
-            if (!AddChanged(dirty, desired, memo.DesiredSet, budget)
-                || !AddChanged(dirty, memo.Desired, desiredSet, budget)
-                || !AddChanged(dirty, current, memo.CurrentSet, budget)
-                || !AddChanged(dirty, memo.Current, currentSet, budget))
+            if (!AddChanged(dirty, memo.Desired, desired, budget) || !AddChanged(dirty, memo.Current, current, budget))
             {
                 dirty = null;
             }
@@ -109,12 +104,60 @@ internal sealed class IncrementalFullPlan(IReadOnlyCollection<RecordType>? verif
             Last = (true, dirty.Count);
         }
 
-        _memo = new Memo(desired, current, desiredSet, currentSet, settings, plan, verified);
+        _memo = new Memo(desired, current, settings, plan, verified);
         return plan;
     }
 
+    /// <summary>
+    /// Adds the names of the endpoints that are in one list and not in the other (by reference), or of more: a superset
+    /// is still right, the plan of a name is recalculated whole. Snapshots of the same source keep their order, so most
+    /// lists compare position by position (no hashing); lists that differ in length or moved are compared as sets.
+    /// </summary>
+    /// <returns><see langword="false"/> when more than <paramref name="budget"/> names changed.</returns>
+    private static bool AddChanged(HashSet<string> dirty, IReadOnlyList<DnsEndpoint> before, IReadOnlyList<DnsEndpoint> now, int budget)
+    {
+        if (before.Count == now.Count)
+        {
+            // At every position holding the same instance in both, that instance is in both; every other instance of
+            // either list sits at a position that differs, and both names there are added.
+            var mismatches = 0;
+            for (var i = 0; i < now.Count && mismatches <= budget; i++)
+            {
+                if (!ReferenceEquals(before[i], now[i]))
+                {
+                    mismatches++;
+                }
+            }
+
+            if (mismatches <= budget)
+            {
+                for (var i = 0; i < now.Count && mismatches > 0; i++)
+                {
+                    if (!ReferenceEquals(before[i], now[i]))
+                    {
+                        mismatches--;
+                        AddName(dirty, before[i]);
+                        AddName(dirty, now[i]);
+                    }
+                }
+
+                return dirty.Count <= budget;
+            }
+        }
+
+        return AddMissing(dirty, now, ReferenceSet(before), budget) && AddMissing(dirty, before, ReferenceSet(now), budget);
+    }
+
+    private static void AddName(HashSet<string> dirty, DnsEndpoint? endpoint)
+    {
+        if (endpoint is not null)
+        {
+            dirty.Add(DnsNames.Normalize(endpoint.DnsName));
+        }
+    }
+
     /// <summary>Adds the names of the endpoints of <paramref name="endpoints"/> that are not in <paramref name="known"/>; false past the budget.</summary>
-    private static bool AddChanged(HashSet<string> dirty, IReadOnlyList<DnsEndpoint> endpoints, HashSet<DnsEndpoint> known, int budget)
+    private static bool AddMissing(HashSet<string> dirty, IReadOnlyList<DnsEndpoint> endpoints, HashSet<DnsEndpoint> known, int budget)
     {
         foreach (var endpoint in endpoints)
         {
@@ -194,8 +237,6 @@ internal sealed class IncrementalFullPlan(IReadOnlyCollection<RecordType>? verif
     private sealed record Memo(
         IReadOnlyList<DnsEndpoint> Desired,
         IReadOnlyList<DnsEndpoint> Current,
-        HashSet<DnsEndpoint> DesiredSet,
-        HashSet<DnsEndpoint> CurrentSet,
         PlanInput Settings,
         PlanResult Plan,
         Dictionary<RecordType, int> Verified)

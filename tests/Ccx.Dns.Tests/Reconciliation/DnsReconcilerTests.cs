@@ -78,6 +78,32 @@ public sealed class DnsReconcilerTests
     }
 
     [Fact]
+    public async Task RunOnce_OneSourceWhoseNextListRepeatsAnEndpoint_IsDeduplicatedAsAFreshMergeWould()
+    {
+        // One source's lists pass through unmerged while no key repeats; a later list that changes one position to
+        // repeat an endpoint (another instance, same key and targets) is merged again, and the repeat collapses.
+        var a = A("a", "10.0.0.1");
+        var b = A("b", "10.0.0.2");
+        var c = A("c", "10.0.0.3");
+        var d = A("d", "10.0.0.4");
+        var e = A("e", "10.0.0.5");
+        var source = new ListSource([a, b, c, d, e]);
+        await using var h = new ReconcilerHarness(sources: [source]);
+        Assert.Equal(5, (await h.RunAsync()).SourceEndpointCount);
+
+        source.Endpoints = [a, b, c, d, A("e", "10.0.0.6")];
+        var moved = await h.RunAsync();
+        Assert.Equal(5, moved.SourceEndpointCount);
+        Assert.Equal("10.0.0.6", Assert.Single(moved.AppliedChanges.UpdateNew).Targets[0]);
+
+        source.Endpoints = [a, b, c, d, A("a", "10.0.0.1")];
+        var repeated = await h.RunAsync();
+        Assert.Equal(4, repeated.SourceEndpointCount);
+        Assert.Equal($"e.{Zone}", Assert.Single(repeated.AppliedChanges.Delete).DnsName);
+        Assert.Empty(repeated.Rejected);
+    }
+
+    [Fact]
     public async Task RunOnce_InvalidEndpoint_IsRejectedWithAReasonAndTheRestApplied()
     {
         await using var h = new ReconcilerHarness();
@@ -316,6 +342,15 @@ public sealed class DnsReconcilerTests
 
         Assert.Equal(ReconcileOutcome.Applied, result.Outcome);
         Assert.Contains(h.Logger.Entries, e => e.EventId.Id == 1012);
+    }
+
+    private sealed class ListSource(IReadOnlyList<DnsEndpoint> endpoints) : Ccx.Dns.Sources.IEndpointSource
+    {
+        public event EventHandler? Changed { add { } remove { } }
+
+        public IReadOnlyList<DnsEndpoint> Endpoints { get; set; } = endpoints;
+
+        public Task<IReadOnlyList<DnsEndpoint>> GetEndpointsAsync(CancellationToken cancellationToken = default) => Task.FromResult(Endpoints);
     }
 
     private sealed class ThrowingSource(Exception exception) : Ccx.Dns.Sources.IEndpointSource
