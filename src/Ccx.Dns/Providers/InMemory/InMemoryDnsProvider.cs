@@ -104,7 +104,7 @@ public sealed class InMemoryDnsProvider : IZoneAwareDnsProvider
 
         lock (_gate)
         {
-            var pending = new Dictionary<EndpointKey, (string Zone, DnsEndpoint? Record)>();
+            var pending = new Dictionary<EndpointKey, (string Zone, DnsEndpoint? Record)>(changes.Delete.Count + (2 * changes.UpdateOld.Count) + changes.Create.Count);
             var conflicts = new List<RejectedEndpoint>();
             foreach (var record in changes.Delete)
             {
@@ -128,6 +128,25 @@ public sealed class InMemoryDnsProvider : IZoneAwareDnsProvider
                     $"{conflicts.Count} change(s) conflict with the records in the zone; nothing was changed: {conflicts[0].Reason}",
                     conflicts,
                     isPartial: false);
+            }
+
+            // A zone that grows by many records at once is sized once (growing a large dictionary step by step
+            // leaves every smaller table behind, and ends up to twice as large as needed).
+            if (changes.Create.Count > 1_024)
+            {
+                var added = new Dictionary<string, int>(StringComparer.Ordinal);
+                foreach (var (key, (zone, record)) in pending)
+                {
+                    if (record is not null && !_zones[zone].ContainsKey(key))
+                    {
+                        added[zone] = added.GetValueOrDefault(zone) + 1;
+                    }
+                }
+
+                foreach (var (zone, count) in added)
+                {
+                    _zones[zone].EnsureCapacity(_zones[zone].Count + count);
+                }
             }
 
             foreach (var (key, (zone, record)) in pending)

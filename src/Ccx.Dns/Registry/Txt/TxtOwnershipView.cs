@@ -52,6 +52,16 @@ internal sealed class TxtOwnershipView
     /// </summary>
     public Dictionary<EndpointKey, OwnershipRecord>? Orphans { get; set; }
 
+    /// <summary>Makes room for a large batch of new records and ownership records at once (the dictionaries grow once).</summary>
+    /// <param name="records">How many records (not ownership records) may be added.</param>
+    /// <param name="ownershipRecords">How many ownership records may be added.</param>
+    public void Reserve(int records, int ownershipRecords)
+    {
+        Records.EnsureCapacity(Records.Count + records);
+        OwnershipRecords.EnsureCapacity(OwnershipRecords.Count + ownershipRecords);
+        ByOwned.EnsureCapacity(ByOwned.Count + ownershipRecords);
+    }
+
     /// <summary>Adds or replaces a record that is not an ownership record.</summary>
     /// <param name="record">The record as the provider holds it.</param>
     public void SetRecord(DnsEndpoint record) => _records.Set(record);

@@ -1029,6 +1029,17 @@ public sealed class TxtRegistry : IScopedRegistry, IRegistryHousekeeping
             }
         }
 
+        if (applied.Create.Count > 1_024)
+        {
+            var ownershipRecords = 0;
+            foreach (var record in applied.Create)
+            {
+                ownershipRecords += record.RecordType == RecordType.TXT ? 1 : 0;
+            }
+
+            view.Reserve(applied.Create.Count - ownershipRecords, ownershipRecords);
+        }
+
         foreach (var record in applied.UpdateNew.Concat(applied.Create))
         {
             // Providers keep no labels; what they return next time is the record without them.
