@@ -80,13 +80,7 @@ internal static class ScaleRun
         Console.WriteLine("  peak RSS by phase: " + phases);
         var info = GC.GetGCMemoryInfo(GCKind.Any);
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"  GC: heap {info.HeapSizeBytes / 1048576.0:0} MB, fragmented {info.FragmentedBytes / 1048576.0:0} MB, committed {info.TotalCommittedBytes / 1048576.0:0} MB, RSS now {Environment.WorkingSet / 1048576.0:0} MB"));
-        if (args.Contains("--hold"))
-        {
-            // Time to take a heap dump: dotnet-dump collect -p <pid> --type Heap.
-            Console.WriteLine($"  holding for 120 s (pid {Environment.ProcessId})");
-            await Task.Delay(TimeSpan.FromSeconds(120));
-            GC.KeepAlive(stack);
-        }
+        await HeapSnapshotPause.HoldIfAskedAsync(args, stack);
 
         return 0;
     }
@@ -213,13 +207,7 @@ internal static class ScaleMemory
         GC.KeepAlive(labelled);
         using var process = Process.GetCurrentProcess();
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"  total heap {Heap() / 1048576.0:0.0} MB; peak RSS {process.PeakWorkingSet64 / 1048576.0:0} MB"));
-        if (args.Contains("--hold"))
-        {
-            // Time to take a heap snapshot: dotnet-gcdump collect -p <pid>.
-            Console.WriteLine($"  holding for 60 s (pid {Environment.ProcessId})");
-            await Task.Delay(TimeSpan.FromSeconds(60));
-            GC.KeepAlive(desired);
-        }
+        await HeapSnapshotPause.HoldIfAskedAsync(args, desired);
 
         return 0;
     }
@@ -284,6 +272,21 @@ internal sealed class RssByPhase : IDisposable
             {
                 _phases[^1] = (last.Phase, rss);
             }
+        }
+    }
+}
+
+/// <summary>With <c>--hold</c>, keeps the process and what it measured alive for two minutes: time to take a heap dump.</summary>
+internal static class HeapSnapshotPause
+{
+    public static async Task HoldIfAskedAsync(string[] args, object alive)
+    {
+        if (args.Contains("--hold"))
+        {
+            // dotnet-dump collect -p <pid> --type Heap, or dotnet-gcdump collect -p <pid>.
+            Console.WriteLine($"  holding for 120 s (pid {Environment.ProcessId})");
+            await Task.Delay(TimeSpan.FromSeconds(120));
+            GC.KeepAlive(alive);
         }
     }
 }

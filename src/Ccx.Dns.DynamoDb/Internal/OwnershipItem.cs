@@ -30,23 +30,4 @@ internal sealed record OwnershipItem(string KeyText, string Owner, ImmutableSort
         key = new EndpointKey(parts[0], RecordType.Parse(parts[1]), parts.Length == 3 ? parts[2] : string.Empty);
         return true;
     }
-
-    /// <summary>Whether two label maps hold the same pairs.</summary>
-    public static bool SameLabels(IReadOnlyDictionary<string, string> left, IReadOnlyDictionary<string, string> right)
-    {
-        if (left.Count != right.Count)
-        {
-            return false;
-        }
-
-        foreach (var (key, value) in left)
-        {
-            if (!right.TryGetValue(key, out var other) || !string.Equals(value, other, StringComparison.Ordinal))
-            {
-                return false;
-            }
-        }
-
-        return true;
-    }
 }

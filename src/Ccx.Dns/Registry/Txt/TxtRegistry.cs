@@ -966,31 +966,13 @@ public sealed class TxtRegistry : IScopedRegistry, IRegistryHousekeeping
         }
 
         var labels = ParseLabels(text);
-        if (labels is not null && owned.Labels is ImmutableSortedDictionary<string, string> written && SameLabelsExactly(labels, written))
+        if (labels is not null && owned.Labels is ImmutableSortedDictionary<string, string> written && LabelMaps.Same(labels, written))
         {
             labels = written;
         }
 
         _parsedTexts[text] = new ParsedText(text, labels);
         return text;
-    }
-
-    private static bool SameLabelsExactly(ImmutableSortedDictionary<string, string> left, ImmutableSortedDictionary<string, string> right)
-    {
-        if (left.Count != right.Count)
-        {
-            return false;
-        }
-
-        foreach (var (key, value) in left)
-        {
-            if (!right.TryGetValue(key, out var other) || !string.Equals(value, other, StringComparison.Ordinal))
-            {
-                return false;
-            }
-        }
-
-        return true;
     }
 
     /// <summary>The ownership record as read, tagged with the record it owns (providers group changes by it).</summary>

@@ -1,0 +1,27 @@
+namespace Ccx.Dns.Registry;
+
+/// <summary>Comparisons of label maps shared by the registries.</summary>
+internal static class LabelMaps
+{
+    /// <summary>Whether two label maps hold exactly the same pairs (keys and values compared ordinally).</summary>
+    /// <param name="left">One map.</param>
+    /// <param name="right">The other.</param>
+    /// <returns><see langword="true"/> when every pair of each is in the other.</returns>
+    public static bool Same(IReadOnlyDictionary<string, string> left, IReadOnlyDictionary<string, string> right)
+    {
+        if (left.Count != right.Count)
+        {
+            return false;
+        }
+
+        foreach (var (key, value) in left)
+        {
+            if (!right.TryGetValue(key, out var other) || !string.Equals(value, other, StringComparison.Ordinal))
+            {
+                return false;
+            }
+        }
+
+        return true;
+    }
+}
