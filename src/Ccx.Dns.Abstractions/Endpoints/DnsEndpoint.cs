@@ -1,5 +1,6 @@
 using System.Collections.Immutable;
 using System.Diagnostics.CodeAnalysis;
+using System.Runtime.InteropServices;
 using System.Text;
 using System.Text.Json.Serialization;
 
@@ -52,15 +53,50 @@ public sealed record DnsEndpoint
             return; // no targets: nothing to copy (the JSON reader sets them afterwards)
         }
 
-        var keepDot = recordType == RecordType.TXT || recordType == RecordType.NAPTR || recordType == RecordType.SRV;
+        if (targets is IReadOnlyList<string> { Count: 1 } one)
+        {
+            _targets = new OneTarget(AsTarget(one[0], recordType));
+            return;
+        }
+
         var builder = ImmutableArray.CreateBuilder<string>();
         foreach (var target in targets)
         {
-            ArgumentNullException.ThrowIfNull(target, nameof(targets));
-            builder.Add(!keepDot && target.Length > 1 && target[^1] == '.' ? target[..^1] : target);
+            builder.Add(AsTarget(target, recordType));
         }
 
         _targets = Compact(builder.ToImmutable());
+    }
+
+    /// <summary>
+    /// Creates an endpoint from targets given in place (<c>new DnsEndpoint(name, RecordType.A, "192.0.2.1")</c>) without
+    /// an array for them. A trailing dot is removed from the name and, except for TXT, NAPTR and SRV, from each target.
+    /// </summary>
+    /// <param name="dnsName">The DNS name.</param>
+    /// <param name="recordType">The record type.</param>
+    /// <param name="targets">The targets (addresses, host names or record data).</param>
+    public DnsEndpoint(string dnsName, RecordType recordType, params ReadOnlySpan<string> targets)
+    {
+        ArgumentNullException.ThrowIfNull(dnsName);
+        DnsName = dnsName;
+        RecordType = recordType;
+        switch (targets.Length)
+        {
+            case 0:
+                return;
+            case 1:
+                _targets = new OneTarget(AsTarget(targets[0], recordType));
+                return;
+            default:
+                var array = new string[targets.Length];
+                for (var i = 0; i < array.Length; i++)
+                {
+                    array[i] = AsTarget(targets[i], recordType);
+                }
+
+                _targets = ImmutableCollectionsMarshal.AsImmutableArray(array);
+                return;
+        }
     }
 
     /// <summary>The copy constructor behind <c>with</c>: copies every value, not the cached unlabelled form.</summary>
@@ -97,6 +133,14 @@ public sealed record DnsEndpoint
             ImmutableArray<string> array => Compact(array),
             _ => Compact(ImmutableArray.CreateRange(value)),
         };
+    }
+
+    // A target as kept: a trailing dot removed, except for the types whose record data keeps it.
+    private static string AsTarget(string target, RecordType recordType)
+    {
+        ArgumentNullException.ThrowIfNull(target, "targets");
+        var keepDot = recordType == RecordType.TXT || recordType == RecordType.NAPTR || recordType == RecordType.SRV;
+        return !keepDot && target.Length > 1 && target[^1] == '.' ? target[..^1] : target;
     }
 
     // One target (nearly every record) is kept as one reference; none, or several, as an immutable array.

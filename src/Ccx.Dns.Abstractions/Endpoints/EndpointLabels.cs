@@ -42,27 +42,35 @@ public static class EndpointLabels
     public static string Serialize(IReadOnlyDictionary<string, string> labels, bool withQuotes)
     {
         ArgumentNullException.ThrowIfNull(labels);
-        IEnumerable<string> keys = labels.Keys;
-        if (labels is not ImmutableSortedDictionary<string, string> sorted || !ReferenceEquals(sorted.KeyComparer, StringComparer.Ordinal))
+        var pairs = labels is ImmutableSortedDictionary<string, string> sorted && ReferenceEquals(sorted.KeyComparer, StringComparer.Ordinal)
+            ? sorted
+            : labels.ToImmutableSortedDictionary(StringComparer.Ordinal);
+
+        // Sized once: the text is written in one go, without growing a builder.
+        var length = HeritageToken.Length + (withQuotes ? 2 : 0);
+        foreach (var (key, value) in pairs)
         {
-            keys = labels.Keys.OrderBy(k => k, StringComparer.Ordinal);
+            if (!string.Equals(key, TxtEncryptionNonceKey, StringComparison.Ordinal))
+            {
+                length += 1 + KeyPrefix.Length + key.Length + 1 + value.Length;
+            }
         }
 
-        var sb = new StringBuilder(64);
+        var sb = new StringBuilder(length);
         if (withQuotes)
         {
             sb.Append('"');
         }
 
         sb.Append(HeritageToken);
-        foreach (var key in keys)
+        foreach (var (key, value) in pairs)
         {
             if (string.Equals(key, TxtEncryptionNonceKey, StringComparison.Ordinal))
             {
                 continue;
             }
 
-            sb.Append(',').Append(KeyPrefix).Append(key).Append('=').Append(labels[key]);
+            sb.Append(',').Append(KeyPrefix).Append(key).Append('=').Append(value);
         }
 
         if (withQuotes)

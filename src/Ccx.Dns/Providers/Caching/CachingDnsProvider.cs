@@ -182,7 +182,13 @@ public sealed class CachingDnsProvider : IZoneAwareDnsProvider
     /// <summary>The cached records with the applied changes: deletes and old updates removed by key, creates and new updates added without labels.</summary>
     internal static IReadOnlyList<DnsEndpoint> Patch(IReadOnlyList<DnsEndpoint> cached, IEnumerable<DnsChanges> applied)
     {
-        var byKey = new Dictionary<EndpointKey, DnsEndpoint>(cached.Count);
+        var added = 0;
+        foreach (var changes in applied)
+        {
+            added += changes.Create.Count;
+        }
+
+        var byKey = new Dictionary<EndpointKey, DnsEndpoint>(cached.Count + added);
         foreach (var record in cached)
         {
             byKey[record.Key] = record;

@@ -227,14 +227,16 @@ public sealed class InMemoryDnsProvider : IZoneAwareDnsProvider
 
     private string? TryZoneOf(string name)
     {
-        for (var candidate = name; ; )
+        // Walks up the name's suffixes as spans: no string per candidate.
+        var zones = _zones.GetAlternateLookup<ReadOnlySpan<char>>();
+        for (var candidate = name.AsSpan(); ; )
         {
-            if (_zones.ContainsKey(candidate))
+            if (zones.TryGetValue(candidate, out var zone, out _))
             {
-                return candidate;
+                return zone;
             }
 
-            var dot = candidate.IndexOf('.', StringComparison.Ordinal);
+            var dot = candidate.IndexOf('.');
             if (dot < 0)
             {
                 return null;

@@ -46,6 +46,7 @@ public sealed class TxtRegistry : IScopedRegistry, IRegistryHousekeeping
     private readonly TimeSpan _cacheInterval;
     private readonly HashSet<RecordType> _forceUpdateTypes;
     private readonly HashSet<EndpointKey> _legacyAliasWarned = [];
+    private static readonly ImmutableSortedDictionary<string, string> NoLabels = ImmutableSortedDictionary.Create<string, string>(StringComparer.Ordinal);
     private readonly SemaphoreSlim _gate = new(1, 1);
     private TxtOwnershipView? _view;
     private long _viewCacheVersion = -1;
@@ -180,8 +181,8 @@ public sealed class TxtRegistry : IScopedRegistry, IRegistryHousekeeping
         try
         {
             var view = _view ?? await ReadViewAsync(cancellationToken).ConfigureAwait(false);
-            var batch = new ApplyBatch();
-            CollectOwnershipKeys(batch, changes.Create);
+            var batch = new ApplyBatch(changes.Create.Count + changes.UpdateNew.Count);
+            var createTxtNames = CollectOwnershipKeys(batch, changes.Create);
             CollectOwnershipKeys(batch, changes.UpdateNew);
             foreach (var record in changes.Delete)
             {
@@ -193,9 +194,9 @@ public sealed class TxtRegistry : IScopedRegistry, IRegistryHousekeeping
                 PlanUpdate(view, batch, changes.UpdateOld[i], changes.UpdateNew[i]);
             }
 
-            foreach (var record in changes.Create)
+            for (var i = 0; i < changes.Create.Count; i++)
             {
-                PlanCreate(view, batch, record);
+                PlanCreate(view, batch, changes.Create[i], createTxtNames[i]);
             }
 
             PlanOrphanDeletes(view, batch);
@@ -759,10 +760,15 @@ public sealed class TxtRegistry : IScopedRegistry, IRegistryHousekeeping
         }
     }
 
-    private void PlanCreate(TxtOwnershipView view, ApplyBatch batch, DnsEndpoint record)
+    /// <param name="view">The view.</param>
+    /// <param name="batch">The batch being planned.</param>
+    /// <param name="record">The record to create.</param>
+    /// <param name="txtName">Its ownership name as already mapped, or null to map it (and learn why it has none).</param>
+    private void PlanCreate(TxtOwnershipView view, ApplyBatch batch, DnsEndpoint record, string? txtName)
     {
         var claimed = record.WithLabel(EndpointLabels.OwnerKey, OwnerId);
-        if (!_mapper.TryGetTxtName(claimed.DnsName, claimed.RecordType, out var txtName, out var reason))
+        string? reason = null;
+        if (txtName is null && !_mapper.TryGetTxtName(claimed.DnsName, claimed.RecordType, out txtName, out reason))
         {
             Refuse(batch, record, reason + "; the record was not created");
             return;
@@ -814,15 +820,21 @@ public sealed class TxtRegistry : IScopedRegistry, IRegistryHousekeeping
     }
 
     /// <summary>Ownership record keys every create and update of a batch writes to (a desired TXT record may not take one).</summary>
-    private void CollectOwnershipKeys(ApplyBatch batch, IReadOnlyList<DnsEndpoint> records)
+    /// <returns>The ownership name of each record (null where it has none), for the plan to reuse.</returns>
+    private string?[] CollectOwnershipKeys(ApplyBatch batch, IReadOnlyList<DnsEndpoint> records)
     {
-        foreach (var record in records)
+        var txtNames = new string?[records.Count];
+        for (var i = 0; i < records.Count; i++)
         {
+            var record = records[i];
             if (_mapper.TryGetTxtName(record.DnsName, record.RecordType, out var txtName, out _))
             {
                 batch.OwnershipKeys.Add(new EndpointKey(txtName, RecordType.TXT, record.SetIdentifier));
+                txtNames[i] = txtName;
             }
         }
+
+        return txtNames;
     }
 
     /// <summary>
@@ -948,7 +960,7 @@ public sealed class TxtRegistry : IScopedRegistry, IRegistryHousekeeping
         {
             SetIdentifier = owned.SetIdentifier,
             ProviderSpecific = OwnershipProviderSpecific(owned),
-            Labels = ImmutableSortedDictionary<string, string>.Empty.Add(EndpointLabels.OwnedRecordKey, owned.DnsName),
+            Labels = NoLabels.Add(EndpointLabels.OwnedRecordKey, owned.DnsName),
         };
     }
 
@@ -995,14 +1007,17 @@ public sealed class TxtRegistry : IScopedRegistry, IRegistryHousekeeping
     /// <summary>Brings the view up to date with changes the provider applied, in O(changes).</summary>
     private void Patch(TxtOwnershipView view, DnsChanges applied)
     {
-        var touched = new HashSet<OwnedKey>();
-        var removedOwnership = new HashSet<EndpointKey>();
+        // What a patch touched matters only to a view that keeps orphans or labelled records: none does before its first
+        // full read (the first reconcile's bulk creation then needs no set of every name it wrote).
+        var track = view.Orphans is not null || view.LabelledByKey is not null;
+        var touched = track ? new HashSet<OwnedKey>() : null;
+        var removedOwnership = track ? new HashSet<EndpointKey>() : null;
         foreach (var record in applied.Delete.Concat(applied.UpdateOld))
         {
             if (view.OwnershipRecords.TryGetValue(record.Key, out var ownership))
             {
                 view.RemoveOwnership(record.Key);
-                removedOwnership.Add(record.Key);
+                removedOwnership?.Add(record.Key);
                 Touch(touched, ownership);
             }
             else if (view.RemoveRecord(record.Key))
@@ -1029,7 +1044,7 @@ public sealed class TxtRegistry : IScopedRegistry, IRegistryHousekeeping
             Add(view, stored, _parsedTexts);
             if (view.OwnershipRecords.TryGetValue(stored.Key, out var ownership))
             {
-                removedOwnership.Remove(stored.Key);
+                removedOwnership?.Remove(stored.Key);
                 Touch(touched, ownership);
             }
             else
@@ -1038,7 +1053,13 @@ public sealed class TxtRegistry : IScopedRegistry, IRegistryHousekeeping
             }
         }
 
-        UpdateOrphans(view, touched, removedOwnership);
+        if (touched is null)
+        {
+            view.Labelled = null;
+            return;
+        }
+
+        UpdateOrphans(view, touched, removedOwnership!);
         Relabel(view, applied, touched);
     }
 
@@ -1090,16 +1111,21 @@ public sealed class TxtRegistry : IScopedRegistry, IRegistryHousekeeping
         }
     }
 
-    private static void Touch(HashSet<OwnedKey> touched, OwnershipRecord ownership)
+    private static void Touch(HashSet<OwnedKey>? touched, OwnershipRecord ownership)
     {
-        if (ownership.Owned is { } owned)
+        if (touched is not null && ownership.Owned is { } owned)
         {
             touched.Add(owned);
         }
     }
 
-    private void Touch(HashSet<OwnedKey> touched, DnsEndpoint record)
+    private void Touch(HashSet<OwnedKey>? touched, DnsEndpoint record)
     {
+        if (touched is null)
+        {
+            return;
+        }
+
         var name = OwnedName(record);
         touched.Add(new OwnedKey(name, record.RecordType.Value, record.SetIdentifier));
         if (record.RecordType == RecordType.A)
@@ -1117,7 +1143,7 @@ public sealed class TxtRegistry : IScopedRegistry, IRegistryHousekeeping
             : new DnsProviderException(message, failure.IsTransient, failure) { IsPartial = true, RejectedEndpoints = failure.RejectedEndpoints };
     }
 
-    private sealed class ApplyBatch
+    private sealed class ApplyBatch(int records)
     {
         public List<DnsEndpoint> Create { get; } = [];
 
@@ -1142,12 +1168,12 @@ public sealed class TxtRegistry : IScopedRegistry, IRegistryHousekeeping
         public List<DnsEndpoint> TxtDeleteLast { get; } = [];
 
         /// <summary>Where the creates and updates of the batch write their ownership records.</summary>
-        public HashSet<EndpointKey> OwnershipKeys { get; } = [];
+        public HashSet<EndpointKey> OwnershipKeys { get; } = new(records);
 
-        public HashSet<EndpointKey> TouchedTxt { get; } = [];
+        public HashSet<EndpointKey> TouchedTxt { get; } = new(records);
 
         /// <summary>Ownership records a record in this batch is written under (kept even when already current).</summary>
-        public HashSet<EndpointKey> Claimed { get; } = [];
+        public HashSet<EndpointKey> Claimed { get; } = new(records);
 
         public List<RejectedEndpoint> Rejected { get; } = [];
     }

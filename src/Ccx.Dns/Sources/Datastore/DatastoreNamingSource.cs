@@ -360,37 +360,72 @@ public sealed class DatastoreNamingSource : IScopedEndpointSource
             return;
         }
 
-        var v4 = new SortedSet<string>(StringComparer.Ordinal);
-        var v6 = new SortedSet<string>(StringComparer.Ordinal);
-        var hosts = new SortedSet<string>(StringComparer.Ordinal);
+        // Most clusters have one address per name: lists, sorted and deduplicated only when they hold more.
+        List<string>? v4 = null;
+        List<string>? v6 = null;
+        string? firstHost = null;
         foreach (var address in addresses)
         {
             if (DnsTargets.TryParseIp(address, out var ip))
             {
                 // The node's own string when it is already canonical: one string per address, not two.
                 var canonical = ip.ToString();
-                (ip.AddressFamily == AddressFamily.InterNetwork ? v4 : v6).Add(string.Equals(canonical, address, StringComparison.Ordinal) ? address : canonical);
+                var target = string.Equals(canonical, address, StringComparison.Ordinal) ? address : canonical;
+                if (ip.AddressFamily == AddressFamily.InterNetwork)
+                {
+                    (v4 ??= new List<string>(addresses.Count)).Add(target);
+                }
+                else
+                {
+                    (v6 ??= new List<string>(addresses.Count)).Add(target);
+                }
             }
             else
             {
-                hosts.Add(DnsNames.Normalize(address));
+                var host = DnsNames.Normalize(address);
+                if (firstHost is null || string.CompareOrdinal(host, firstHost) < 0)
+                {
+                    firstHost = host;
+                }
             }
         }
 
-        if (v4.Count > 0)
+        if (v4 is not null)
         {
-            endpoints.Add(Endpoint(name, RecordType.A, v4, labels));
+            endpoints.Add(Endpoint(name, RecordType.A, SortedDistinct(v4), labels));
         }
 
-        if (v6.Count > 0)
+        if (v6 is not null)
         {
-            endpoints.Add(Endpoint(name, RecordType.AAAA, v6, labels));
+            endpoints.Add(Endpoint(name, RecordType.AAAA, SortedDistinct(v6), labels));
         }
 
-        if (v4.Count == 0 && v6.Count == 0)
+        if (v4 is null && v6 is null)
         {
-            endpoints.Add(Endpoint(name, RecordType.CNAME, [hosts.Min!], labels));
+            endpoints.Add(Endpoint(name, RecordType.CNAME, [firstHost!], labels));
         }
+    }
+
+    /// <summary>Sorts targets ordinally and drops repeats, in place.</summary>
+    private static List<string> SortedDistinct(List<string> targets)
+    {
+        if (targets.Count < 2)
+        {
+            return targets;
+        }
+
+        targets.Sort(StringComparer.Ordinal);
+        var kept = 1;
+        for (var i = 1; i < targets.Count; i++)
+        {
+            if (!string.Equals(targets[i], targets[kept - 1], StringComparison.Ordinal))
+            {
+                targets[kept++] = targets[i];
+            }
+        }
+
+        targets.RemoveRange(kept, targets.Count - kept);
+        return targets;
     }
 
     private DnsEndpoint Endpoint(string name, RecordType type, IEnumerable<string> targets, ImmutableSortedDictionary<string, string> labels) =>
