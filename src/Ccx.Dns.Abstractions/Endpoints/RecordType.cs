@@ -44,8 +44,11 @@ public readonly record struct RecordType : IComparable<RecordType>
     /// <summary>Certification authority authorization record.</summary>
     public static readonly RecordType CAA = new("CAA");
 
+    // An array, so that membership checks enumerate without an enumerator object.
+    private static readonly RecordType[] KnownTypes = [A, AAAA, CNAME, TXT, SRV, NS, PTR, MX, NAPTR, DNAME, CAA];
+
     /// <summary>The record types this library understands, in ExternalDNS's order followed by CAA.</summary>
-    public static IReadOnlyList<RecordType> Known { get; } = [A, AAAA, CNAME, TXT, SRV, NS, PTR, MX, NAPTR, DNAME, CAA];
+    public static IReadOnlyList<RecordType> Known { get; } = Array.AsReadOnly(KnownTypes);
 
     /// <summary>The record types managed by default (ExternalDNS <c>--managed-record-types</c>): A, AAAA and CNAME.</summary>
     public static IReadOnlyList<RecordType> DefaultManaged { get; } = [A, AAAA, CNAME];
@@ -55,7 +58,7 @@ public readonly record struct RecordType : IComparable<RecordType>
     {
         get
         {
-            foreach (var known in Known)
+            foreach (var known in KnownTypes)
             {
                 if (known == this)
                 {

@@ -1,3 +1,5 @@
+using System.Collections.Immutable;
+
 namespace Ccx.Dns.Endpoints;
 
 /// <summary>
@@ -61,7 +63,8 @@ public static class EndpointValidator
             return "set identifier contains control characters";
         }
 
-        foreach (var (key, value) in endpoint.Labels)
+        // Enumerated as the sorted dictionary they are (a struct enumerator: no allocation per endpoint).
+        foreach (var (key, value) in (ImmutableSortedDictionary<string, string>)endpoint.Labels)
         {
             if (key.Length == 0 || key.AsSpan().IndexOfAny(",=\"") >= 0 || value.AsSpan().IndexOfAny(",\"") >= 0 || HasControl(key) || HasControl(value))
             {
@@ -85,9 +88,9 @@ public static class EndpointValidator
             return $"a CNAME must have exactly one target, not {endpoint.Targets.Count}";
         }
 
-        foreach (var target in endpoint.Targets)
+        for (var i = 0; i < endpoint.Targets.Count; i++)
         {
-            reason = ValidateTarget(type, target, alias);
+            reason = ValidateTarget(type, endpoint.Targets[i], alias);
             if (reason is not null)
             {
                 return reason;

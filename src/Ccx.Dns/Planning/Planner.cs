@@ -161,8 +161,10 @@ public sealed class Planner : IPlan
 
         public bool MatchesDomain(string name)
         {
-            foreach (var filter in _input.DomainFilters)
+            var filters = _input.DomainFilters;
+            for (var i = 0; i < filters.Count; i++)
             {
+                var filter = filters[i];
                 if (filter is not null && !filter.Match(name))
                 {
                     return false;

@@ -69,8 +69,10 @@ internal sealed class NameIndexedRecords
     /// <param name="into">Where to add them.</param>
     public void KeysAt(string name, List<EndpointKey> into)
     {
-        foreach (var type in RecordType.Known)
+        var known = RecordType.Known;
+        for (var i = 0; i < known.Count; i++)
         {
+            var type = known[i];
             var key = new EndpointKey(name, type);
             if (Records.ContainsKey(key))
             {
@@ -89,8 +91,10 @@ internal sealed class NameIndexedRecords
     /// <param name="into">Where to add them.</param>
     public void RecordsAt(string name, List<DnsEndpoint> into)
     {
-        foreach (var type in RecordType.Known)
+        var known = RecordType.Known;
+        for (var i = 0; i < known.Count; i++)
         {
+            var type = known[i];
             if (Records.TryGetValue(new EndpointKey(name, type), out var record))
             {
                 into.Add(record);

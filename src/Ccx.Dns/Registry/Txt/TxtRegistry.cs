@@ -1007,8 +1007,15 @@ public sealed class TxtRegistry : IScopedRegistry, IRegistryHousekeeping
     /// <summary>Brings the view up to date with changes the provider applied, in O(changes).</summary>
     private void Patch(TxtOwnershipView view, DnsChanges applied)
     {
-        // What a patch touched matters only to a view that keeps orphans or labelled records: none does before its first
-        // full read (the first reconcile's bulk creation then needs no set of every name it wrote).
+        // What a patch touched matters only to a view that keeps orphans or labelled records. A patch larger than the
+        // view (the first reconcile's bulk creation) drops them instead: the next full read labels the view once,
+        // which costs what relabelling every name here would, without a set of every name written.
+        if (applied.Count > 1_024 && applied.Count > view.Records.Count + view.OwnershipRecords.Count)
+        {
+            view.LabelledByKey = null;
+            view.Orphans = null;
+        }
+
         var track = view.Orphans is not null || view.LabelledByKey is not null;
         var touched = track ? new HashSet<OwnedKey>() : null;
         var removedOwnership = track ? new HashSet<EndpointKey>() : null;
