@@ -71,6 +71,11 @@ public sealed class CapturingLogger<T> : ILogger<T>
     /// <summary>Every entry and scope so far, as text (<see cref="CapturingLoggerProvider.Lines"/>).</summary>
     public IReadOnlyList<string> Lines => _capture.Lines;
 
+    /// <summary>The messages of the entries with an event id, in order.</summary>
+    /// <param name="eventId">The event id.</param>
+    /// <returns>The messages.</returns>
+    public List<string> WithEvent(int eventId) => [.. _capture.Entries.Where(e => e.EventId == eventId).Select(e => e.Message)];
+
     /// <inheritdoc />
     public IDisposable? BeginScope<TState>(TState state)
         where TState : notnull => _logger.BeginScope(state);

@@ -1,5 +1,6 @@
 using System.Globalization;
 using Ccx.Dns.Patroni;
+using Ccx.Dns.TestServers;
 using Microsoft.Extensions.Options;
 
 namespace Ccx.Dns.Patroni.Tests.Infrastructure;

@@ -74,7 +74,7 @@ public sealed class DashboardMetricsTests
         var source = new Ccx.Dns.Sources.Programmatic.ProgrammaticEndpointSource();
         var registry = new Ccx.Dns.Registry.Txt.TxtRegistry(new Ccx.Dns.Providers.InMemory.InMemoryDnsProvider([Zone]), new() { OwnerId = "cp" });
         using var reconciler = new Ccx.Dns.Reconciliation.DnsReconciler(
-            [source], registry, Microsoft.Extensions.Options.Options.Create(new Ccx.Dns.Reconciliation.DnsReconcilerOptions()), new ManualTimeProvider(), new ListLogger<Ccx.Dns.Reconciliation.DnsReconciler>(), telemetry);
+            [source], registry, Microsoft.Extensions.Options.Options.Create(new Ccx.Dns.Reconciliation.DnsReconcilerOptions()), new ManualTimeProvider(), new CapturingLogger<Ccx.Dns.Reconciliation.DnsReconciler>(), telemetry);
         source.ReplaceAll([A("tagged-a", "10.0.0.1")]);
         await reconciler.RunOnceAsync();
         source.Upsert(A("tagged-a", "10.0.0.2"));

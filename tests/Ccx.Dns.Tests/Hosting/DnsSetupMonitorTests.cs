@@ -13,7 +13,7 @@ public sealed class DnsSetupMonitorTests
     [Fact]
     public async Task FullReconciles_FilterWithoutAZone_OneWarningNamingTheFilterAndTheZonesFound()
     {
-        var logs = new ListLoggerProvider();
+        var logs = new CapturingLoggerProvider();
         var builder = Host.CreateEmptyApplicationBuilder(new HostApplicationBuilderSettings());
         builder.Logging.AddProvider(logs);
         builder.Services.AddDnsReconciler(o => { o.IncludeDomains.Add("db.example.com"); o.IncludeDomains.Add("api.example.org"); })
@@ -28,7 +28,7 @@ public sealed class DnsSetupMonitorTests
         await reconciler.RunOnceAsync();
         await reconciler.RunOnceAsync(["x.db.example.com"]); // targeted: reads no zones, judges nothing
 
-        var warning = Assert.Single(logs.Entries, e => e.EventId.Id == 1030);
+        var warning = Assert.Single(logs.Entries, e => e.EventId == 1030);
         Assert.Equal(LogLevel.Warning, warning.Level);
         Assert.StartsWith("Domain filter db.example.com matches no zone of InMemoryDnsProvider (zones found: example.org)", warning.Message, StringComparison.Ordinal);
         Assert.DoesNotContain("api.example.org", warning.Message, StringComparison.Ordinal); // served by example.org

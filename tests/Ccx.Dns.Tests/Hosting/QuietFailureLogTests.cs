@@ -20,7 +20,7 @@ public sealed class QuietFailureLogTests
     [Fact]
     public async Task FailedReconcilesAndHealthProbes_OneLineEachWithTheCauseChain_StackOnlyAtDebug()
     {
-        var logs = new ListLoggerProvider();
+        var logs = new CapturingLoggerProvider();
         var builder = Host.CreateEmptyApplicationBuilder(new HostApplicationBuilderSettings());
         builder.Logging.AddProvider(logs).SetMinimumLevel(LogLevel.Debug);
         var registry = default(OwnerLabelRegistry);
@@ -43,7 +43,7 @@ public sealed class QuietFailureLogTests
         var failures = visible.Where(e => e.Category == typeof(DnsReconciler).FullName).ToList();
         Assert.Equal(3, failures.Count);
         Assert.All(failures, f => Assert.Contains("provider unreachable ← HttpRequestException: Connection refused (127.0.0.1:1) ← IOException: socket closed", f.Message, StringComparison.Ordinal));
-        Assert.Equal(3, logs.Entries.Count(e => e.Level == LogLevel.Debug && e.EventId.Id == 1015 && e.Exception is not null));
+        Assert.Equal(3, logs.Entries.Count(e => e.Level == LogLevel.Debug && e.EventId == 1015 && e.Exception is not null));
         Assert.All(visible.Where(e => e.Category.Contains("HealthCheck", StringComparison.Ordinal)), e => Assert.Contains("← IOException: socket closed", e.Message, StringComparison.Ordinal));
     }
 
@@ -63,11 +63,11 @@ public sealed class QuietFailureLogTests
         {
             await h.Clock.WaitForTimerAsync(h.Start + TimeSpan.FromSeconds(5 * i));
             h.Clock.Advance(TimeSpan.FromSeconds(5));
-            await Eventually.TrueAsync(() => h.ServiceLogger.Entries.Count(e => e.EventId.Id == 1032) >= i + 1, $"failure {i + 1} was logged", TimeSpan.FromSeconds(10));
+            await Eventually.TrueAsync(() => h.ServiceLogger.Entries.Count(e => e.EventId == 1032) >= i + 1, $"failure {i + 1} was logged", TimeSpan.FromSeconds(10));
         }
 
         var warning = Assert.Single(h.ServiceLogger.Entries, e => e.Level == LogLevel.Warning);
-        Assert.Equal(1027, warning.EventId.Id);
+        Assert.Equal(1027, warning.EventId);
         Assert.EndsWith("lease table unreachable ← IOException: connection reset", warning.Message, StringComparison.Ordinal);
     }
 

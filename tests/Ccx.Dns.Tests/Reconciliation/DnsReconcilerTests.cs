@@ -341,7 +341,7 @@ public sealed class DnsReconcilerTests
         var result = await h.RunAsync();
 
         Assert.Equal(ReconcileOutcome.Applied, result.Outcome);
-        Assert.Contains(h.Logger.Entries, e => e.EventId.Id == 1012);
+        Assert.Contains(h.Logger.Entries, e => e.EventId == 1012);
     }
 
     private sealed class ListSource(IReadOnlyList<DnsEndpoint> endpoints) : Ccx.Dns.Sources.IEndpointSource

@@ -28,7 +28,7 @@ public sealed class ManagedRecordTypesAndMigrationTests
         var source = new ProgrammaticEndpointSource();
         var options = new DnsReconcilerOptions();
         options.ManagedRecordTypes.Add("TXT");
-        using var reconciler = new DnsReconciler([source], new TxtRegistry(provider, new TxtRegistryOptions { OwnerId = "cp" }), Options.Create(options), new ManualTimeProvider(), new ListLogger<DnsReconciler>());
+        using var reconciler = new DnsReconciler([source], new TxtRegistry(provider, new TxtRegistryOptions { OwnerId = "cp" }), Options.Create(options), new ManualTimeProvider(), new CapturingLogger<DnsReconciler>());
         source.ReplaceAll([A("db", "10.0.0.1"), new DnsEndpoint($"note.{Zone}", RecordType.TXT, "hello")]);
 
         var result = await reconciler.RunOnceAsync();
@@ -62,7 +62,7 @@ public sealed class ManagedRecordTypesAndMigrationTests
         var source = new ProgrammaticEndpointSource();
         source.ReplaceAll([A("db", "10.0.0.1"), A("api", "10.0.0.2")]);
         var registry = new TxtRegistry(provider, new TxtRegistryOptions { OwnerId = "new", OldOwnerId = "old" });
-        using var reconciler = new DnsReconciler([source], registry, Options.Create(new DnsReconcilerOptions()), new ManualTimeProvider(), new ListLogger<DnsReconciler>());
+        using var reconciler = new DnsReconciler([source], registry, Options.Create(new DnsReconcilerOptions()), new ManualTimeProvider(), new CapturingLogger<DnsReconciler>());
 
         var first = await reconciler.RunOnceAsync();
         var second = await reconciler.RunOnceAsync();
@@ -74,7 +74,7 @@ public sealed class ManagedRecordTypesAndMigrationTests
         Assert.All(ownership, t => Assert.Contains("external-dns/owner=new", t.Targets[0], StringComparison.Ordinal));
 
         // Without the migration setting, the old owner's records are no longer foreign.
-        using var after = new DnsReconciler([source], new TxtRegistry(provider, new TxtRegistryOptions { OwnerId = "new" }), Options.Create(new DnsReconcilerOptions()), new ManualTimeProvider(), new ListLogger<DnsReconciler>());
+        using var after = new DnsReconciler([source], new TxtRegistry(provider, new TxtRegistryOptions { OwnerId = "new" }), Options.Create(new DnsReconcilerOptions()), new ManualTimeProvider(), new CapturingLogger<DnsReconciler>());
         var settled = await after.RunOnceAsync();
         Assert.Equal(ReconcileOutcome.NoChanges, settled.Outcome);
         Assert.Empty(settled.OwnerMismatches);

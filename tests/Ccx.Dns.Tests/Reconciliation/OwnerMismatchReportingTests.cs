@@ -33,13 +33,13 @@ public sealed class OwnerMismatchReportingTests
         var provider = new InMemoryDnsProvider([Domain]);
         var source = new DatastoreNamingSource();
         source.SetCluster(Cluster("10.0.1.10", "10.0.1.11"));
-        using (var before = Reconciler(provider, source, "default", new ListLogger<DnsReconciler>(), new ManualTimeProvider()))
+        using (var before = Reconciler(provider, source, "default", new CapturingLogger<DnsReconciler>(), new ManualTimeProvider()))
         {
             Assert.Equal(ReconcileOutcome.Applied, (await before.RunOnceAsync()).Outcome); // written by an owner-less deployment ("default")
         }
 
         var clock = new ManualTimeProvider();
-        var logger = new ListLogger<DnsReconciler>();
+        var logger = new CapturingLogger<DnsReconciler>();
         using var telemetry = new Ccx.Dns.Diagnostics.DnsTelemetry();
         using var recorder = new MetricRecorder(telemetry.Meter);
         using var reconciler = Reconciler(provider, source, "control-plane-eu1", logger, clock, telemetry);
@@ -72,7 +72,7 @@ public sealed class OwnerMismatchReportingTests
         await new TxtRegistry(provider, new TxtRegistryOptions { OwnerId = "other" })
             .ApplyChangesAsync(new DnsChanges { Create = [new DnsEndpoint($"taken.{Domain}", RecordType.A, "10.9.9.9")] });
         var source = new Ccx.Dns.Sources.Programmatic.ProgrammaticEndpointSource();
-        var logger = new ListLogger<DnsReconciler>();
+        var logger = new CapturingLogger<DnsReconciler>();
         using var reconciler = new DnsReconciler([source], new TxtRegistry(provider, new TxtRegistryOptions { OwnerId = "mine" }), Options.Create(new DnsReconcilerOptions()), new ManualTimeProvider(), logger);
 
         source.ReplaceAll([new DnsEndpoint($"taken.{Domain}", RecordType.A, "10.0.0.1")]);
@@ -82,7 +82,7 @@ public sealed class OwnerMismatchReportingTests
         source.ReplaceAll([new DnsEndpoint($"taken.{Domain}", RecordType.A, "10.0.0.1")]);
         await reconciler.RunOnceAsync();
 
-        Assert.Equal(2, logger.Entries.Count(e => e.Level == LogLevel.Warning && e.EventId.Id == 1014));
+        Assert.Equal(2, logger.Entries.Count(e => e.Level == LogLevel.Warning && e.EventId == 1014));
     }
 
     [Fact]
@@ -106,7 +106,7 @@ public sealed class OwnerMismatchReportingTests
     [Fact]
     public async Task Host_ImplicitOwnerId_WarnsAtStartAndLogsTheSetUpOnceAfterTheFirstFullRead()
     {
-        var logs = new ListLoggerProvider();
+        var logs = new CapturingLoggerProvider();
         var builder = Host.CreateEmptyApplicationBuilder(new HostApplicationBuilderSettings());
         builder.Logging.AddProvider(logs);
         builder.Services.AddDnsReconciler(o => o.IncludeDomains.Add(Domain))
@@ -122,11 +122,11 @@ public sealed class OwnerMismatchReportingTests
         await reconciler.RunOnceAsync();
         await monitor.StopAsync(CancellationToken.None);
 
-        var warning = Assert.Single(logs.Entries, e => e.EventId.Id == 1028);
+        var warning = Assert.Single(logs.Entries, e => e.EventId == 1028);
         Assert.Equal(LogLevel.Warning, warning.Level);
         Assert.Contains("'default'", warning.Message, StringComparison.Ordinal);
         Assert.Contains("TxtRegistryOptions.OwnerId", warning.Message, StringComparison.Ordinal);
-        var setUp = Assert.Single(logs.Entries, e => e.EventId.Id == 1029);
+        var setUp = Assert.Single(logs.Entries, e => e.EventId == 1029);
         Assert.Equal(
             $"DNS reconciler set up: provider InMemoryDnsProvider, registry TxtRegistry, owner id 'default', domain filters {Domain}, zones found: {Domain}",
             setUp.Message);
@@ -135,7 +135,7 @@ public sealed class OwnerMismatchReportingTests
     [Fact]
     public async Task Host_ExplicitOwnerId_NoOwnerIdWarning()
     {
-        var logs = new ListLoggerProvider();
+        var logs = new CapturingLoggerProvider();
         var builder = Host.CreateEmptyApplicationBuilder(new HostApplicationBuilderSettings());
         builder.Logging.AddProvider(logs);
         builder.Services.AddDnsReconciler().AddInMemoryProvider(o => o.Zones.Add(Domain)).AddCaching().AddTxtRegistry(o => o.OwnerId = "cp-eu1");
@@ -145,10 +145,10 @@ public sealed class OwnerMismatchReportingTests
         await monitor.StartAsync(CancellationToken.None);
         await host.Services.GetRequiredService<DnsReconciler>().RunOnceAsync();
 
-        Assert.DoesNotContain(logs.Entries, e => e.EventId.Id == 1028);
-        Assert.Contains("provider InMemoryDnsProvider (cached), registry TxtRegistry, owner id 'cp-eu1'", Assert.Single(logs.Entries, e => e.EventId.Id == 1029).Message, StringComparison.Ordinal);
+        Assert.DoesNotContain(logs.Entries, e => e.EventId == 1028);
+        Assert.Contains("provider InMemoryDnsProvider (cached), registry TxtRegistry, owner id 'cp-eu1'", Assert.Single(logs.Entries, e => e.EventId == 1029).Message, StringComparison.Ordinal);
     }
 
-    private static DnsReconciler Reconciler(InMemoryDnsProvider provider, DatastoreNamingSource source, string ownerId, ListLogger<DnsReconciler> logger, ManualTimeProvider clock, Ccx.Dns.Diagnostics.DnsTelemetry? telemetry = null) =>
+    private static DnsReconciler Reconciler(InMemoryDnsProvider provider, DatastoreNamingSource source, string ownerId, CapturingLogger<DnsReconciler> logger, ManualTimeProvider clock, Ccx.Dns.Diagnostics.DnsTelemetry? telemetry = null) =>
         new([source], new TxtRegistry(provider, new TxtRegistryOptions { OwnerId = ownerId }), Options.Create(new DnsReconcilerOptions()), clock, logger, telemetry);
 }

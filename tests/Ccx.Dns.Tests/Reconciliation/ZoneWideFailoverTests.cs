@@ -106,7 +106,7 @@ public sealed class ZoneWideFailoverTests
         var source = new DatastoreNamingSource();
         var options = new DnsReconcilerOptions();
         configure?.Invoke(options);
-        var reconciler = new DnsReconciler([source], registry, Options.Create(options), new ManualTimeProvider(), new ListLogger<DnsReconciler>());
+        var reconciler = new DnsReconciler([source], registry, Options.Create(options), new ManualTimeProvider(), new CapturingLogger<DnsReconciler>());
         return (provider, source, reconciler);
     }
 }

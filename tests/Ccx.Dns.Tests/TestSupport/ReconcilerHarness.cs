@@ -46,9 +46,9 @@ internal sealed class ReconcilerHarness : IAsyncDisposable
 
     public DnsTelemetry Telemetry { get; }
 
-    public ListLogger<DnsReconciler> Logger { get; } = new();
+    public CapturingLogger<DnsReconciler> Logger { get; } = new();
 
-    public ListLogger<DnsReconcilerHostedService> ServiceLogger { get; } = new();
+    public CapturingLogger<DnsReconcilerHostedService> ServiceLogger { get; } = new();
 
     public DnsReconciler Reconciler { get; }
 
