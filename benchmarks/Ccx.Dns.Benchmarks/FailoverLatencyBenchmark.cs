@@ -48,16 +48,7 @@ internal static class FailoverLatencyBenchmark
         if (which is "bind" or "all")
         {
             await using var bind = await BindServer.StartAsync([Zone]);
-            ok &= await MeasureAsync("BIND 9 (RFC 2136)", bind.EndPoint, failovers, clusters, b => b.AddRfc2136Provider(o =>
-            {
-                var options = bind.ProviderOptions(Zone);
-                o.Host = options.Host;
-                o.Port = options.Port;
-                o.TsigKeyName = options.TsigKeyName;
-                o.TsigSecret = options.TsigSecret;
-                o.TsigAlgorithm = options.TsigAlgorithm;
-                o.Zones.Add(Zone);
-            }));
+            ok &= await MeasureAsync("BIND 9 (RFC 2136)", bind.EndPoint, failovers, clusters, b => b.AddRfc2136Provider(o => bind.ConfigureProvider(o, Zone)));
         }
 
         if (which is "pdns" or "all")

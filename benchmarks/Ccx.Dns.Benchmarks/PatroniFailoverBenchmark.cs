@@ -95,16 +95,7 @@ internal static class PatroniFailoverBenchmark
         }
         else
         {
-            reconciler.AddRfc2136Provider(o =>
-            {
-                var options = bind!.ProviderOptions(Zone);
-                o.Host = options.Host;
-                o.Port = options.Port;
-                o.TsigKeyName = options.TsigKeyName;
-                o.TsigSecret = options.TsigSecret;
-                o.TsigAlgorithm = options.TsigAlgorithm;
-                o.Zones.Add(Zone);
-            });
+            reconciler.AddRfc2136Provider(o => bind!.ConfigureProvider(o, Zone));
             query = new DnsQuery(bind!.EndPoint, TimeSpan.FromSeconds(1));
         }
 

@@ -70,16 +70,7 @@ public sealed class PatroniFailoverEndToEndTests(ITestOutputHelper output)
             o.ApiKey = pdns.ApiKey;
             o.IncludeDomains.Add(Zone);
         }));
-        using var bindHost = BuildHost(datastoreId, patroni, callbackPrefix: null, new CapturingLoggerProvider(), b => b.AddRfc2136Provider(o =>
-        {
-            var options = bind.ProviderOptions(Zone);
-            o.Host = options.Host;
-            o.Port = options.Port;
-            o.TsigKeyName = options.TsigKeyName;
-            o.TsigSecret = options.TsigSecret;
-            o.TsigAlgorithm = options.TsigAlgorithm;
-            o.Zones.Add(Zone);
-        }));
+        using var bindHost = BuildHost(datastoreId, patroni, callbackPrefix: null, new CapturingLoggerProvider(), b => b.AddRfc2136Provider(o => bind.ConfigureProvider(o, Zone)));
         await pdnsHost.StartAsync();
         await bindHost.StartAsync();
         var servers = new (string Name, DnsQuery Query)[] { ("PowerDNS", pdns.Query()), ("BIND", bind.Query()) };

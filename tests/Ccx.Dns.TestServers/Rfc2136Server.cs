@@ -114,22 +114,30 @@ public abstract class Rfc2136Server : IAsyncDisposable
     /// <returns>The options.</returns>
     public Rfc2136ProviderOptions ProviderOptions(params string[] zones)
     {
+        var options = new Rfc2136ProviderOptions { Timeout = TimeSpan.FromSeconds(10) };
+        ConfigureProvider(options, zones);
+        return options;
+    }
+
+    /// <summary>
+    /// Points options being configured (as in <c>AddRfc2136Provider(o => ...)</c>) at this server with the main key, for
+    /// the given zones (all served zones when none given); the other settings keep their values.
+    /// </summary>
+    /// <param name="options">The options to set.</param>
+    /// <param name="zones">The zones.</param>
+    public void ConfigureProvider(Rfc2136ProviderOptions options, params string[] zones)
+    {
+        ArgumentNullException.ThrowIfNull(options);
         ArgumentNullException.ThrowIfNull(zones);
-        var options = new Rfc2136ProviderOptions
-        {
-            Host = "127.0.0.1",
-            Port = Port,
-            TsigKeyName = Key.Name,
-            TsigSecret = Key.Secret,
-            TsigAlgorithm = Key.Algorithm,
-            Timeout = TimeSpan.FromSeconds(10),
-        };
+        options.Host = "127.0.0.1";
+        options.Port = Port;
+        options.TsigKeyName = Key.Name;
+        options.TsigSecret = Key.Secret;
+        options.TsigAlgorithm = Key.Algorithm;
         foreach (var zone in zones.Length == 0 ? Zones : zones)
         {
             options.Zones.Add(zone);
         }
-
-        return options;
     }
 
     /// <summary>An RFC 2136 provider for the given zones (all served zones when none given).</summary>
