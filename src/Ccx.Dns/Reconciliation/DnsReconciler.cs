@@ -66,7 +66,6 @@ public sealed class DnsReconciler : IDisposable
     // When the last merge was one source's list with no key twice (merged = that list): its endpoints by key, patched
     // when that source's next list differs at a few positions, so the list passes through without a new merge.
     private Dictionary<EndpointKey, DnsEndpoint>? _passThroughKeys;
-    private Dictionary<RecordType, int>? _verifiedCounts;
     private bool _verifiedPlanned;
 
     /// <summary>Creates a reconciler.</summary>
@@ -450,17 +449,9 @@ public sealed class DnsReconciler : IDisposable
                 ? _fullPlan.Calculate(_planner, _registry.AdjustEndpoints, settings, desired, current)
                 : _planner.Calculate(settings with { Current = current, Desired = _registry.AdjustEndpoints(desired) ?? [] });
 
-            // ExternalDNS's verified-records gauge, counted on the source's endpoints (as it does) after each full
-            // reconcile whose plan was not wholly reused (then the count is the same as last time).
-            if (mode == ReconcileMode.Full)
-            {
-                if (_verifiedCounts is null || _fullPlan.Last != (true, 0))
-                {
-                    _verifiedCounts = new Dictionary<RecordType, int>(_fullPlan.Verified);
-                }
-
-                _verifiedPlanned = true;
-            }
+            // ExternalDNS's verified-records gauge, counted on the source's endpoints (as it does), kept beside the full
+            // plan: reported after every full reconcile that got as far as planning.
+            _verifiedPlanned |= mode == ReconcileMode.Full;
         }
         catch (Exception ex) when (!IsCancellation(ex, cancellationToken))
         {
@@ -742,22 +733,11 @@ public sealed class DnsReconciler : IDisposable
     {
         var keys = _passThroughKeys;
         _passThroughKeys = null;
-        if (keys is null || _lastMerged is not { } last || last.Count != list.Count || list.Count == 0)
+        if (keys is null || _lastMerged is not { } last || list.Count == 0
+            || SnapshotPositions.Changed(last, list, list.Count / 4) is not { } changed
+            || changed.Exists(i => list[i] is null))
         {
             return false;
-        }
-
-        var changed = new List<int>();
-        for (var i = 0; i < list.Count; i++)
-        {
-            if (!ReferenceEquals(last[i], list[i]))
-            {
-                changed.Add(i);
-                if (changed.Count > list.Count / 4 || list[i] is null)
-                {
-                    return false;
-                }
-            }
         }
 
         foreach (var i in changed)
@@ -916,10 +896,10 @@ public sealed class DnsReconciler : IDisposable
         }
 
         _telemetry.Duration(result.Duration, result.Outcome, result.Mode);
-        if (result.Mode == ReconcileMode.Full && _verifiedPlanned && _verifiedCounts is { } verified)
+        if (result.Mode == ReconcileMode.Full && _verifiedPlanned)
         {
             // Reported only by a full reconcile that got as far as planning (a failed read has no count to report).
-            _telemetry.VerifiedRecords(verified);
+            _telemetry.VerifiedRecords(_fullPlan.Verified);
             _verifiedPlanned = false;
         }
 

@@ -31,9 +31,6 @@ internal sealed class IncrementalFullPlan(IReadOnlyCollection<RecordType>? verif
     /// </summary>
     public IReadOnlyDictionary<RecordType, int> Verified => _memo?.Verified ?? NoneVerified;
 
-    /// <summary>Forgets the last plan (the next calculation is a full one).</summary>
-    public void Reset() => _memo = null;
-
     /// <summary>The plan for the given inputs.</summary>
     /// <param name="planner">The planner.</param>
     /// <param name="adjust">The provider's normalisation of desired endpoints (applied to each endpoint independently).</param>
@@ -116,33 +113,17 @@ internal sealed class IncrementalFullPlan(IReadOnlyCollection<RecordType>? verif
     /// <returns><see langword="false"/> when more than <paramref name="budget"/> names changed.</returns>
     private static bool AddChanged(HashSet<string> dirty, IReadOnlyList<DnsEndpoint> before, IReadOnlyList<DnsEndpoint> now, int budget)
     {
-        if (before.Count == now.Count)
+        // At every position holding the same instance in both, that instance is in both; every other instance of
+        // either list sits at a position that differs, and both names there are added.
+        if (SnapshotPositions.Changed(before, now, budget) is { } changed)
         {
-            // At every position holding the same instance in both, that instance is in both; every other instance of
-            // either list sits at a position that differs, and both names there are added.
-            var mismatches = 0;
-            for (var i = 0; i < now.Count && mismatches <= budget; i++)
+            foreach (var i in changed)
             {
-                if (!ReferenceEquals(before[i], now[i]))
-                {
-                    mismatches++;
-                }
+                AddName(dirty, before[i]);
+                AddName(dirty, now[i]);
             }
 
-            if (mismatches <= budget)
-            {
-                for (var i = 0; i < now.Count && mismatches > 0; i++)
-                {
-                    if (!ReferenceEquals(before[i], now[i]))
-                    {
-                        mismatches--;
-                        AddName(dirty, before[i]);
-                        AddName(dirty, now[i]);
-                    }
-                }
-
-                return dirty.Count <= budget;
-            }
+            return dirty.Count <= budget;
         }
 
         return AddMissing(dirty, now, ReferenceSet(before), budget) && AddMissing(dirty, before, ReferenceSet(now), budget);
