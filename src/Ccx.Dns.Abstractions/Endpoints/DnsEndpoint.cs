@@ -18,8 +18,6 @@ namespace Ccx.Dns.Endpoints;
 [JsonConverter(typeof(DnsEndpointJsonConverter))]
 public sealed record DnsEndpoint
 {
-    private static readonly ImmutableSortedDictionary<string, string> EmptyLabels =
-        ImmutableSortedDictionary.Create<string, string>(StringComparer.Ordinal);
 
     // Boxed once: a field initialiser `= ImmutableArray<T>.Empty` would box a new empty array for every endpoint.
     private static readonly IReadOnlyList<ProviderSpecificProperty> NoProviderSpecific = ImmutableArray<ProviderSpecificProperty>.Empty;
@@ -28,7 +26,7 @@ public sealed record DnsEndpoint
     private readonly string _dnsName = string.Empty;
     private readonly IReadOnlyList<string> _targets = NoTargets;
     private readonly string _setIdentifier = string.Empty;
-    private readonly ImmutableSortedDictionary<string, string> _labels = EmptyLabels;
+    private readonly ImmutableSortedDictionary<string, string> _labels = EndpointLabels.NoLabels;
     private readonly IReadOnlyList<ProviderSpecificProperty> _providerSpecific = NoProviderSpecific;
 
     // The same record without labels, made once and shared: a provider, the caching decorator and a registry's view all
@@ -169,12 +167,7 @@ public sealed record DnsEndpoint
     public IReadOnlyDictionary<string, string> Labels
     {
         get => _labels;
-        init => _labels = value switch
-        {
-            null => throw new ArgumentNullException(nameof(value)),
-            ImmutableSortedDictionary<string, string> sorted when ReferenceEquals(sorted.KeyComparer, StringComparer.Ordinal) => sorted,
-            _ => value.Count == 0 ? EmptyLabels : value.ToImmutableSortedDictionary(StringComparer.Ordinal),
-        };
+        init => _labels = EndpointLabels.Ordered(value ?? throw new ArgumentNullException(nameof(value)));
     }
 
     /// <summary>Provider-specific hints, in order. Not persisted by registries.</summary>
@@ -220,7 +213,7 @@ public sealed record DnsEndpoint
     /// </summary>
     /// <returns>The endpoint without labels.</returns>
     public DnsEndpoint WithoutLabels() =>
-        _labels.Count == 0 ? this : _withoutLabels ??= this with { Labels = EmptyLabels };
+        _labels.Count == 0 ? this : _withoutLabels ??= this with { Labels = EndpointLabels.NoLabels };
 
     /// <summary>Returns a copy whose labels are replaced.</summary>
     /// <param name="labels">The labels.</param>

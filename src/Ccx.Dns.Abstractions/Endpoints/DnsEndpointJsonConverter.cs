@@ -19,7 +19,6 @@ public sealed class DnsEndpointJsonConverter : JsonConverter<DnsEndpoint>
     private static readonly JsonEncodedText LabelsProperty = JsonEncodedText.Encode("labels");
     private static readonly JsonEncodedText ProviderSpecificName = JsonEncodedText.Encode("providerSpecific");
     private static readonly RecordType NoRecordType = new(string.Empty);
-    private static readonly ImmutableSortedDictionary<string, string> NoLabels = ImmutableSortedDictionary.Create<string, string>(StringComparer.Ordinal);
     private static readonly JsonEncodedText NameProperty = JsonEncodedText.Encode("name");
     private static readonly JsonEncodedText ValueProperty = JsonEncodedText.Encode("value");
 
@@ -117,7 +116,7 @@ public sealed class DnsEndpointJsonConverter : JsonConverter<DnsEndpoint>
             Targets = targets,
             SetIdentifier = setId,
             Ttl = ttl,
-            Labels = labels is null ? NoLabels : labels.ToImmutable(),
+            Labels = labels is null ? EndpointLabels.NoLabels : labels.ToImmutable(),
             ProviderSpecific = ps is null ? [] : ps.ToImmutable(),
         };
     }

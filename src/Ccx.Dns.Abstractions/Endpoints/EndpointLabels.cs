@@ -32,6 +32,18 @@ public static class EndpointLabels
     private const string HeritageToken = "heritage=external-dns";
     private const string KeyPrefix = "external-dns/";
 
+    /// <summary>The one empty label map.</summary>
+    internal static readonly ImmutableSortedDictionary<string, string> NoLabels = ImmutableSortedDictionary.Create<string, string>(StringComparer.Ordinal);
+
+    /// <summary>The labels as a map ordered by key (ordinal): the map itself when it is one already.</summary>
+    /// <param name="labels">The labels.</param>
+    /// <returns>The ordered map; one shared empty map for no labels.</returns>
+    internal static ImmutableSortedDictionary<string, string> Ordered(IReadOnlyDictionary<string, string> labels) => labels switch
+    {
+        ImmutableSortedDictionary<string, string> sorted when ReferenceEquals(sorted.KeyComparer, StringComparer.Ordinal) => sorted,
+        _ => labels.Count == 0 ? NoLabels : labels.ToImmutableSortedDictionary(StringComparer.Ordinal),
+    };
+
     /// <summary>
     /// Serialises labels to the ExternalDNS text: <c>heritage=external-dns</c>, then <c>external-dns/key=value</c>
     /// for every key in ordinal order except <see cref="TxtEncryptionNonceKey"/>, joined by commas.
@@ -42,9 +54,7 @@ public static class EndpointLabels
     public static string Serialize(IReadOnlyDictionary<string, string> labels, bool withQuotes)
     {
         ArgumentNullException.ThrowIfNull(labels);
-        var pairs = labels is ImmutableSortedDictionary<string, string> sorted && ReferenceEquals(sorted.KeyComparer, StringComparer.Ordinal)
-            ? sorted
-            : labels.ToImmutableSortedDictionary(StringComparer.Ordinal);
+        var pairs = Ordered(labels);
 
         // Sized once: the text is written in one go, without growing a builder.
         var length = HeritageToken.Length + (withQuotes ? 2 : 0);
