@@ -46,6 +46,9 @@ public sealed class TxtRegistry : IScopedRegistry, IRegistryHousekeeping
     private readonly TimeSpan _cacheInterval;
     private readonly HashSet<RecordType> _forceUpdateTypes;
     private readonly HashSet<EndpointKey> _legacyAliasWarned = [];
+    // A patch this large (the first bulk creation) sizes the view's indexes once, and may drop its labelled records.
+    private const int LargePatch = 1_024;
+
     private static readonly ImmutableSortedDictionary<string, string> NoLabels = ImmutableSortedDictionary.Create<string, string>(StringComparer.Ordinal);
     private readonly SemaphoreSlim _gate = new(1, 1);
     private TxtOwnershipView? _view;
@@ -1010,7 +1013,7 @@ public sealed class TxtRegistry : IScopedRegistry, IRegistryHousekeeping
         // What a patch touched matters only to a view that keeps orphans or labelled records. A patch larger than the
         // view (the first reconcile's bulk creation) drops them instead: the next full read labels the view once,
         // which costs what relabelling every name here would, without a set of every name written.
-        if (applied.Count > 1_024 && applied.Count > view.Records.Count + view.OwnershipRecords.Count)
+        if (applied.Count > LargePatch && applied.Count > view.Records.Count + view.OwnershipRecords.Count)
         {
             view.LabelledByKey = null;
             view.Orphans = null;
@@ -1033,7 +1036,7 @@ public sealed class TxtRegistry : IScopedRegistry, IRegistryHousekeeping
             }
         }
 
-        if (applied.Create.Count > 1_024)
+        if (applied.Create.Count > LargePatch)
         {
             var ownershipRecords = 0;
             foreach (var record in applied.Create)

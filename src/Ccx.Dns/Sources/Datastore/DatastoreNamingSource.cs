@@ -406,27 +406,9 @@ public sealed class DatastoreNamingSource : IScopedEndpointSource
         }
     }
 
-    /// <summary>Sorts targets ordinally and drops repeats, in place.</summary>
-    private static List<string> SortedDistinct(List<string> targets)
-    {
-        if (targets.Count < 2)
-        {
-            return targets;
-        }
-
-        targets.Sort(StringComparer.Ordinal);
-        var kept = 1;
-        for (var i = 1; i < targets.Count; i++)
-        {
-            if (!string.Equals(targets[i], targets[kept - 1], StringComparison.Ordinal))
-            {
-                targets[kept++] = targets[i];
-            }
-        }
-
-        targets.RemoveRange(kept, targets.Count - kept);
-        return targets;
-    }
+    /// <summary>The targets sorted ordinally without repeats (a single target as it is).</summary>
+    private static List<string> SortedDistinct(List<string> targets) =>
+        targets.Count < 2 ? targets : [.. targets.Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal)];
 
     private DnsEndpoint Endpoint(string name, RecordType type, IEnumerable<string> targets, ImmutableSortedDictionary<string, string> labels) =>
         new(name, type, targets) { Ttl = _ttl, Labels = labels };
