@@ -11,17 +11,52 @@ public sealed class PatroniCallbackListenerTests
 {
     private static string FreePrefix() => $"http://127.0.0.1:{LoopbackPorts.FreeTcpPort()}/ccx-dns/patroni/";
 
+    /// <summary>A listener on a free loopback prefix, serving until stopped; stopping waits (30 s at most) for it to end.</summary>
+    private sealed class ServingListener : IAsyncDisposable
+    {
+        private readonly PatroniCallbackListener _listener;
+        private readonly CancellationTokenSource _stop = new();
+        private readonly Task _serving;
+
+        private ServingListener(PatroniSource source)
+        {
+            Prefix = FreePrefix();
+            _listener = new PatroniCallbackListener(source, Prefix);
+            _listener.Start();
+            _serving = _listener.ServeAsync(_stop.Token);
+        }
+
+        public string Prefix { get; }
+
+        public static ServingListener Start(PatroniSource source) => new(source);
+
+        /// <summary>Stops serving and waits for the serve loop to end (throws when it does not within 30 s).</summary>
+        public async Task StopAsync()
+        {
+            await _stop.CancelAsync();
+            await _serving.WaitAsync(TimeSpan.FromSeconds(30));
+        }
+
+        public async ValueTask DisposeAsync()
+        {
+            if (!_stop.IsCancellationRequested)
+            {
+                await _stop.CancelAsync();
+            }
+
+            _listener.Dispose();
+            _stop.Dispose();
+        }
+    }
+
     [Fact]
     public async Task PostRefresh_ReadsTheDatastoreAtOnceAndAnswersWhatItFound()
     {
         await using var cluster = ScriptedCluster.Start(2);
         cluster.AnswerAll(cluster.Leader(0), cluster.Replica(1));
         using var source = cluster.CreateSource();
-        var prefix = FreePrefix();
-        using var listener = new PatroniCallbackListener(source, prefix);
-        listener.Start();
-        using var stop = new CancellationTokenSource();
-        var serving = listener.ServeAsync(stop.Token);
+        await using var serving = ServingListener.Start(source);
+        var prefix = serving.Prefix;
         using var http = new HttpClient();
 
         cluster.AnswerAll(cluster.Replica(0), cluster.Leader(1));
@@ -36,8 +71,7 @@ public sealed class PatroniCallbackListenerTests
         Assert.Equal(1, cluster.Members[0].Requests);
         Assert.Equal(ScriptedCluster.Host(1), source.GetStatus(cluster.Id).Published!.Primary!.Address);
 
-        await stop.CancelAsync();
-        await serving.WaitAsync(TimeSpan.FromSeconds(30));
+        await serving.StopAsync();
     }
 
     [Fact]
@@ -46,11 +80,8 @@ public sealed class PatroniCallbackListenerTests
         await using var cluster = ScriptedCluster.Start(1);
         cluster.AnswerAll(cluster.Leader(0));
         using var source = cluster.CreateSource();
-        var prefix = FreePrefix();
-        using var listener = new PatroniCallbackListener(source, prefix);
-        listener.Start();
-        using var stop = new CancellationTokenSource();
-        var serving = listener.ServeAsync(stop.Token);
+        await using var serving = ServingListener.Start(source);
+        var prefix = serving.Prefix;
         using var http = new HttpClient();
 
         using (var get = await http.GetAsync(new Uri(prefix + "refresh/" + cluster.Id)))
@@ -83,8 +114,7 @@ public sealed class PatroniCallbackListenerTests
             Assert.Equal(1, cluster.Members[0].Requests);
         }
 
-        await stop.CancelAsync();
-        await serving.WaitAsync(TimeSpan.FromSeconds(30));
+        await serving.StopAsync();
     }
 
     [Fact]
@@ -108,11 +138,8 @@ public sealed class PatroniCallbackListenerTests
         await using var cluster = ScriptedCluster.Start(1);
         cluster.AnswerAll(cluster.Leader(0));
         using var source = cluster.CreateSource();
-        var prefix = FreePrefix();
-        using var listener = new PatroniCallbackListener(source, prefix);
-        listener.Start();
-        using var stop = new CancellationTokenSource();
-        var serving = listener.ServeAsync(stop.Token);
+        await using var serving = ServingListener.Start(source);
+        var prefix = serving.Prefix;
         var script = Path.Combine(Prerequisites.RepositoryRoot(), "samples", "Ccx.Dns.Samples.Patroni", "ccx-dns-patroni-callback.sh");
 
         // Patroni runs: <callback command split like a shell> on_role_change <role> <scope>.
@@ -121,7 +148,6 @@ public sealed class PatroniCallbackListenerTests
         Assert.True(exit == 0 && stderr.Length == 0, $"the callback script failed ({exit}): {stdout} {stderr}");
         Assert.Equal(1, cluster.Members[0].Requests);
         Assert.Equal(PatroniClusterCondition.Published, source.GetStatus(cluster.Id).Condition);
-        await stop.CancelAsync();
-        await serving.WaitAsync(TimeSpan.FromSeconds(30));
+        await serving.StopAsync();
     }
 }
