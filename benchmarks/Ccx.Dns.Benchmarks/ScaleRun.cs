@@ -136,8 +136,10 @@ internal static class ScaleSplit
             var desired = await stack.Source.GetEndpointsAsync();
             var tSource = sw.Elapsed.TotalMilliseconds;
             sw.Restart();
+            var pause0 = GC.GetTotalPauseDuration();
             var current = await stack.Registry.GetRecordsAsync();
             var tRegistry = sw.Elapsed.TotalMilliseconds;
+            Console.Write(string.Create(CultureInfo.InvariantCulture, $"[registry GC pause {(GC.GetTotalPauseDuration() - pause0).TotalMilliseconds:0} ms] "));
             sw.Restart();
             foreach (var d in desired)
             {

@@ -1,6 +1,5 @@
 using System.Collections.Immutable;
 using System.Diagnostics.CodeAnalysis;
-using System.Text;
 
 namespace Ccx.Dns.Endpoints;
 
@@ -56,7 +55,7 @@ public static class EndpointLabels
         ArgumentNullException.ThrowIfNull(labels);
         var pairs = Ordered(labels);
 
-        // Sized once: the text is written in one go, without growing a builder.
+        // Sized once: the text is written in place, without a builder.
         var length = HeritageToken.Length + (withQuotes ? 2 : 0);
         foreach (var (key, value) in pairs)
         {
@@ -66,29 +65,40 @@ public static class EndpointLabels
             }
         }
 
-        var sb = new StringBuilder(length);
-        if (withQuotes)
+        return string.Create(length, (pairs, withQuotes), static (text, state) =>
         {
-            sb.Append('"');
-        }
-
-        sb.Append(HeritageToken);
-        foreach (var (key, value) in pairs)
-        {
-            if (string.Equals(key, TxtEncryptionNonceKey, StringComparison.Ordinal))
+            var at = 0;
+            if (state.withQuotes)
             {
-                continue;
+                text[at++] = '"';
             }
 
-            sb.Append(',').Append(KeyPrefix).Append(key).Append('=').Append(value);
-        }
+            Append(text, ref at, HeritageToken);
+            foreach (var (key, value) in state.pairs)
+            {
+                if (string.Equals(key, TxtEncryptionNonceKey, StringComparison.Ordinal))
+                {
+                    continue;
+                }
 
-        if (withQuotes)
-        {
-            sb.Append('"');
-        }
+                text[at++] = ',';
+                Append(text, ref at, KeyPrefix);
+                Append(text, ref at, key);
+                text[at++] = '=';
+                Append(text, ref at, value);
+            }
 
-        return sb.ToString();
+            if (state.withQuotes)
+            {
+                text[at] = '"';
+            }
+        });
+    }
+
+    private static void Append(Span<char> text, ref int at, string part)
+    {
+        part.CopyTo(text[at..]);
+        at += part.Length;
     }
 
     /// <summary>Parses ExternalDNS label text, rejecting foreign or missing heritage.</summary>
@@ -113,11 +123,11 @@ public static class EndpointLabels
         TryParse(text, out labels, out _);
 
     /// <summary>The shared instance of a well-known key (a zone's ownership records repeat the same few keys).</summary>
-    private static string KnownKey(string key) => key switch
+    private static string KnownKey(ReadOnlySpan<char> key) => key switch
     {
         OwnerKey => OwnerKey,
         ResourceKey => ResourceKey,
-        _ => key,
+        _ => key.ToString(),
     };
 
     private static bool TryParse(string? text, [NotNullWhen(true)] out ImmutableSortedDictionary<string, string>? labels, out string error)
@@ -131,9 +141,13 @@ public static class EndpointLabels
 
         var builder = ImmutableSortedDictionary.CreateBuilder<string, string>(StringComparer.Ordinal);
         var found = false;
-        foreach (var token in text.Trim('"').Split(','))
+
+        // Read in place: only the keys and values kept become strings (a zone's worth of ownership text is parsed at once).
+        var trimmed = text.AsSpan().Trim('"');
+        foreach (var range in trimmed.Split(','))
         {
-            var eq = token.IndexOf('=', StringComparison.Ordinal);
+            var token = trimmed[range];
+            var eq = token.IndexOf('=');
             if (eq < 0)
             {
                 continue;
@@ -141,9 +155,9 @@ public static class EndpointLabels
 
             var key = token[..eq];
             var value = token[(eq + 1)..];
-            if (string.Equals(key, "heritage", StringComparison.Ordinal))
+            if (key.SequenceEqual("heritage"))
             {
-                if (!string.Equals(value, Heritage, StringComparison.Ordinal))
+                if (!value.SequenceEqual(Heritage))
                 {
                     error = $"foreign heritage '{value}' (expected '{Heritage}')";
                     return false;
@@ -155,7 +169,7 @@ public static class EndpointLabels
 
             if (key.StartsWith(Heritage, StringComparison.Ordinal))
             {
-                builder[KnownKey(key.StartsWith(KeyPrefix, StringComparison.Ordinal) ? key[KeyPrefix.Length..] : key)] = value;
+                builder[KnownKey(key.StartsWith(KeyPrefix, StringComparison.Ordinal) ? key[KeyPrefix.Length..] : key)] = value.ToString();
             }
         }
 

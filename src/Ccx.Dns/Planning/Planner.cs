@@ -1,3 +1,4 @@
+using System.Runtime.InteropServices;
 using Ccx.Dns.Endpoints;
 
 namespace Ccx.Dns.Planning;
@@ -33,14 +34,21 @@ public sealed class Planner : IPlan
     {
         ArgumentNullException.ThrowIfNull(input);
         var context = new Context(input);
-        var rows = new Dictionary<RowKey, Row>(Math.Max(input.Current.Count, input.Desired.Count));
-        var order = new List<Row>(Math.Max(input.Current.Count, input.Desired.Count));
+
+        // Rows are values in one array (in the order their names first appear), found through an index of positions:
+        // no object per row for the collector to promote while a large plan is built. Most names are both current and
+        // desired; the estimate leaves room for a quarter of the smaller side to be new names before the array grows.
+        var capacity = Math.Max(input.Current.Count, input.Desired.Count) + (Math.Min(input.Current.Count, input.Desired.Count) / 4);
+        var index = new Dictionary<RowKey, int>(capacity);
+        var rows = new Row[Math.Max(capacity, 4)];
+        var count = 0;
 
         foreach (var current in input.Current)
         {
             if (current is not null && context.IsManaged(current))
             {
-                GetRow(rows, order, current).Current.Add(current);
+                var at = RowOf(index, ref rows, ref count, current);
+                rows[at].Current.Add(current);
             }
         }
 
@@ -70,28 +78,34 @@ public sealed class Planner : IPlan
                 continue;
             }
 
-            GetRow(rows, order, desired).Candidates.Add(desired);
+            var at = RowOf(index, ref rows, ref count, desired);
+            rows[at].Candidates.Add(desired);
         }
 
-        foreach (var row in order)
+        for (var i = 0; i < count; i++)
         {
-            context.Process(row);
+            context.Process(in rows[i]);
         }
 
         return context.Finish();
     }
 
-    private static Row GetRow(Dictionary<RowKey, Row> rows, List<Row> order, DnsEndpoint endpoint)
+    /// <summary>The position of an endpoint's row, added at the end (the array grown when full) when it is the first at its name.</summary>
+    private static int RowOf(Dictionary<RowKey, int> index, ref Row[] rows, ref int count, DnsEndpoint endpoint)
     {
         var key = new RowKey(DnsNames.Normalize(endpoint.DnsName), endpoint.SetIdentifier);
-        if (!rows.TryGetValue(key, out var row))
+        ref var at = ref CollectionsMarshal.GetValueRefOrAddDefault(index, key, out var exists);
+        if (!exists)
         {
-            row = new Row();
-            rows.Add(key, row);
-            order.Add(row);
+            if (count == rows.Length)
+            {
+                Array.Resize(ref rows, rows.Length * 2);
+            }
+
+            at = count++;
         }
 
-        return row;
+        return at;
     }
 
     private readonly record struct RowKey(string Name, string SetIdentifier);
@@ -119,7 +133,7 @@ public sealed class Planner : IPlan
         }
     }
 
-    private sealed class Row
+    private struct Row
     {
         public SmallList Current;
         public SmallList Candidates;
@@ -185,7 +199,7 @@ public sealed class Planner : IPlan
             }
         }
 
-        public void Process(Row row)
+        public void Process(in Row row)
         {
             if (row.Current.Count == 0)
             {
@@ -342,7 +356,7 @@ public sealed class Planner : IPlan
             _updateNew.Add(updated);
         }
 
-        private List<TypeEntry> GroupByType(Row row)
+        private List<TypeEntry> GroupByType(in Row row)
         {
             var entries = new List<TypeEntry>(2);
             for (var i = 0; i < row.Current.Count; i++)

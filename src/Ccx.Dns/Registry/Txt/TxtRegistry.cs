@@ -59,6 +59,9 @@ public sealed class TxtRegistry : IScopedRegistry, IRegistryHousekeeping
     // text is kept too, so that ownership records this registry writes with the same text share one string.
     private Dictionary<string, ParsedText> _parsedTexts = new(StringComparer.Ordinal);
 
+    // The label map last formatted as ownership text, and that text (never with encryption: each text has its own nonce).
+    private (IReadOnlyDictionary<string, string>? Labels, string Text) _lastOwnershipText = (null, string.Empty);
+
     /// <summary>Creates a TXT registry over a provider.</summary>
     /// <param name="provider">The DNS provider holding the records and their ownership records.</param>
     /// <param name="options">The options; validated with <see cref="TxtRegistryOptionsValidator"/>.</param>
@@ -184,7 +187,7 @@ public sealed class TxtRegistry : IScopedRegistry, IRegistryHousekeeping
         try
         {
             var view = _view ?? await ReadViewAsync(cancellationToken).ConfigureAwait(false);
-            var batch = new ApplyBatch(changes.Create.Count + changes.UpdateNew.Count);
+            var batch = new ApplyBatch(changes.Create.Count + changes.UpdateNew.Count, changes.Create.Count);
             var createTxtNames = CollectOwnershipKeys(batch, changes.Create);
             CollectOwnershipKeys(batch, changes.UpdateNew);
             foreach (var record in changes.Delete)
@@ -418,7 +421,7 @@ public sealed class TxtRegistry : IScopedRegistry, IRegistryHousekeeping
     {
         var result = new Dictionary<EndpointKey, DnsEndpoint>(view.Records.Count);
         var anyOwnership = view.OwnershipRecords.Count > 0;
-        var claimed = anyOwnership ? new HashSet<EndpointKey>(view.OwnershipRecords.Count) : null;
+        var claimed = anyOwnership ? new HashSet<OwnershipRecord>(view.OwnershipRecords.Count, ReferenceEqualityComparer.Instance) : null;
         foreach (var (key, record) in view.Records)
         {
             result.Add(key, LabelOne(view, record, claimed));
@@ -444,8 +447,8 @@ public sealed class TxtRegistry : IScopedRegistry, IRegistryHousekeeping
     /// <summary>One record with its ownership labels, as a full read returns it.</summary>
     /// <param name="view">The view.</param>
     /// <param name="record">The record.</param>
-    /// <param name="claimed">Collects the keys of the ownership records the record claims, when not null.</param>
-    private DnsEndpoint LabelOne(TxtOwnershipView view, DnsEndpoint record, HashSet<EndpointKey>? claimed)
+    /// <param name="claimed">Collects the ownership records the record claims, when not null.</param>
+    private DnsEndpoint LabelOne(TxtOwnershipView view, DnsEndpoint record, HashSet<OwnershipRecord>? claimed)
     {
         if (view.OwnershipRecords.Count == 0)
         {
@@ -455,14 +458,14 @@ public sealed class TxtRegistry : IScopedRegistry, IRegistryHousekeeping
         var found = FindOwnership(view, record);
         if (found is not null)
         {
-            claimed?.Add(found.Record.Key);
+            claimed?.Add(found);
         }
 
         // A legacy `cname-` ownership record of an A alias stays in place after migration, as in ExternalDNS.
         if (claimed is not null && record.RecordType == RecordType.A && IsAAlias(record)
             && view.ByOwned.TryGetValue(new OwnedKey(OwnedName(record), RecordType.CNAME.Value, record.SetIdentifier), out var legacy))
         {
-            claimed.Add(legacy.Record.Key);
+            claimed.Add(legacy);
         }
 
         var labels = (ImmutableSortedDictionary<string, string>)record.Labels;
@@ -498,12 +501,12 @@ public sealed class TxtRegistry : IScopedRegistry, IRegistryHousekeeping
         return labelled;
     }
 
-    private Dictionary<EndpointKey, OwnershipRecord> FindOrphans(TxtOwnershipView view, HashSet<EndpointKey> claimed)
+    private Dictionary<EndpointKey, OwnershipRecord> FindOrphans(TxtOwnershipView view, HashSet<OwnershipRecord> claimed)
     {
         var orphans = new Dictionary<EndpointKey, OwnershipRecord>();
         foreach (var ownership in view.OwnershipRecords.Values)
         {
-            if (!claimed.Contains(ownership.Record.Key) && CanBeOrphan(ownership))
+            if (!claimed.Contains(ownership) && CanBeOrphan(ownership))
             {
                 orphans.Add(ownership.Record.Key, ownership);
             }
@@ -769,7 +772,7 @@ public sealed class TxtRegistry : IScopedRegistry, IRegistryHousekeeping
     /// <param name="txtName">Its ownership name as already mapped, or null to map it (and learn why it has none).</param>
     private void PlanCreate(TxtOwnershipView view, ApplyBatch batch, DnsEndpoint record, string? txtName)
     {
-        var claimed = record.WithLabel(EndpointLabels.OwnerKey, OwnerId);
+        var claimed = Claim(batch, record);
         string? reason = null;
         if (txtName is null && !_mapper.TryGetTxtName(claimed.DnsName, claimed.RecordType, out txtName, out reason))
         {
@@ -809,6 +812,19 @@ public sealed class TxtRegistry : IScopedRegistry, IRegistryHousekeeping
         }
 
         batch.Create.Add(claimed);
+    }
+
+    /// <summary>The record labelled with this registry's owner id; records sharing one label map share the labelled map too.</summary>
+    private DnsEndpoint Claim(ApplyBatch batch, DnsEndpoint record)
+    {
+        // A resource's records (a datastore's primary and replica names) usually share one label map and come one after
+        // the other: one owner-labelled map for them all, and with it one ownership text.
+        if (!ReferenceEquals(record.Labels, batch.LastClaim.From))
+        {
+            batch.LastClaim = (record.Labels, record.WithLabel(EndpointLabels.OwnerKey, OwnerId).Labels);
+        }
+
+        return ReferenceEquals(record.Labels, batch.LastClaim.To) ? record : record.WithLabels(batch.LastClaim.To!);
     }
 
     /// <summary>The zones holding a record's name and its ownership record's name, when the provider knows its zones.</summary>
@@ -974,7 +990,18 @@ public sealed class TxtRegistry : IScopedRegistry, IRegistryHousekeeping
     /// </summary>
     private string OwnershipText(DnsEndpoint owned)
     {
+        // The records of one resource usually share one label map and are written one after the other.
+        if (!_codec.Encrypts && ReferenceEquals(owned.Labels, _lastOwnershipText.Labels))
+        {
+            return _lastOwnershipText.Text;
+        }
+
         var text = _codec.Format(owned.Labels);
+        if (!_codec.Encrypts)
+        {
+            _lastOwnershipText = (owned.Labels, text);
+        }
+
         if (_parsedTexts.TryGetValue(text, out var parsed))
         {
             return parsed.Text;
@@ -1153,9 +1180,9 @@ public sealed class TxtRegistry : IScopedRegistry, IRegistryHousekeeping
             : new DnsProviderException(message, failure.IsTransient, failure) { IsPartial = true, RejectedEndpoints = failure.RejectedEndpoints };
     }
 
-    private sealed class ApplyBatch(int records)
+    private sealed class ApplyBatch(int records, int creates)
     {
-        public List<DnsEndpoint> Create { get; } = [];
+        public List<DnsEndpoint> Create { get; } = new(creates);
 
         public List<DnsEndpoint> UpdateOld { get; } = [];
 
@@ -1163,7 +1190,7 @@ public sealed class TxtRegistry : IScopedRegistry, IRegistryHousekeeping
 
         public List<DnsEndpoint> Delete { get; } = [];
 
-        public List<DnsEndpoint> TxtCreate { get; } = [];
+        public List<DnsEndpoint> TxtCreate { get; } = new(creates);
 
         public List<DnsEndpoint> TxtUpdateOld { get; } = [];
 
@@ -1186,5 +1213,8 @@ public sealed class TxtRegistry : IScopedRegistry, IRegistryHousekeeping
         public HashSet<EndpointKey> Claimed { get; } = new(records);
 
         public List<RejectedEndpoint> Rejected { get; } = [];
+
+        /// <summary>The label map the last create claimed, and its owner-labelled form.</summary>
+        public (IReadOnlyDictionary<string, string>? From, IReadOnlyDictionary<string, string>? To) LastClaim { get; set; }
     }
 }
