@@ -673,7 +673,16 @@ public sealed class DnsReconciler : IDisposable
             return _lastMerged;
         }
 
-        var single = SingleList(lists);
+        var single = SingleList(lists, out var singleSource);
+        if (single is not null && _sources[singleSource] is Sources.IDistinctKeyEndpointSource)
+        {
+            // Each key once by the source's own guarantee: the snapshot is its own merge, with no key index to keep.
+            _lastSourceLists = lists;
+            _passThroughKeys = null;
+            _lastMerged = single;
+            return single;
+        }
+
         if (single is not null && TryPassThrough(single))
         {
             _lastSourceLists = lists;
@@ -705,20 +714,23 @@ public sealed class DnsReconciler : IDisposable
         return merged;
     }
 
-    /// <summary>The only source list that is not null, if exactly one is.</summary>
-    private static IReadOnlyList<DnsEndpoint>? SingleList(IReadOnlyList<DnsEndpoint>?[] lists)
+    /// <summary>The only source list that is not null, if exactly one is, and the position of its source.</summary>
+    private static IReadOnlyList<DnsEndpoint>? SingleList(IReadOnlyList<DnsEndpoint>?[] lists, out int index)
     {
         IReadOnlyList<DnsEndpoint>? single = null;
-        foreach (var list in lists)
+        index = -1;
+        for (var i = 0; i < lists.Length; i++)
         {
-            if (list is not null)
+            if (lists[i] is { } list)
             {
                 if (single is not null)
                 {
+                    index = -1;
                     return null;
                 }
 
                 single = list;
+                index = i;
             }
         }
 

@@ -1,3 +1,4 @@
+using CsCheck;
 using Ccx.Dns.Endpoints;
 using Ccx.Dns.Reconciliation;
 using Ccx.Dns.Sources.Datastore;
@@ -15,6 +16,74 @@ public sealed class DatastoreNamingSourceTests
         new(Id, Domain, [.. nodes.Select(n => new DatastoreNode(n.Address, n.Role))]);
 
     private static string Describe(DnsEndpoint e) => $"{e.DnsName} {e.RecordType} {string.Join(",", e.Targets)}";
+
+    private static readonly Guid[] Ids = [Id, Guid.Parse("00000000-0000-4000-8000-000000000001"), Guid.Parse("ffffffff-ffff-4fff-bfff-ffffffffffff")];
+    private static readonly string[] Domains = [Domain, "DB.Example.ORG", "other.example.net"];
+    private static readonly string[] Addresses = ["10.0.0.1", "10.0.0.2", " 10.0.0.2 ", "2001:db8::1", "2001:DB8:0::1", "pg-1.internal.example", "PG-2.internal.example"];
+
+    private static readonly Gen<DatastoreCluster> GenCluster =
+        Gen.Select(Gen.Int[0, Ids.Length - 1], Gen.Int[0, Domains.Length - 1], Gen.Select(Gen.Int[0, Addresses.Length - 1], Gen.Bool).Array[0, 5])
+            .Select((id, domain, nodes) => new DatastoreCluster(
+                Ids[id],
+                Domains[domain],
+                [.. nodes.Select((n, i) => new DatastoreNode(Addresses[n.Item1], n.Item2 && i == 0 ? DatastoreNodeRole.Primary : DatastoreNodeRole.Replica))]));
+
+    /// <summary>
+    /// What lets the reconciler use the source's snapshot as its own merge (no key index): every snapshot holds each
+    /// key once and no null, whatever the topology (repeated, respelt and mixed-family addresses, host names, domains
+    /// differing in case) and whatever sequence of changes built it.
+    /// </summary>
+    [Fact]
+    public void Snapshots_AnyTopologyAndChanges_HoldEachKeyOnce()
+    {
+        Gen.Select(GenCluster.Array[1, 6], Gen.Select(GenCluster, Gen.Int[0, 3]).Array[0, 8]).Sample((initial, steps) =>
+        {
+            var source = new DatastoreNamingSource();
+            source.SetClusters(initial.DistinctBy(c => c.Id));
+            AssertDistinct(source);
+            foreach (var (cluster, action) in steps)
+            {
+                try
+                {
+                    Apply(source, cluster, action);
+                }
+                catch (ArgumentException)
+                {
+                    // An invalid topology (a promotion giving two nodes at one address the primary role) is refused
+                    // and changes nothing.
+                }
+
+                AssertDistinct(source);
+            }
+        }, iter: 2_000, threads: 1);
+
+        static void Apply(DatastoreNamingSource source, DatastoreCluster cluster, int action)
+        {
+            switch (action)
+            {
+                case 0:
+                    source.SetCluster(cluster);
+                    break;
+                case 1:
+                    source.RemoveCluster(cluster.Id);
+                    break;
+                case 2 when source.Clusters.FirstOrDefault(c => c.Id == cluster.Id) is { Nodes.Count: > 0 } existing:
+                    source.Promote(existing.Id, existing.Nodes[^1].Address);
+                    break;
+                default:
+                    source.SetClusters([cluster]);
+                    break;
+            }
+        }
+
+        static void AssertDistinct(DatastoreNamingSource source)
+        {
+            var snapshot = source.GetEndpointsAsync().GetAwaiter().GetResult();
+            Assert.All(snapshot, Assert.NotNull);
+            Assert.Equal(snapshot.Count, snapshot.Select(e => e.Key).Distinct().Count());
+            Assert.Equal(source.Clusters.Sum(c => source.EndpointsFor(c).Count), snapshot.Count);
+        }
+    }
 
     [Fact]
     public void EndpointsFor_PrimaryAndReplicaAddresses_PublishesPrimaryAndReplicaNames()

@@ -28,7 +28,7 @@ namespace Ccx.Dns.Sources.Datastore;
 /// <para>Its change signal names the changed names (<see cref="EndpointsChangedEventArgs"/>), and it reads the
 /// endpoints of a few names in O(names), so a failover is planned by a targeted reconcile.</para>
 /// </remarks>
-public sealed class DatastoreNamingSource : IScopedEndpointSource
+public sealed class DatastoreNamingSource : IScopedEndpointSource, IDistinctKeyEndpointSource
 {
     private readonly Lock _gate = new();
     private readonly long _ttl;
@@ -206,8 +206,7 @@ public sealed class DatastoreNamingSource : IScopedEndpointSource
         cancellationToken.ThrowIfCancellationRequested();
         lock (_gate)
         {
-            _snapshot ??= [.. _clusters.Values.SelectMany(e => e.Endpoints)];
-            return Task.FromResult(_snapshot);
+            return Task.FromResult(_snapshot ??= Snapshot());
         }
     }
 
@@ -412,6 +411,20 @@ public sealed class DatastoreNamingSource : IScopedEndpointSource
 
     private DnsEndpoint Endpoint(string name, RecordType type, IEnumerable<string> targets, ImmutableSortedDictionary<string, string> labels) =>
         new(name, type, targets) { Ttl = _ttl, Labels = labels };
+
+    /// <summary>Every cluster's endpoints in cluster order, in one array sized once (callers get it as a read-only list).</summary>
+    private DnsEndpoint[] Snapshot()
+    {
+        var snapshot = new DnsEndpoint[_endpointCount];
+        var at = 0;
+        foreach (var (_, entry) in _clusters)
+        {
+            entry.Endpoints.CopyTo(snapshot, at);
+            at += entry.Endpoints.Length;
+        }
+
+        return snapshot;
+    }
 
     /// <summary>A cluster, its endpoints and its two names (normalised).</summary>
     private sealed record Entry(DatastoreCluster Cluster, DnsEndpoint[] Endpoints, string PrimaryName, string ReplicaName)
