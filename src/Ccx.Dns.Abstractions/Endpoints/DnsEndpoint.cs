@@ -30,7 +30,8 @@ public sealed record DnsEndpoint
     private readonly IReadOnlyList<ProviderSpecificProperty> _providerSpecific = NoProviderSpecific;
 
     // The same record without labels, made once and shared: a provider, the caching decorator and a registry's view all
-    // keep the unlabelled form of the record a registry wrote, and need not each keep a copy. Not copied by `with`.
+    // keep the unlabelled form of the record a registry wrote, and need not each keep a copy. Not copied by `with`;
+    // set by the label methods, whose copies differ only in their labels.
     private DnsEndpoint? _withoutLabels;
 
     /// <summary>
@@ -198,14 +199,14 @@ public sealed record DnsEndpoint
     {
         ArgumentNullException.ThrowIfNull(key);
         ArgumentNullException.ThrowIfNull(value);
-        return this with { Labels = _labels.SetItem(key, value) };
+        return Relabelled(_labels.SetItem(key, value));
     }
 
     /// <summary>Returns a copy without the label.</summary>
     /// <param name="key">The label key.</param>
     /// <returns>The copy, or this instance when the label is absent.</returns>
     public DnsEndpoint WithoutLabel(string key) =>
-        _labels.ContainsKey(key) ? this with { Labels = _labels.Remove(key) } : this;
+        _labels.ContainsKey(key) ? Relabelled(_labels.Remove(key)) : this;
 
     /// <summary>
     /// The record as a DNS server holds it: without labels. Returns this instance when it has none, and otherwise the
@@ -218,7 +219,18 @@ public sealed record DnsEndpoint
     /// <summary>Returns a copy whose labels are replaced.</summary>
     /// <param name="labels">The labels.</param>
     /// <returns>The copy.</returns>
-    public DnsEndpoint WithLabels(IReadOnlyDictionary<string, string> labels) => this with { Labels = labels };
+    public DnsEndpoint WithLabels(IReadOnlyDictionary<string, string> labels) => Relabelled(labels);
+
+    /// <summary>
+    /// A copy differing only in its labels: its unlabelled form is this instance's (this instance itself when it has no
+    /// labels), so labelling a record and stripping the labels again gives back the instance it started from.
+    /// </summary>
+    private DnsEndpoint Relabelled(IReadOnlyDictionary<string, string> labels)
+    {
+        var copy = this with { Labels = labels };
+        copy._withoutLabels = _labels.Count == 0 ? _withoutLabels ?? this : _withoutLabels;
+        return copy;
+    }
 
     /// <summary>Gets a provider-specific property.</summary>
     /// <param name="name">The property name.</param>

@@ -132,4 +132,25 @@ public sealed class DnsEndpointTests
         Assert.True(DnsNames.IsAtOrBelow("a.b.example", "b.example"));
         Assert.False(DnsNames.IsAtOrBelow("ab.example", "b.example"));
     }
+
+    [Fact]
+    public void WithoutLabels_AfterLabelling_GivesBackTheUnlabelledInstanceOnlyWhenOnlyLabelsChanged()
+    {
+        var plain = new DnsEndpoint("a.example.org", RecordType.TXT, "\"text\"") { Ttl = 60 };
+
+        var labelled = plain.WithLabel(EndpointLabels.OwnedRecordKey, "a.example.org").WithLabel(EndpointLabels.OwnerKey, "me");
+        var relabelled = labelled.WithLabels(new Dictionary<string, string> { ["x"] = "y" }).WithoutLabel("x").WithLabel("z", "1");
+
+        Assert.Same(plain, labelled.WithoutLabels());
+        Assert.Same(plain, relabelled.WithoutLabels());
+        Assert.Same(plain, plain.WithoutLabels());
+
+        // Any other change makes a record whose unlabelled form is its own copy, equal to it but for the labels.
+        var changed = labelled with { Ttl = 30 };
+        var stripped = changed.WithoutLabels();
+        Assert.NotSame(plain, stripped);
+        Assert.Equal(plain with { Ttl = 30 }, stripped);
+        Assert.Same(stripped, changed.WithoutLabels());
+        Assert.Empty(stripped.Labels);
+    }
 }

@@ -49,7 +49,6 @@ public sealed class TxtRegistry : IScopedRegistry, IRegistryHousekeeping
     // A patch this large (the first bulk creation) sizes the view's indexes once, and may drop its labelled records.
     private const int LargePatch = 1_024;
 
-    private static readonly ImmutableSortedDictionary<string, string> NoLabels = ImmutableSortedDictionary.Create<string, string>(StringComparer.Ordinal);
     private readonly SemaphoreSlim _gate = new(1, 1);
     private TxtOwnershipView? _view;
     private long _viewCacheVersion = -1;
@@ -975,12 +974,12 @@ public sealed class TxtRegistry : IScopedRegistry, IRegistryHousekeeping
 
     private DnsEndpoint NewOwnershipRecord(DnsEndpoint owned, string txtName)
     {
+        // Labelled from the unlabelled record, which is then what providers and views keep (no second copy).
         return new DnsEndpoint(txtName, RecordType.TXT, OwnershipText(owned))
         {
             SetIdentifier = owned.SetIdentifier,
             ProviderSpecific = OwnershipProviderSpecific(owned),
-            Labels = NoLabels.Add(EndpointLabels.OwnedRecordKey, owned.DnsName),
-        };
+        }.WithLabel(EndpointLabels.OwnedRecordKey, owned.DnsName);
     }
 
     /// <summary>
