@@ -126,6 +126,13 @@ internal sealed class IncrementalFullPlan(IReadOnlyCollection<RecordType>? verif
             return dirty.Count <= budget;
         }
 
+        // At least as many endpoints as the lengths differ by are new or gone: past the budget, no set is worth building
+        // (the first full reconcile after a bulk creation, whose last current list was empty).
+        if (Math.Abs(before.Count - now.Count) > budget)
+        {
+            return false;
+        }
+
         return AddMissing(dirty, now, ReferenceSet(before), budget) && AddMissing(dirty, before, ReferenceSet(now), budget);
     }
 

@@ -71,6 +71,31 @@ public sealed class IncrementalFullPlanTests
         Assert.Equal((true, 0), incremental.Last);
     }
 
+    [Fact]
+    public void Calculate_ListGrownPastTheBudget_CalculatesInFullThenIncrementallyAgain()
+    {
+        var incremental = new IncrementalFullPlan();
+        var settings = new PlanInput { Current = [], Desired = [], OwnerId = "me" };
+        IReadOnlyList<DnsEndpoint> desired = [.. Enumerable.Range(0, 100).Select(i => new DnsEndpoint($"n{i}.example.org", RecordType.A, "192.0.2.1"))];
+        incremental.Calculate(Planner.Instance, e => e, settings, desired, []);
+
+        // The first full reconcile after a bulk creation: every record is new since the last (empty) current list.
+        IReadOnlyList<DnsEndpoint> created = [.. desired.Take(99).Select(e => e.WithLabel(EndpointLabels.OwnerKey, "me"))];
+        var plan = incremental.Calculate(Planner.Instance, e => e, settings, desired, created);
+
+        Assert.Equal((false, -1), incremental.Last);
+        Assert.Equal(
+            Describe(Planner.Instance.Calculate(settings with { Current = created, Desired = desired })),
+            Describe(plan));
+        Assert.Equal("+ n99.example.org A [192.0.2.1]", Describe(plan));
+
+        // A few more records after that: incremental again.
+        IReadOnlyList<DnsEndpoint> grown = [.. created, desired[99].WithLabel(EndpointLabels.OwnerKey, "me")];
+        var next = incremental.Calculate(Planner.Instance, e => e, settings, desired, grown);
+        Assert.Equal((true, 1), incremental.Last);
+        Assert.Empty(next.Changes.Create);
+    }
+
     private static List<DnsEndpoint> Evolve(Random random, List<DnsEndpoint> endpoints, bool owned)
     {
         var next = new List<DnsEndpoint>(endpoints);
