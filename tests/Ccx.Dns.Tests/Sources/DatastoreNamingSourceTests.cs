@@ -179,6 +179,28 @@ public sealed class DatastoreNamingSourceTests
     }
 
     [Fact]
+    public void Clusters_GivesTheTopologyAsSetOrderedByIdAndFollowsPromotions()
+    {
+        var source = new DatastoreNamingSource();
+        var other = Guid.Parse("00000000-0000-4000-8000-000000000001");
+        source.SetClusters(
+        [
+            Cluster((" 10.0.0.1 ", DatastoreNodeRole.Primary), ("PG-2.Internal.example", DatastoreNodeRole.Replica)),
+            new DatastoreCluster(other, "DB.Example.ORG", [new DatastoreNode("2001:DB8::1", DatastoreNodeRole.Replica)]),
+        ]);
+
+        static string Describe(DatastoreCluster c) => $"{c.Id} {c.UserDomain} {string.Join(",", c.Nodes.Select(n => $"{n.Address}/{n.Role}"))}";
+        Assert.Equal(
+            [$"{other} DB.Example.ORG 2001:DB8::1/Replica", $"{Id} {Domain}  10.0.0.1 /Primary,PG-2.Internal.example/Replica"],
+            source.Clusters.Select(Describe));
+
+        source.Promote(Id, "pg-2.internal.example");
+        Assert.Equal(
+            $"{Id} {Domain}  10.0.0.1 /Replica,PG-2.Internal.example/Primary",
+            Describe(source.Clusters.Single(c => c.Id == Id)));
+    }
+
+    [Fact]
     public void Changed_RaisedOnlyWhenAPublishedRecordChanges()
     {
         var source = new DatastoreNamingSource();
