@@ -18,6 +18,7 @@ public sealed class DatastoreNamingSourceTests
     private static string Describe(DnsEndpoint e) => $"{e.DnsName} {e.RecordType} {string.Join(",", e.Targets)}";
 
     private static readonly Guid[] Ids = [Id, Guid.Parse("00000000-0000-4000-8000-000000000001"), Guid.Parse("ffffffff-ffff-4fff-bfff-ffffffffffff")];
+    private static readonly string[] ReplicaLabels = ["replica", "ro", "Standby-1"];
     private static readonly string[] Domains = [Domain, "DB.Example.ORG", "other.example.net"];
     private static readonly string[] Addresses = ["10.0.0.1", "10.0.0.2", " 10.0.0.2 ", "2001:db8::1", "2001:DB8:0::1", "pg-1.internal.example", "PG-2.internal.example"];
 
@@ -36,9 +37,9 @@ public sealed class DatastoreNamingSourceTests
     [Fact]
     public void Snapshots_AnyTopologyAndChanges_HoldEachKeyOnce()
     {
-        Gen.Select(GenCluster.Array[1, 6], Gen.Select(GenCluster, Gen.Int[0, 3]).Array[0, 8]).Sample((initial, steps) =>
+        Gen.Select(GenCluster.Array[1, 6], Gen.Select(GenCluster, Gen.Int[0, 3]).Array[0, 8], Gen.Int[0, 2].Select(i => ReplicaLabels[i])).Sample((initial, steps, label) =>
         {
-            var source = new DatastoreNamingSource();
+            var source = new DatastoreNamingSource(Options.Create(new DatastoreNamingSourceOptions { ReplicaLabel = label }));
             source.SetClusters(initial.DistinctBy(c => c.Id));
             AssertDistinct(source);
             foreach (var (cluster, action) in steps)
@@ -176,6 +177,11 @@ public sealed class DatastoreNamingSourceTests
         var ex = Assert.Throws<OptionsValidationException>(() => new DatastoreNamingSource(Options.Create(
             new DatastoreNamingSourceOptions { RecordTtl = TimeSpan.FromMilliseconds(1500), ReplicaLabel = "a.b" })));
         Assert.Equal(2, ex.Failures.Count());
+
+        // A UUID as replica label would make one cluster's replica name another cluster's primary name.
+        var uuid = Assert.Throws<OptionsValidationException>(() => new DatastoreNamingSource(Options.Create(
+            new DatastoreNamingSourceOptions { ReplicaLabel = "11111111-1111-4111-8111-11111111111A" })));
+        Assert.Contains("must not be a UUID", Assert.Single(uuid.Failures), StringComparison.Ordinal);
     }
 
     [Fact]
@@ -198,6 +204,20 @@ public sealed class DatastoreNamingSourceTests
         Assert.Equal(
             $"{Id} {Domain}  10.0.0.1 /Replica,PG-2.Internal.example/Primary",
             Describe(source.Clusters.Single(c => c.Id == Id)));
+    }
+
+    [Fact]
+    public async Task GetEndpoints_SnapshotIsReadOnlyAndSharedUntilAChange()
+    {
+        var source = new DatastoreNamingSource();
+        source.SetCluster(Cluster(("10.0.0.1", DatastoreNodeRole.Primary), ("10.0.0.2", DatastoreNodeRole.Replica)));
+
+        var snapshot = await source.GetEndpointsAsync();
+
+        Assert.Throws<NotSupportedException>(() => ((IList<DnsEndpoint>)snapshot)[0] = snapshot[1]);
+        Assert.Same(snapshot, await source.GetEndpointsAsync());
+        source.Promote(Id, "10.0.0.2");
+        Assert.NotSame(snapshot, await source.GetEndpointsAsync());
     }
 
     [Fact]

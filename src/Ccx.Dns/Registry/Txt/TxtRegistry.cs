@@ -996,23 +996,26 @@ public sealed class TxtRegistry : IScopedRegistry, IRegistryHousekeeping
         }
 
         var text = _codec.Format(owned.Labels);
+        if (_parsedTexts.TryGetValue(text, out var parsed))
+        {
+            text = parsed.Text;
+        }
+        else
+        {
+            var labels = ParseLabels(text);
+            if (labels is not null && owned.Labels is ImmutableSortedDictionary<string, string> written && LabelMaps.Same(labels, written))
+            {
+                labels = written;
+            }
+
+            _parsedTexts[text] = new ParsedText(text, labels);
+        }
+
         if (!_codec.Encrypts)
         {
             _lastOwnershipText = (owned.Labels, text);
         }
 
-        if (_parsedTexts.TryGetValue(text, out var parsed))
-        {
-            return parsed.Text;
-        }
-
-        var labels = ParseLabels(text);
-        if (labels is not null && owned.Labels is ImmutableSortedDictionary<string, string> written && LabelMaps.Same(labels, written))
-        {
-            labels = written;
-        }
-
-        _parsedTexts[text] = new ParsedText(text, labels);
         return text;
     }
 

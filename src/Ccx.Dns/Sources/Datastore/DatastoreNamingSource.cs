@@ -1,4 +1,5 @@
 using System.Collections.Immutable;
+using System.Collections.ObjectModel;
 using System.Globalization;
 using System.Net.Sockets;
 using Ccx.Dns.Endpoints;
@@ -63,7 +64,10 @@ public sealed class DatastoreNamingSource : IScopedEndpointSource, IDistinctKeyE
     /// <inheritdoc />
     public event EventHandler? Changed;
 
-    /// <summary>The clusters, ordered by id.</summary>
+    /// <summary>
+    /// The clusters, ordered by id: copies with the id, domain and nodes (addresses as given, roles as promoted) that
+    /// were set, not the instances given.
+    /// </summary>
     public IReadOnlyList<DatastoreCluster> Clusters
     {
         get
@@ -418,8 +422,8 @@ public sealed class DatastoreNamingSource : IScopedEndpointSource, IDistinctKeyE
     private DnsEndpoint Endpoint(string name, RecordType type, IEnumerable<string> targets, ImmutableSortedDictionary<string, string> labels) =>
         new(name, type, targets) { Ttl = _ttl, Labels = labels };
 
-    /// <summary>Every cluster's endpoints in cluster order, in one array sized once (callers get it as a read-only list).</summary>
-    private DnsEndpoint[] Snapshot()
+    /// <summary>Every cluster's endpoints in cluster order, in one array sized once, handed out read-only.</summary>
+    private ReadOnlyCollection<DnsEndpoint> Snapshot()
     {
         var snapshot = new DnsEndpoint[_endpointCount];
         var at = 0;
@@ -429,7 +433,7 @@ public sealed class DatastoreNamingSource : IScopedEndpointSource, IDistinctKeyE
             at += entry.Endpoints.Length;
         }
 
-        return snapshot;
+        return snapshot.AsReadOnly();
     }
 
     /// <summary>

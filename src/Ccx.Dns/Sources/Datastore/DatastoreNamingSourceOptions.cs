@@ -10,7 +10,7 @@ public sealed class DatastoreNamingSourceOptions
     public TimeSpan RecordTtl { get; set; } = TimeSpan.FromSeconds(30);
 
     /// <summary>
-    /// The first label of the replica name (<c>&lt;label&gt;.&lt;uuid&gt;.&lt;domain&gt;</c>).
+    /// The first label of the replica name (<c>&lt;label&gt;.&lt;uuid&gt;.&lt;domain&gt;</c>): one DNS label, not a UUID.
     /// <value>The default is <c>replica</c>.</value>
     /// </summary>
     public string ReplicaLabel { get; set; } = "replica";

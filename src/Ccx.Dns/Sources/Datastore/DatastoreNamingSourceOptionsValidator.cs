@@ -18,7 +18,9 @@ public sealed class DatastoreNamingSourceOptionsValidator : IValidateOptions<Dat
 
         var labelError = string.IsNullOrEmpty(options.ReplicaLabel) || options.ReplicaLabel.Contains('.', StringComparison.Ordinal)
             ? "it must be a single DNS label"
-            : EndpointValidator.ValidateName(options.ReplicaLabel, allowWildcard: false, what: "replica label");
+            : Guid.TryParseExact(options.ReplicaLabel, "D", out _)
+                ? "it must not be a UUID (a cluster's primary name starts with its UUID, so a replica name could be another cluster's primary name)"
+                : EndpointValidator.ValidateName(options.ReplicaLabel, allowWildcard: false, what: "replica label");
         if (labelError is not null)
         {
             errors.Add($"ReplicaLabel '{options.ReplicaLabel}' is not valid: {labelError}.");
