@@ -23,11 +23,19 @@ internal static class ScaleRun
         phases.Enter("steady full");
 
         var steady = new List<double>();
+        var coldAllocatedBefore = GC.GetTotalAllocatedBytes();
+        var coldGen2Before = GC.CollectionCount(2);
+        var coldPauseBefore = GC.GetTotalPauseDuration();
         for (var i = 0; i < 5; i++)
         {
             sw.Restart();
             var result = await stack.Reconciler.RunOnceAsync();
             steady.Add(sw.Elapsed.TotalMilliseconds);
+            if (i == 0)
+            {
+                Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"  first full reconcile after the bulk creation: {steady[0]:0} ms, allocated {(GC.GetTotalAllocatedBytes() - coldAllocatedBefore) / 1048576.0:0} MB, {GC.CollectionCount(2) - coldGen2Before} gen2, GC pauses {(GC.GetTotalPauseDuration() - coldPauseBefore).TotalMilliseconds:0} ms"));
+            }
+
             if (result.Outcome != ReconcileOutcome.NoChanges)
             {
                 throw new InvalidOperationException(result.ToString());
