@@ -346,7 +346,7 @@ public sealed class DynamoDbRegistry : IScopedRegistry, IRegistryHousekeeping, I
     internal long LabelComputations { get; private set; }
 
     /// <summary>The records a full read would return from the kept view, without reading or changing anything (a test hook); <see langword="null"/> without a view.</summary>
-    internal IReadOnlyList<DnsEndpoint>? KeptRecords => _view is { } view ? [.. view.Labelled.Values] : null;
+    internal IReadOnlyList<DnsEndpoint>? KeptRecords => _view is { } view ? [.. view.Labelled] : null;
 
     /// <summary>Disposes the DynamoDB client when the registry created it.</summary>
     public void Dispose()
@@ -403,7 +403,7 @@ public sealed class DynamoDbRegistry : IScopedRegistry, IRegistryHousekeeping, I
                 return last;
             }
 
-            records = last.Records.Values;
+            records = last.Records;
         }
         else
         {
@@ -429,21 +429,22 @@ public sealed class DynamoDbRegistry : IScopedRegistry, IRegistryHousekeeping, I
             view.SetRecord(record.WithoutLabels());
         }
 
-        foreach (var key in view.Records.Keys)
+        foreach (var record in view.Records)
         {
-            Classify(view, key, relabel: null);
+            Classify(view, record.Key, relabel: null);
         }
 
         migrations = 0;
         var pendingTxt = 0;
-        foreach (var key in view.Records.Keys)
+        foreach (var record in view.Records)
         {
+            var key = record.Key;
             if (LabelAt(view, key) is not { } labelled)
             {
                 continue;
             }
 
-            view.Labelled.Add(key, labelled);
+            view.Labelled.TryAdd(labelled);
             if (view.OldTxt.ContainsKey(key))
             {
                 pendingTxt++;
@@ -472,7 +473,7 @@ public sealed class DynamoDbRegistry : IScopedRegistry, IRegistryHousekeeping, I
     {
         // A full read hands every name to the planner: nothing is left that no plan has seen.
         view.Unplanned.Clear();
-        return view.LabelledList ??= Array.AsReadOnly(view.Labelled.Values.ToArray());
+        return view.LabelledList ??= Array.AsReadOnly(view.Labelled.ToArray());
     }
 
     /// <summary>
@@ -1058,7 +1059,7 @@ public sealed class DynamoDbRegistry : IScopedRegistry, IRegistryHousekeeping, I
             }
             else
             {
-                view.Labelled[key] = after;
+                view.Labelled.Set(after);
             }
 
             if (!direct.Contains(key) && !Equals(before, after))

@@ -24,7 +24,7 @@ internal sealed class DynamoDbOwnershipView
         ReadAt = readAt;
         Items = items;
         _records = new NameIndexedRecords(recordCapacity);
-        Labelled = new(recordCapacity);
+        Labelled = new(EndpointsByKey.Instance, recordCapacity);
     }
 
     /// <summary>When the table was last scanned and the provider read (a read served by the provider's unchanged cache counts).</summary>
@@ -40,7 +40,7 @@ internal sealed class DynamoDbOwnershipView
     public Dictionary<EndpointKey, OwnershipItem> Items { get; }
 
     /// <summary>Every provider record as the provider holds it (without labels), TXT ownership records included, by key (change through <see cref="SetRecord"/> and <see cref="RemoveRecord"/>).</summary>
-    public Dictionary<EndpointKey, DnsEndpoint> Records => _records.Records;
+    public KeyedSet<EndpointKey, DnsEndpoint> Records => _records.Records;
 
     /// <summary>The provider's ExternalDNS TXT ownership records that no item owns as a record, by their own key.</summary>
     public Dictionary<EndpointKey, OldTxtRecord> OldTxt { get; } = [];
@@ -52,7 +52,7 @@ internal sealed class DynamoDbOwnershipView
     public HashSet<EndpointKey> Orphans { get; } = [];
 
     /// <summary>Every record a full read returns, with its ownership labels, by key.</summary>
-    public Dictionary<EndpointKey, DnsEndpoint> Labelled { get; }
+    public KeyedSet<EndpointKey, DnsEndpoint> Labelled { get; }
 
     /// <summary><see cref="Labelled"/> as the list a full read returns (shared while unchanged); <see langword="null"/> when stale.</summary>
     public ReadOnlyCollection<DnsEndpoint>? LabelledList { get; set; }

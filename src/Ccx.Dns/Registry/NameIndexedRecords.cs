@@ -14,18 +14,18 @@ internal sealed class NameIndexedRecords
 
     /// <summary>Creates an empty index.</summary>
     /// <param name="capacity">The expected number of records (sized up front: growing 100k-entry dictionaries reallocates large-object-heap arrays repeatedly).</param>
-    public NameIndexedRecords(int capacity) => Records = new(capacity);
+    public NameIndexedRecords(int capacity) => Records = new(EndpointsByKey.Instance, capacity);
 
     /// <summary>The records by key (change them through <see cref="Set"/> and <see cref="Remove"/>).</summary>
-    public Dictionary<EndpointKey, DnsEndpoint> Records { get; }
+    public KeyedSet<EndpointKey, DnsEndpoint> Records { get; }
 
     /// <summary>Adds or replaces a record.</summary>
     /// <param name="record">The record.</param>
     public void Set(DnsEndpoint record)
     {
-        var key = record.Key;
-        if (Records.TryAdd(key, record))
+        if (Records.TryAdd(record))
         {
+            var key = record.Key;
             if (IsIrregular(key))
             {
                 if (!_irregular.TryGetValue(key.DnsName, out var keys))
@@ -39,7 +39,7 @@ internal sealed class NameIndexedRecords
             return;
         }
 
-        Records[key] = record;
+        Records.Replace(record);
     }
 
     /// <summary>Removes a record.</summary>

@@ -78,6 +78,49 @@ public sealed class InMemoryDnsProviderTests
         Assert.Equal(300, record.Ttl);
     }
 
+    [Fact]
+    public async Task ApplyChanges_ConflictAfterDeletesUpdatesAndCreates_UndoesEveryStep()
+    {
+        var provider = Create();
+        var kept = A("kept.example.org", "1.1.1.1");
+        var updated = A("updated.example.org", "2.2.2.2");
+        var deleted = A("deleted.sub.example.org", "3.3.3.3");
+        var taken = A("taken.example.org", "4.4.4.4");
+        await provider.ApplyChangesAsync(new DnsChanges { Create = [kept, updated, deleted, taken] });
+        var before = (await provider.GetRecordsAsync()).OrderBy(r => r.DnsName, StringComparer.Ordinal).ToArray();
+
+        // Deleted, updated and created first; the last create conflicts, so every earlier step must be undone.
+        var creates = Enumerable.Range(0, 2_000).Select(i => A($"bulk{i}.example.org", "5.5.5.5")).Append(A("TAKEN.example.org", "6.6.6.6")).ToArray();
+        var error = await Assert.ThrowsAsync<DnsRecordConflictException>(() => provider.ApplyChangesAsync(new DnsChanges
+        {
+            Delete = [deleted],
+            UpdateOld = [updated],
+            UpdateNew = [A("updated.example.org", "7.7.7.7")],
+            Create = creates,
+        }));
+
+        Assert.Equal(new EndpointKey("taken.example.org", RecordType.A), Assert.Single(error.RejectedEndpoints).Endpoint.Key);
+        var after = (await provider.GetRecordsAsync()).OrderBy(r => r.DnsName, StringComparer.Ordinal).ToArray();
+        Assert.Equal(before, after);
+        Assert.Single(provider.GetZoneRecords("sub.example.org"));
+    }
+
+    [Fact]
+    public async Task ApplyChanges_NameOutsideZonesAfterAppliedSteps_UndoesThem()
+    {
+        var provider = Create();
+        var existing = A("a.example.org", "1.1.1.1");
+        await provider.ApplyChangesAsync(new DnsChanges { Create = [existing] });
+
+        await Assert.ThrowsAsync<DnsProviderException>(() => provider.ApplyChangesAsync(new DnsChanges
+        {
+            Delete = [existing],
+            Create = [A("b.example.org", "2.2.2.2"), A("c.example.net", "3.3.3.3")],
+        }));
+
+        Assert.Equal(existing, Assert.Single(await provider.GetRecordsAsync()));
+    }
+
     [Theory]
     [InlineData("example.org", "example.org")]
     [InlineData("A.Example.ORG.", "example.org")]

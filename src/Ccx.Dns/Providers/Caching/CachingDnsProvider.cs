@@ -188,10 +188,11 @@ public sealed class CachingDnsProvider : IZoneAwareDnsProvider
             added += changes.Create.Count;
         }
 
-        var byKey = new Dictionary<EndpointKey, DnsEndpoint>(cached.Count + added);
+        // Keyed by the records themselves: 16 bytes an entry, where a dictionary by key takes 40.
+        var byKey = new KeyedSet<EndpointKey, DnsEndpoint>(EndpointsByKey.Instance, cached.Count + added);
         foreach (var record in cached)
         {
-            byKey[record.Key] = record;
+            byKey.Set(record);
         }
 
         foreach (var changes in applied)
@@ -203,12 +204,12 @@ public sealed class CachingDnsProvider : IZoneAwareDnsProvider
 
             foreach (var record in changes.UpdateNew.Concat(changes.Create))
             {
-                byKey[record.Key] = record.WithoutLabels();
+                byKey.Set(record.WithoutLabels());
             }
         }
 
         // Shared by every caller while cached: read-only.
-        return byKey.Values.ToArray().AsReadOnly();
+        return byKey.ToArray().AsReadOnly();
     }
 
     /// <summary>Folds the pending applies into the cached records (under the gate).</summary>

@@ -15,7 +15,7 @@ namespace Ccx.Dns.Providers.InMemory;
 public sealed class InMemoryDnsProvider : IZoneAwareDnsProvider
 {
     private readonly Lock _gate = new();
-    private readonly Dictionary<string, Dictionary<EndpointKey, DnsEndpoint>> _zones = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, KeyedSet<EndpointKey, DnsEndpoint>> _zones = new(StringComparer.Ordinal);
     private ImmutableArray<DnsEndpoint>? _snapshot;
     private int _readCount;
     private int _applyCount;
@@ -62,7 +62,7 @@ public sealed class InMemoryDnsProvider : IZoneAwareDnsProvider
         ArgumentException.ThrowIfNullOrWhiteSpace(zone);
         lock (_gate)
         {
-            _zones.TryAdd(DnsNames.Normalize(zone), []);
+            _zones.TryAdd(DnsNames.Normalize(zone), new KeyedSet<EndpointKey, DnsEndpoint>(EndpointsByKey.Instance));
         }
     }
 
@@ -73,7 +73,7 @@ public sealed class InMemoryDnsProvider : IZoneAwareDnsProvider
         Interlocked.Increment(ref _readCount);
         lock (_gate)
         {
-            _snapshot ??= [.. _zones.Values.SelectMany(z => z.Values)];
+            _snapshot ??= [.. _zones.Values.SelectMany(z => z)];
             return Task.FromResult<IReadOnlyList<DnsEndpoint>>(_snapshot.Value);
         }
     }
@@ -86,7 +86,7 @@ public sealed class InMemoryDnsProvider : IZoneAwareDnsProvider
     {
         lock (_gate)
         {
-            return [.. _zones[DnsNames.Normalize(zone)].Values];
+            return [.. _zones[DnsNames.Normalize(zone)]];
         }
     }
 
@@ -104,64 +104,45 @@ public sealed class InMemoryDnsProvider : IZoneAwareDnsProvider
 
         lock (_gate)
         {
-            var pending = new Dictionary<EndpointKey, (string Zone, DnsEndpoint? Record)>(changes.Delete.Count + (2 * changes.UpdateOld.Count) + changes.Create.Count);
+            // Applied in place, with what each step replaced kept so that a conflict undoes them all: the zone is
+            // changed completely or not at all, without a copy of every change the size of the batch.
+            var undo = new List<Undone>(changes.Delete.Count + (2 * changes.UpdateOld.Count) + changes.Create.Count);
             var conflicts = new List<RejectedEndpoint>();
-            foreach (var record in changes.Delete)
+            try
             {
-                Remove(pending, record, "delete", conflicts);
-            }
+                Reserve(changes.Create);
+                foreach (var record in changes.Delete)
+                {
+                    Remove(undo, record, "delete", conflicts);
+                }
 
-            for (var i = 0; i < changes.UpdateOld.Count; i++)
-            {
-                Remove(pending, changes.UpdateOld[i], "update", conflicts);
-                Set(pending, changes.UpdateNew[i], mustBeAbsent: false, conflicts);
-            }
+                for (var i = 0; i < changes.UpdateOld.Count; i++)
+                {
+                    Remove(undo, changes.UpdateOld[i], "update", conflicts);
+                    Set(undo, changes.UpdateNew[i], mustBeAbsent: false, conflicts);
+                }
 
-            foreach (var record in changes.Create)
+                foreach (var record in changes.Create)
+                {
+                    Set(undo, record, mustBeAbsent: true, conflicts);
+                }
+            }
+            catch
             {
-                Set(pending, record, mustBeAbsent: true, conflicts);
+                Rollback(undo);
+                throw;
             }
 
             if (conflicts.Count > 0)
             {
+                Rollback(undo);
                 throw new DnsRecordConflictException(
                     $"{conflicts.Count} change(s) conflict with the records in the zone; nothing was changed: {conflicts[0].Reason}",
                     conflicts,
                     isPartial: false);
             }
 
-            // A zone that grows by many records at once is sized once (growing a large dictionary step by step
-            // leaves every smaller table behind, and ends up to twice as large as needed).
-            if (changes.Create.Count > 1_024)
-            {
-                var added = new Dictionary<string, int>(StringComparer.Ordinal);
-                foreach (var (key, (zone, record)) in pending)
-                {
-                    if (record is not null && !_zones[zone].ContainsKey(key))
-                    {
-                        added[zone] = added.GetValueOrDefault(zone) + 1;
-                    }
-                }
-
-                foreach (var (zone, count) in added)
-                {
-                    _zones[zone].EnsureCapacity(_zones[zone].Count + count);
-                }
-            }
-
-            foreach (var (key, (zone, record)) in pending)
-            {
-                if (record is null)
-                {
-                    _zones[zone].Remove(key);
-                }
-                else
-                {
-                    _zones[zone][key] = record;
-                }
-            }
-
-            if (pending.Count > 0)
+            if (undo.Count > 0)
             {
                 _snapshot = null;
             }
@@ -186,38 +167,84 @@ public sealed class InMemoryDnsProvider : IZoneAwareDnsProvider
         }
     }
 
-    private void Remove(Dictionary<EndpointKey, (string Zone, DnsEndpoint? Record)> pending, DnsEndpoint record, string operation, List<RejectedEndpoint> conflicts)
+    /// <summary>
+    /// Sizes the zones a large batch of creates grows once: growing a large set step by step leaves every smaller table
+    /// behind, and ends up to twice as large as needed.
+    /// </summary>
+    private void Reserve(IReadOnlyList<DnsEndpoint> creates)
+    {
+        if (creates.Count <= 1_024)
+        {
+            return;
+        }
+
+        var added = new Dictionary<string, int>(StringComparer.Ordinal);
+        foreach (var record in creates)
+        {
+            var zone = ZoneOf(record);
+            added[zone] = added.GetValueOrDefault(zone) + 1;
+        }
+
+        foreach (var (zone, count) in added)
+        {
+            _zones[zone].EnsureCapacity(_zones[zone].Count + count);
+        }
+    }
+
+    private void Remove(List<Undone> undo, DnsEndpoint record, string operation, List<RejectedEndpoint> conflicts)
     {
         var key = record.Key;
         var zone = ZoneOf(record);
-        var existing = Lookup(pending, zone, key);
-        if (existing is null)
+        var records = _zones[zone];
+        if (!records.TryGetValue(key, out var existing))
         {
             conflicts.Add(new RejectedEndpoint(record, $"cannot {operation} {key.DnsName} {key.RecordType}{SetSuffix(key)}: no such record set in zone {zone}"));
+            return;
         }
-        else if (!DnsTargets.Same(existing.Targets, record.Targets, record.RecordType) || existing.Ttl != record.Ttl)
+
+        if (!DnsTargets.Same(existing.Targets, record.Targets, record.RecordType) || existing.Ttl != record.Ttl)
         {
             conflicts.Add(new RejectedEndpoint(record, $"cannot {operation} {key.DnsName} {key.RecordType}{SetSuffix(key)}: the zone holds {existing.Ttl} {string.Join(' ', existing.Targets)}, not the record as it was read"));
         }
 
-        pending[key] = (zone, null);
+        records.Remove(key);
+        undo.Add(new Undone(records, existing, Added: null));
     }
 
-    private void Set(Dictionary<EndpointKey, (string Zone, DnsEndpoint? Record)> pending, DnsEndpoint record, bool mustBeAbsent, List<RejectedEndpoint> conflicts)
+    private void Set(List<Undone> undo, DnsEndpoint record, bool mustBeAbsent, List<RejectedEndpoint> conflicts)
     {
         var key = record.Key;
         var zone = ZoneOf(record);
-        if (mustBeAbsent && Lookup(pending, zone, key) is not null)
+        var records = _zones[zone];
+        records.TryGetValue(key, out var existing);
+        if (mustBeAbsent && existing is not null)
         {
             conflicts.Add(new RejectedEndpoint(record, $"cannot create {key.DnsName} {key.RecordType}{SetSuffix(key)}: the record set already exists in zone {zone}"));
             return;
         }
 
-        pending[key] = (zone, record.WithoutLabels());
+        var stored = record.WithoutLabels();
+        records.Set(stored);
+        undo.Add(new Undone(records, existing, stored));
     }
 
-    private DnsEndpoint? Lookup(Dictionary<EndpointKey, (string Zone, DnsEndpoint? Record)> pending, string zone, EndpointKey key) =>
-        pending.TryGetValue(key, out var entry) ? entry.Record : _zones[zone].GetValueOrDefault(key);
+    /// <summary>Undoes the steps of an apply, last first.</summary>
+    private static void Rollback(List<Undone> undo)
+    {
+        for (var i = undo.Count - 1; i >= 0; i--)
+        {
+            var (records, replaced, added) = undo[i];
+            if (added is not null)
+            {
+                records.Remove(added.Key);
+            }
+
+            if (replaced is not null)
+            {
+                records.Set(replaced);
+            }
+        }
+    }
 
     private string ZoneOf(DnsEndpoint record)
     {
@@ -247,4 +274,10 @@ public sealed class InMemoryDnsProvider : IZoneAwareDnsProvider
     }
 
     private static string SetSuffix(EndpointKey key) => key.SetIdentifier.Length == 0 ? string.Empty : $" (set {key.SetIdentifier})";
+
+    /// <summary>One step of an apply: the zone's records it changed, the record it removed or replaced, the record it added.</summary>
+    /// <param name="Records">The zone's records.</param>
+    /// <param name="Replaced">The record the step removed or replaced, if any.</param>
+    /// <param name="Added">The record the step added, if any.</param>
+    private readonly record struct Undone(KeyedSet<EndpointKey, DnsEndpoint> Records, DnsEndpoint? Replaced, DnsEndpoint? Added);
 }

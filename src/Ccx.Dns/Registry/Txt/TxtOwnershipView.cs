@@ -21,24 +21,24 @@ internal sealed class TxtOwnershipView
         // Sized up front: growing 100k-entry dictionaries reallocates large-object-heap arrays repeatedly.
         ReadAt = readAt;
         _records = new NameIndexedRecords(recordCapacity);
-        OwnershipRecords = new(ownershipCapacity);
-        ByOwned = new(ownershipCapacity);
+        OwnershipRecords = new(OwnershipByKey.Instance, ownershipCapacity);
+        ByOwned = new(OwnershipByOwned.Instance, ownershipCapacity);
     }
 
     /// <summary>When the provider was read; patches keep the time of the read.</summary>
     public DateTimeOffset ReadAt { get; }
 
     /// <summary>Records that are not ownership records, exactly as the provider returned them, by key (change through <see cref="SetRecord"/> and <see cref="RemoveRecord"/>).</summary>
-    public Dictionary<EndpointKey, DnsEndpoint> Records => _records.Records;
+    public KeyedSet<EndpointKey, DnsEndpoint> Records => _records.Records;
 
     /// <summary>Ownership TXT records exactly as read (so deletes and updates reuse their text), by their own key.</summary>
-    public Dictionary<EndpointKey, OwnershipRecord> OwnershipRecords { get; }
+    public KeyedSet<EndpointKey, OwnershipRecord> OwnershipRecords { get; }
 
     /// <summary>Ownership records by the record they own (legacy untyped ones under an empty type).</summary>
-    public Dictionary<OwnedKey, OwnershipRecord> ByOwned { get; }
+    public KeyedSet<OwnedKey, OwnershipRecord> ByOwned { get; }
 
     /// <summary>The records with ownership labels attached, by key: computed by the first full read, then patched; <see langword="null"/> until computed.</summary>
-    public Dictionary<EndpointKey, DnsEndpoint>? LabelledByKey { get; set; }
+    public KeyedSet<EndpointKey, DnsEndpoint>? LabelledByKey { get; set; }
 
     /// <summary>Whether <see cref="LabelledByKey"/> was computed with ownership records present (with none, records are returned as read).</summary>
     public bool LabelledWithOwnership { get; set; }
@@ -81,11 +81,11 @@ internal sealed class TxtOwnershipView
     public void AddOwnership(OwnershipRecord ownership)
     {
         RemoveOwnership(ownership.Record.Key);
-        OwnershipRecords[ownership.Record.Key] = ownership;
-        if (ownership.Owned is { } owned)
+        OwnershipRecords.Set(ownership);
+        if (ownership.Owned is not null)
         {
             // As in ExternalDNS, a later ownership record for the same owned key wins.
-            ByOwned[owned] = ownership;
+            ByOwned.Set(ownership);
         }
     }
 
@@ -131,3 +131,32 @@ internal readonly record struct OwnedKey(string DnsName, string RecordType, stri
 
 /// <summary>A TXT text and its parsed ownership labels (<see langword="null"/> when it is not an ownership text).</summary>
 internal readonly record struct ParsedText(string Text, ImmutableSortedDictionary<string, string>? Labels);
+
+/// <summary>Ownership records by the key of their TXT record.</summary>
+internal sealed class OwnershipByKey : KeySelector<EndpointKey, OwnershipRecord>
+{
+    /// <summary>The one instance.</summary>
+    public static readonly OwnershipByKey Instance = new();
+
+    private OwnershipByKey()
+    {
+    }
+
+    /// <inheritdoc/>
+    public override EndpointKey KeyOf(OwnershipRecord value) => value.Record.Key;
+}
+
+/// <summary>Ownership records by the record they own (only those that name one are kept by it).</summary>
+internal sealed class OwnershipByOwned : KeySelector<OwnedKey, OwnershipRecord>
+{
+    /// <summary>The one instance.</summary>
+    public static readonly OwnershipByOwned Instance = new();
+
+    private OwnershipByOwned()
+    {
+    }
+
+    /// <inheritdoc/>
+    public override OwnedKey KeyOf(OwnershipRecord value) =>
+        value.Owned ?? throw new InvalidOperationException("An ownership record that names no record is not kept by the record it owns.");
+}

@@ -186,9 +186,12 @@ public sealed class TxtRegistry : IScopedRegistry, IRegistryHousekeeping
         try
         {
             var view = _view ?? await ReadViewAsync(cancellationToken).ConfigureAwait(false);
-            var batch = new ApplyBatch(changes.Create.Count + changes.UpdateNew.Count, changes.Create.Count);
+            var batch = new ApplyBatch(changes.Create.Count + changes.UpdateNew.Count, changes.Create.Count, AnyTxt(changes.Create) || AnyTxt(changes.UpdateNew));
             var createTxtNames = CollectOwnershipKeys(batch, changes.Create);
-            CollectOwnershipKeys(batch, changes.UpdateNew);
+            if (batch.OwnershipKeys is not null)
+            {
+                CollectOwnershipKeys(batch, changes.UpdateNew);
+            }
             foreach (var record in changes.Delete)
             {
                 PlanDelete(view, batch, record);
@@ -358,8 +361,9 @@ public sealed class TxtRegistry : IScopedRegistry, IRegistryHousekeeping
         }
 
         List<OwnershipRecord>? demoted = null;
-        foreach (var (owned, _) in view.ByOwned)
+        foreach (var byOwned in view.ByOwned)
         {
+            var owned = byOwned.Owned!.Value;
             if (string.Equals(owned.RecordType, RecordType.TXT.Value, StringComparison.Ordinal)
                 && view.OwnershipRecords.TryGetValue(new EndpointKey(owned.DnsName, RecordType.TXT, owned.SetIdentifier), out var ownership))
             {
@@ -418,12 +422,12 @@ public sealed class TxtRegistry : IScopedRegistry, IRegistryHousekeeping
     /// <summary>Attaches ownership labels to the records of a view, and finds its orphans.</summary>
     private void Label(TxtOwnershipView view)
     {
-        var result = new Dictionary<EndpointKey, DnsEndpoint>(view.Records.Count);
+        var result = new KeyedSet<EndpointKey, DnsEndpoint>(EndpointsByKey.Instance, view.Records.Count);
         var anyOwnership = view.OwnershipRecords.Count > 0;
         var claimed = anyOwnership ? new HashSet<OwnershipRecord>(view.OwnershipRecords.Count, ReferenceEqualityComparer.Instance) : null;
-        foreach (var (key, record) in view.Records)
+        foreach (var record in view.Records)
         {
-            result.Add(key, LabelOne(view, record, claimed));
+            result.TryAdd(LabelOne(view, record, claimed));
         }
 
         view.Orphans = claimed is null ? [] : FindOrphans(view, claimed);
@@ -440,7 +444,7 @@ public sealed class TxtRegistry : IScopedRegistry, IRegistryHousekeeping
             Label(view);
         }
 
-        return view.Labelled ??= view.LabelledByKey!.Values.ToArray().AsReadOnly();
+        return view.Labelled ??= view.LabelledByKey!.ToArray().AsReadOnly();
     }
 
     /// <summary>One record with its ownership labels, as a full read returns it.</summary>
@@ -503,7 +507,7 @@ public sealed class TxtRegistry : IScopedRegistry, IRegistryHousekeeping
     private Dictionary<EndpointKey, OwnershipRecord> FindOrphans(TxtOwnershipView view, HashSet<OwnershipRecord> claimed)
     {
         var orphans = new Dictionary<EndpointKey, OwnershipRecord>();
-        foreach (var ownership in view.OwnershipRecords.Values)
+        foreach (var ownership in view.OwnershipRecords)
         {
             if (!claimed.Contains(ownership) && CanBeOrphan(ownership))
             {
@@ -847,7 +851,7 @@ public sealed class TxtRegistry : IScopedRegistry, IRegistryHousekeeping
             var record = records[i];
             if (_mapper.TryGetTxtName(record.DnsName, record.RecordType, out var txtName, out _))
             {
-                batch.OwnershipKeys.Add(new EndpointKey(txtName, RecordType.TXT, record.SetIdentifier));
+                batch.OwnershipKeys?.Add(new EndpointKey(txtName, RecordType.TXT, record.SetIdentifier));
                 txtNames[i] = txtName;
             }
         }
@@ -879,7 +883,7 @@ public sealed class TxtRegistry : IScopedRegistry, IRegistryHousekeeping
             return $"{record.DnsName} is the ownership record of {existing.Owned?.DnsName ?? "another record"} (owner '{existing.Owner ?? string.Empty}'); a record may not take its place";
         }
 
-        if (batch.OwnershipKeys.Contains(record.Key))
+        if (batch.OwnershipKeys?.Contains(record.Key) == true)
         {
             return $"{record.DnsName} is where the ownership record of another record of this change set is written; a record may not take its place";
         }
@@ -1146,7 +1150,7 @@ public sealed class TxtRegistry : IScopedRegistry, IRegistryHousekeeping
 
         foreach (var record in records)
         {
-            labelled[record.Key] = LabelOne(view, record, claimed: null);
+            labelled.Set(LabelOne(view, record, claimed: null));
         }
     }
 
@@ -1182,7 +1186,21 @@ public sealed class TxtRegistry : IScopedRegistry, IRegistryHousekeeping
             : new DnsProviderException(message, failure.IsTransient, failure) { IsPartial = true, RejectedEndpoints = failure.RejectedEndpoints };
     }
 
-    private sealed class ApplyBatch(int records, int creates)
+    /// <summary>Whether any of the records is a TXT record (only those can forge ownership).</summary>
+    private static bool AnyTxt(IReadOnlyList<DnsEndpoint> records)
+    {
+        for (var i = 0; i < records.Count; i++)
+        {
+            if (records[i].RecordType == RecordType.TXT)
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    private sealed class ApplyBatch(int records, int creates, bool anyTxt)
     {
         public List<DnsEndpoint> Create { get; } = new(creates);
 
@@ -1206,8 +1224,11 @@ public sealed class TxtRegistry : IScopedRegistry, IRegistryHousekeeping
         /// <summary>Ownership records deleted in another zone than their record: deleted after the records.</summary>
         public List<DnsEndpoint> TxtDeleteLast { get; } = [];
 
-        /// <summary>Where the creates and updates of the batch write their ownership records.</summary>
-        public HashSet<EndpointKey> OwnershipKeys { get; } = new(records);
+        /// <summary>
+        /// Where the creates and updates of the batch write their ownership records; kept only when the batch writes a
+        /// TXT record, the one kind that could take such a place (<see langword="null"/> otherwise).
+        /// </summary>
+        public HashSet<EndpointKey>? OwnershipKeys { get; } = anyTxt ? new(records) : null;
 
         public HashSet<EndpointKey> TouchedTxt { get; } = new(records);
 
