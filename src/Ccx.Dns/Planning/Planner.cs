@@ -203,6 +203,13 @@ public sealed class Planner : IPlan
         {
             if (row.Current.Count == 0)
             {
+                // Fast path: a new name with one candidate (every name of a bulk creation) is created as it is.
+                if (row.Candidates.Count == 1)
+                {
+                    _create.Add(row.Candidates[0]);
+                    return;
+                }
+
                 foreach (var entry in GroupByType(row))
                 {
                     if (entry.Candidates.Count > 0)
