@@ -124,6 +124,7 @@ internal sealed class LabelMap : IReadOnlyDictionary<string, string>
     public LabelMap SetItem(string key, string value)
     {
         var index = IndexOf(key);
+        var count = Count;
         if (index >= 0)
         {
             if (string.Equals(ValueAt(index), value, StringComparison.Ordinal))
@@ -131,8 +132,8 @@ internal sealed class LabelMap : IReadOnlyDictionary<string, string>
                 return this;
             }
 
-            var replaced = new PairWriter(Count);
-            for (var i = 0; i < Count; i++)
+            var replaced = new PairWriter(count);
+            for (var i = 0; i < count; i++)
             {
                 replaced.Add(KeyAt(i), i == index ? value : ValueAt(i));
             }
@@ -140,7 +141,6 @@ internal sealed class LabelMap : IReadOnlyDictionary<string, string>
             return replaced.ToMap();
         }
 
-        var count = Count;
         var added = new PairWriter(count + 1);
         var at = 0;
         while (at < count && string.CompareOrdinal(KeyAt(at), key) < 0)
