@@ -1,4 +1,3 @@
-using System.Collections.Immutable;
 using Amazon.DynamoDBv2;
 using Amazon.DynamoDBv2.Model;
 using Ccx.Dns.DynamoDb.Internal;
@@ -522,7 +521,7 @@ public sealed class DynamoDbRegistry : IScopedRegistry, IRegistryHousekeeping, I
             {
                 now = was;
             }
-            else if (_codec.TryParse(record.Targets[0], out var labels))
+            else if (_codec.TryParseMap(record.Targets[0], out var labels))
             {
                 MigrationKey? owned = _mapper.TryParseTxtName(record.DnsName, out var name)
                     ? new MigrationKey(name.DnsName, name.RecordType?.Value ?? string.Empty, record.SetIdentifier)
@@ -589,7 +588,7 @@ public sealed class DynamoDbRegistry : IScopedRegistry, IRegistryHousekeeping, I
             }
 
             var owner = IsOurs(txt.Owner) ? OwnerId : txt.Owner ?? string.Empty;
-            return record.WithLabels(ImmutableSortedDictionary<string, string>.Empty.Add(EndpointLabels.OwnerKey, owner));
+            return record.WithLabels(LabelMap.Empty.SetItem(EndpointLabels.OwnerKey, owner));
         }
 
         if (view.Items.TryGetValue(key, out var item))
@@ -893,7 +892,7 @@ public sealed class DynamoDbRegistry : IScopedRegistry, IRegistryHousekeeping, I
     {
         releases[key] = view.Items.TryGetValue(key, out var item)
             ? item
-            : new OwnershipItem(key.ToString(), OwnerId, ImmutableSortedDictionary<string, string>.Empty);
+            : new OwnershipItem(key.ToString(), OwnerId, LabelMap.Empty);
     }
 
     /// <summary>Runs one round of claim statements; returns the claims to try again (only when <paramref name="canRetry"/>).</summary>
@@ -1107,13 +1106,13 @@ public sealed class DynamoDbRegistry : IScopedRegistry, IRegistryHousekeeping, I
         rejected.Add(new RejectedEndpoint(record, reason));
     }
 
-    private sealed class Claim(EndpointKey key, ImmutableSortedDictionary<string, string> labels, int index, bool isCreate)
+    private sealed class Claim(EndpointKey key, LabelMap labels, int index, bool isCreate)
     {
         public EndpointKey Key { get; } = key;
 
         public string KeyText { get; set; } = key.ToString();
 
-        public ImmutableSortedDictionary<string, string> Labels { get; } = labels;
+        public LabelMap Labels { get; } = labels;
 
         /// <summary>The index of the create or update pair the claim is for.</summary>
         public int Index { get; } = index;

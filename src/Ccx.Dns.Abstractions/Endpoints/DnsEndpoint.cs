@@ -26,7 +26,7 @@ public sealed record DnsEndpoint
     private readonly string _dnsName = string.Empty;
     private readonly IReadOnlyList<string> _targets = NoTargets;
     private readonly string _setIdentifier = string.Empty;
-    private readonly ImmutableSortedDictionary<string, string> _labels = EndpointLabels.NoLabels;
+    private readonly LabelMap _labels = EndpointLabels.NoLabels;
     private readonly IReadOnlyList<ProviderSpecificProperty> _providerSpecific = NoProviderSpecific;
 
     // The same record without labels, made once and shared: a provider, the caching decorator and a registry's view all
@@ -321,12 +321,9 @@ public sealed record DnsEndpoint
             }
         }
 
-        foreach (var (key, value) in _labels)
+        if (!_labels.SamePairs(other._labels))
         {
-            if (!other._labels.TryGetValue(key, out var v) || !string.Equals(v, value, StringComparison.Ordinal))
-            {
-                return false;
-            }
+            return false;
         }
 
         for (var i = 0; i < _providerSpecific.Count; i++)

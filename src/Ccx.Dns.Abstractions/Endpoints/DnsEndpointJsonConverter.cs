@@ -46,7 +46,7 @@ public sealed class DnsEndpointJsonConverter : JsonConverter<DnsEndpoint>
         var type = NoRecordType;
         long ttl = 0;
         ImmutableArray<string> targets = [];
-        ImmutableSortedDictionary<string, string>.Builder? labels = null;
+        var labels = new LabelMap.Builder();
         ImmutableArray<ProviderSpecificProperty>.Builder? ps = null;
         while (reader.Read() && reader.TokenType != JsonTokenType.EndObject)
         {
@@ -70,8 +70,7 @@ public sealed class DnsEndpointJsonConverter : JsonConverter<DnsEndpoint>
                     {
                         var key = reader.GetString() ?? string.Empty;
                         reader.Read();
-                        labels ??= ImmutableSortedDictionary.CreateBuilder<string, string>(StringComparer.Ordinal);
-                        labels[key] = reader.GetString() ?? string.Empty;
+                        labels.Add(key, reader.GetString() ?? string.Empty);
                     }
 
                     break;
@@ -116,7 +115,7 @@ public sealed class DnsEndpointJsonConverter : JsonConverter<DnsEndpoint>
             Targets = targets,
             SetIdentifier = setId,
             Ttl = ttl,
-            Labels = labels is null ? EndpointLabels.NoLabels : labels.ToImmutable(),
+            Labels = labels.ToMap(),
             ProviderSpecific = ps is null ? [] : ps.ToImmutable(),
         };
     }

@@ -32,16 +32,15 @@ public static class EndpointLabels
     private const string KeyPrefix = "external-dns/";
 
     /// <summary>The one empty label map.</summary>
-    internal static readonly ImmutableSortedDictionary<string, string> NoLabels = ImmutableSortedDictionary.Create<string, string>(StringComparer.Ordinal);
+    internal static LabelMap NoLabels => LabelMap.Empty;
 
-    /// <summary>The labels as a map ordered by key (ordinal): the map itself when it is one already.</summary>
+    /// <summary>
+    /// The labels as a compact map ordered by key (ordinal): the map itself when it is a <see cref="LabelMap"/> already,
+    /// a copy of any other map (an <see cref="ImmutableSortedDictionary{TKey, TValue}"/> included).
+    /// </summary>
     /// <param name="labels">The labels.</param>
     /// <returns>The ordered map; one shared empty map for no labels.</returns>
-    internal static ImmutableSortedDictionary<string, string> Ordered(IReadOnlyDictionary<string, string> labels) => labels switch
-    {
-        ImmutableSortedDictionary<string, string> sorted when ReferenceEquals(sorted.KeyComparer, StringComparer.Ordinal) => sorted,
-        _ => labels.Count == 0 ? NoLabels : labels.ToImmutableSortedDictionary(StringComparer.Ordinal),
-    };
+    internal static LabelMap Ordered(IReadOnlyDictionary<string, string> labels) => LabelMap.From(labels);
 
     /// <summary>
     /// Serialises labels to the ExternalDNS text: <c>heritage=external-dns</c>, then <c>external-dns/key=value</c>
@@ -112,14 +111,24 @@ public static class EndpointLabels
             throw new FormatException(error);
         }
 
-        return labels;
+        return labels.ToImmutableSortedDictionary();
     }
 
     /// <summary>Parses ExternalDNS label text.</summary>
     /// <param name="text">The text, quoted or not.</param>
     /// <param name="labels">The labels when the text has the <c>external-dns</c> heritage.</param>
     /// <returns>Whether the text carries ExternalDNS ownership.</returns>
-    public static bool TryParse(string? text, [NotNullWhen(true)] out ImmutableSortedDictionary<string, string>? labels) =>
+    public static bool TryParse(string? text, [NotNullWhen(true)] out ImmutableSortedDictionary<string, string>? labels)
+    {
+        labels = TryParse(text, out var map, out _) ? map.ToImmutableSortedDictionary() : null;
+        return labels is not null;
+    }
+
+    /// <summary>Parses ExternalDNS label text into a compact map (what registries keep).</summary>
+    /// <param name="text">The text, quoted or not.</param>
+    /// <param name="labels">The labels when the text has the <c>external-dns</c> heritage.</param>
+    /// <returns>Whether the text carries ExternalDNS ownership.</returns>
+    internal static bool TryParseMap(string? text, [NotNullWhen(true)] out LabelMap? labels) =>
         TryParse(text, out labels, out _);
 
     /// <summary>The shared instance of a well-known key (a zone's ownership records repeat the same few keys).</summary>
@@ -130,7 +139,7 @@ public static class EndpointLabels
         _ => key.ToString(),
     };
 
-    private static bool TryParse(string? text, [NotNullWhen(true)] out ImmutableSortedDictionary<string, string>? labels, out string error)
+    private static bool TryParse(string? text, [NotNullWhen(true)] out LabelMap? labels, out string error)
     {
         labels = null;
         error = "the text carries no heritage=external-dns token";
@@ -139,7 +148,7 @@ public static class EndpointLabels
             return false;
         }
 
-        var builder = ImmutableSortedDictionary.CreateBuilder<string, string>(StringComparer.Ordinal);
+        var builder = new LabelMap.Builder();
         var found = false;
 
         // Read in place: only the keys and values kept become strings (a zone's worth of ownership text is parsed at once).
@@ -169,7 +178,7 @@ public static class EndpointLabels
 
             if (key.StartsWith(Heritage, StringComparison.Ordinal))
             {
-                builder[KnownKey(key.StartsWith(KeyPrefix, StringComparison.Ordinal) ? key[KeyPrefix.Length..] : key)] = value.ToString();
+                builder.Add(KnownKey(key.StartsWith(KeyPrefix, StringComparison.Ordinal) ? key[KeyPrefix.Length..] : key), value.ToString());
             }
         }
 
@@ -178,7 +187,7 @@ public static class EndpointLabels
             return false;
         }
 
-        labels = builder.ToImmutable();
+        labels = builder.ToMap();
         return true;
     }
 }

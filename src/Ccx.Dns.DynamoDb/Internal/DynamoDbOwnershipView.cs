@@ -1,4 +1,3 @@
-using System.Collections.Immutable;
 using System.Collections.ObjectModel;
 using Ccx.Dns.Endpoints;
 using Ccx.Dns.Registry;
@@ -129,7 +128,7 @@ internal sealed class DynamoDbOwnershipView
 /// <param name="Record">The TXT record as the provider holds it.</param>
 /// <param name="Labels">The labels its text carries.</param>
 /// <param name="Owned">The record it owns; <see langword="null"/> when its name does not fit the configured affix.</param>
-internal sealed record OldTxtRecord(DnsEndpoint Record, ImmutableSortedDictionary<string, string> Labels, MigrationKey? Owned)
+internal sealed record OldTxtRecord(DnsEndpoint Record, LabelMap Labels, MigrationKey? Owned)
 {
     /// <summary>The owner label, or <see langword="null"/>.</summary>
     public string? Owner => Labels.TryGetValue(EndpointLabels.OwnerKey, out var owner) ? owner : null;

@@ -1,4 +1,3 @@
-using System.Collections.Immutable;
 using System.Diagnostics.CodeAnalysis;
 using Ccx.Dns.Endpoints;
 
@@ -8,12 +7,12 @@ namespace Ccx.Dns.DynamoDb.Internal;
 /// <param name="KeyText">The <c>k</c> attribute exactly as stored (<c>name#TYPE#setIdentifier</c>).</param>
 /// <param name="Owner">The <c>o</c> attribute.</param>
 /// <param name="Labels">The <c>l</c> attribute.</param>
-internal sealed record OwnershipItem(string KeyText, string Owner, ImmutableSortedDictionary<string, string> Labels)
+internal sealed record OwnershipItem(string KeyText, string Owner, LabelMap Labels)
 {
     /// <summary>The labels written for an endpoint: all of them except the owner (kept in <c>o</c>) and the TXT nonce.</summary>
-    public static ImmutableSortedDictionary<string, string> LabelsOf(DnsEndpoint endpoint)
+    public static LabelMap LabelsOf(DnsEndpoint endpoint)
     {
-        var labels = (ImmutableSortedDictionary<string, string>)endpoint.Labels;
+        var labels = (LabelMap)endpoint.Labels;
         return labels.Remove(EndpointLabels.OwnerKey).Remove(EndpointLabels.TxtEncryptionNonceKey);
     }
 

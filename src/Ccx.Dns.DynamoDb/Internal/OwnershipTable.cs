@@ -1,4 +1,3 @@
-using System.Collections.Immutable;
 using System.Diagnostics.CodeAnalysis;
 using Amazon.DynamoDBv2;
 using Amazon.DynamoDBv2.Model;
@@ -372,20 +371,20 @@ internal sealed class OwnershipTable
             return false;
         }
 
-        var labels = ImmutableSortedDictionary.CreateBuilder<string, string>(StringComparer.Ordinal);
+        var labels = new LabelMap.Builder();
         if (item.TryGetValue(LabelsAttribute, out var l) && l.M is not null)
         {
             foreach (var (name, value) in l.M)
             {
                 if (value.S is not null && !string.Equals(name, EndpointLabels.OwnerKey, StringComparison.Ordinal))
                 {
-                    labels[name] = value.S;
+                    labels.Add(name, value.S);
                 }
             }
         }
 
         key = parsedKey.Value;
-        parsed = new OwnershipItem(k.S, o.S, labels.ToImmutable());
+        parsed = new OwnershipItem(k.S, o.S, labels.ToMap());
         return true;
     }
 }

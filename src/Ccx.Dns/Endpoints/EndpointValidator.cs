@@ -63,8 +63,8 @@ public static class EndpointValidator
             return "set identifier contains control characters";
         }
 
-        // Enumerated as the sorted dictionary they are (a struct enumerator: no allocation per endpoint).
-        foreach (var (key, value) in (ImmutableSortedDictionary<string, string>)endpoint.Labels)
+        // Enumerated as the label map they are (a struct enumerator: no allocation per endpoint).
+        foreach (var (key, value) in (LabelMap)endpoint.Labels)
         {
             if (key.Length == 0 || key.AsSpan().IndexOfAny(",=\"") >= 0 || value.AsSpan().IndexOfAny(",\"") >= 0 || HasControl(key) || HasControl(value))
             {

@@ -1,3 +1,5 @@
+using Ccx.Dns.Endpoints;
+
 namespace Ccx.Dns.Registry;
 
 /// <summary>Comparisons of label maps shared by the registries.</summary>
@@ -7,21 +9,5 @@ internal static class LabelMaps
     /// <param name="left">One map.</param>
     /// <param name="right">The other.</param>
     /// <returns><see langword="true"/> when every pair of each is in the other.</returns>
-    public static bool Same(IReadOnlyDictionary<string, string> left, IReadOnlyDictionary<string, string> right)
-    {
-        if (left.Count != right.Count)
-        {
-            return false;
-        }
-
-        foreach (var (key, value) in left)
-        {
-            if (!right.TryGetValue(key, out var other) || !string.Equals(value, other, StringComparison.Ordinal))
-            {
-                return false;
-            }
-        }
-
-        return true;
-    }
+    public static bool Same(LabelMap left, LabelMap right) => left.SamePairs(right);
 }

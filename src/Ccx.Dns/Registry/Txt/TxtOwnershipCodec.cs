@@ -48,16 +48,28 @@ public sealed class TxtOwnershipCodec
     /// <returns>Whether the text carries ExternalDNS ownership.</returns>
     public bool TryParse(string text, [NotNullWhen(true)] out ImmutableSortedDictionary<string, string>? labels)
     {
+        labels = TryParseMap(text, out var map) ? map.ToImmutableSortedDictionary() : null;
+        return labels is not null;
+    }
+
+    /// <summary>
+    /// Parses ownership text as <see cref="TryParse"/> does, into the compact map the registries keep.
+    /// </summary>
+    /// <param name="text">The TXT record's text.</param>
+    /// <param name="labels">The labels when the text carries ExternalDNS ownership.</param>
+    /// <returns>Whether the text carries ExternalDNS ownership.</returns>
+    internal bool TryParseMap(string text, [NotNullWhen(true)] out LabelMap? labels)
+    {
         ArgumentNullException.ThrowIfNull(text);
         if (_encryption is not null
             && _encryption.TryDecrypt(text, out var plaintext, out var nonce)
-            && EndpointLabels.TryParse(plaintext, out var decrypted))
+            && EndpointLabels.TryParseMap(plaintext, out var decrypted))
         {
             labels = decrypted.SetItem(EndpointLabels.TxtEncryptionNonceKey, nonce);
             return true;
         }
 
-        return EndpointLabels.TryParse(text, out labels);
+        return EndpointLabels.TryParseMap(text, out labels);
     }
 
     /// <summary>

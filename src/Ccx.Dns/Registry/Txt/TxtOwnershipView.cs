@@ -1,4 +1,3 @@
-using System.Collections.Immutable;
 using Ccx.Dns.Endpoints;
 
 namespace Ccx.Dns.Registry.Txt;
@@ -114,7 +113,7 @@ internal sealed class TxtOwnershipView
 /// <param name="Record">The TXT record exactly as the provider returned it (or as written).</param>
 /// <param name="Labels">The labels it carries (with the encryption nonce label when it was encrypted).</param>
 /// <param name="Owned">The record it owns; <see langword="null"/> when the name does not fit the configured affix.</param>
-internal sealed record OwnershipRecord(DnsEndpoint Record, ImmutableSortedDictionary<string, string> Labels, OwnedKey? Owned)
+internal sealed record OwnershipRecord(DnsEndpoint Record, LabelMap Labels, OwnedKey? Owned)
 {
     /// <summary>The owner label, or <see langword="null"/>.</summary>
     public string? Owner => Labels.TryGetValue(EndpointLabels.OwnerKey, out var owner) ? owner : null;
@@ -130,7 +129,7 @@ internal sealed record OwnershipRecord(DnsEndpoint Record, ImmutableSortedDictio
 internal readonly record struct OwnedKey(string DnsName, string RecordType, string SetIdentifier);
 
 /// <summary>A TXT text and its parsed ownership labels (<see langword="null"/> when it is not an ownership text).</summary>
-internal readonly record struct ParsedText(string Text, ImmutableSortedDictionary<string, string>? Labels);
+internal readonly record struct ParsedText(string Text, LabelMap? Labels);
 
 /// <summary>Ownership records by the key of their TXT record.</summary>
 internal sealed class OwnershipByKey : KeySelector<EndpointKey, OwnershipRecord>

@@ -1,4 +1,3 @@
-using System.Collections.Immutable;
 using Ccx.Dns.Endpoints;
 using Ccx.Dns.Planning;
 using Ccx.Dns.Providers;
@@ -416,8 +415,8 @@ public sealed class TxtRegistry : IScopedRegistry, IRegistryHousekeeping
         return true;
     }
 
-    private ImmutableSortedDictionary<string, string>? ParseLabels(string text) =>
-        _codec.TryParse(text, out var labels) ? labels : null;
+    private LabelMap? ParseLabels(string text) =>
+        _codec.TryParseMap(text, out var labels) ? labels : null;
 
     /// <summary>Attaches ownership labels to the records of a view, and finds its orphans.</summary>
     private void Label(TxtOwnershipView view)
@@ -471,7 +470,7 @@ public sealed class TxtRegistry : IScopedRegistry, IRegistryHousekeeping
             claimed.Add(legacy);
         }
 
-        var labels = (ImmutableSortedDictionary<string, string>)record.Labels;
+        var labels = (LabelMap)record.Labels;
         if (found is not null)
         {
             labels = labels.Count == 0 ? found.Labels : labels.SetItems(found.Labels);
@@ -945,7 +944,7 @@ public sealed class TxtRegistry : IScopedRegistry, IRegistryHousekeeping
     private bool IsCurrent(OwnershipRecord existing, DnsEndpoint owned)
     {
         if (existing.IsEncrypted != _codec.Encrypts
-            || !SameLabels(existing.Labels, owned.Labels)
+            || !SameLabels(existing.Labels, (LabelMap)owned.Labels)
             || !existing.Record.ProviderSpecific.SequenceEqual(OwnershipProviderSpecific(owned)))
         {
             return false;
@@ -954,9 +953,10 @@ public sealed class TxtRegistry : IScopedRegistry, IRegistryHousekeeping
         return true;
     }
 
-    private static bool SameLabels(IReadOnlyDictionary<string, string> left, IReadOnlyDictionary<string, string> right)
+    /// <summary>Whether two label maps say the same ownership: the same pairs, apart from the encryption nonce.</summary>
+    private static bool SameLabels(LabelMap left, LabelMap right)
     {
-        static int Count(IReadOnlyDictionary<string, string> labels) =>
+        static int Count(LabelMap labels) =>
             labels.Count - (labels.ContainsKey(EndpointLabels.TxtEncryptionNonceKey) ? 1 : 0);
 
         if (Count(left) != Count(right))
@@ -1007,7 +1007,7 @@ public sealed class TxtRegistry : IScopedRegistry, IRegistryHousekeeping
         else
         {
             var labels = ParseLabels(text);
-            if (labels is not null && owned.Labels is ImmutableSortedDictionary<string, string> written && LabelMaps.Same(labels, written))
+            if (labels is not null && owned.Labels is LabelMap written && LabelMaps.Same(labels, written))
             {
                 labels = written;
             }

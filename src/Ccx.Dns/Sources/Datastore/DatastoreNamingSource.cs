@@ -343,8 +343,8 @@ public sealed class DatastoreNamingSource : IScopedEndpointSource, IDistinctKeyE
         }
 
         // One label set per cluster, shared by its endpoints.
-        var labels = ImmutableSortedDictionary.Create<string, string>(StringComparer.Ordinal)
-            .Add(EndpointLabels.ResourceKey, "datastore/" + cluster.Id.ToString("D", CultureInfo.InvariantCulture));
+        var labels = LabelMap.Empty
+            .SetItem(EndpointLabels.ResourceKey, "datastore/" + cluster.Id.ToString("D", CultureInfo.InvariantCulture));
         var replicaName = _replicaLabel + "." + primaryName;
         var endpoints = new List<DnsEndpoint>(3);
         if (primary is not null)
@@ -362,7 +362,7 @@ public sealed class DatastoreNamingSource : IScopedEndpointSource, IDistinctKeyE
         return new Entry(cluster.Id, cluster.UserDomain!, nodes, [.. endpoints], primaryName, replicaName);
     }
 
-    private void AddEndpoints(List<DnsEndpoint> endpoints, string name, List<string> addresses, ImmutableSortedDictionary<string, string> labels)
+    private void AddEndpoints(List<DnsEndpoint> endpoints, string name, List<string> addresses, LabelMap labels)
     {
         if (addresses.Count == 0)
         {
@@ -419,7 +419,7 @@ public sealed class DatastoreNamingSource : IScopedEndpointSource, IDistinctKeyE
     private static List<string> SortedDistinct(List<string> targets) =>
         targets.Count < 2 ? targets : [.. targets.Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal)];
 
-    private DnsEndpoint Endpoint(string name, RecordType type, IEnumerable<string> targets, ImmutableSortedDictionary<string, string> labels) =>
+    private DnsEndpoint Endpoint(string name, RecordType type, IEnumerable<string> targets, LabelMap labels) =>
         new(name, type, targets) { Ttl = _ttl, Labels = labels };
 
     /// <summary>Every cluster's endpoints in cluster order, in one array sized once, handed out read-only.</summary>

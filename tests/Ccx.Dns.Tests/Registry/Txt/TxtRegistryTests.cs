@@ -304,6 +304,34 @@ public sealed class TxtRegistryTests
     }
 
     [Fact]
+    public async Task ApplyChangesAsync_RecordsSharingOneLabelMap_ShareTheOwnerLabelledMapAndTheOwnershipText()
+    {
+        var provider = NewProvider();
+        var registry = CreateRegistry(provider);
+        await registry.GetRecordsAsync();
+
+        // A datastore's primary and replica names, as the naming source makes them: one label map for both.
+        var labels = new Dictionary<string, string> { [EndpointLabels.ResourceKey] = "datastore/1" };
+        var primary = A("db.example.org", "192.0.2.1").WithLabels(labels);
+        var replica = A("replica.db.example.org", "192.0.2.2").WithLabels(primary.Labels);
+        var result = await registry.ApplyChangesAsync(new DnsChanges { Create = [primary, replica] });
+
+        Assert.Empty(result.Rejected);
+        var created = result.Applied.Create;
+        Assert.Equal(2, created.Count);
+        Assert.Same(created[0].Labels, created[1].Labels);
+        Assert.Equal(["owner", "resource"], created[0].Labels.Keys);
+        var primaryText = Assert.Single(FindInZone(provider, "a-db.example.org", RecordType.TXT)!.Targets);
+        var replicaText = Assert.Single(FindInZone(provider, "a-replica.db.example.org", RecordType.TXT)!.Targets);
+        Assert.Equal("\"heritage=external-dns,external-dns/owner=owner,external-dns/resource=datastore/1\"", primaryText);
+        Assert.Same(primaryText, replicaText);
+
+        var records = await registry.GetRecordsAsync();
+        Assert.Same(Single(records, "db.example.org", RecordType.A).Labels, Single(records, "replica.db.example.org", RecordType.A).Labels);
+        Assert.Equal(created[0], Single(records, "db.example.org", RecordType.A));
+    }
+
+    [Fact]
     public async Task ApplyChangesAsync_CreateWithPrefixAndSetIdentifier_WritesOwnershipWithSameSetAndProperties()
     {
         var provider = NewProvider();
