@@ -1,3 +1,4 @@
+using System.Globalization;
 using Ccx.Dns.Providers.Caching;
 using Ccx.Dns.Providers.InMemory;
 using Ccx.Dns.Reconciliation;
@@ -40,6 +41,7 @@ internal sealed class FailoverStack : IDisposable
         }
 
         Source.SetClusters(topology);
+        ReportMemory("after the topology");
         Source.Changed += (_, e) =>
         {
             _lastNames.Clear();
@@ -48,11 +50,30 @@ internal sealed class FailoverStack : IDisposable
         var cached = new CachingDnsProvider(Provider, new CachingDnsProviderOptions { CacheDuration = TimeSpan.FromHours(1) });
         Registry = new TxtRegistry(cached, new TxtRegistryOptions { OwnerId = "bench" });
         Reconciler = new DnsReconciler([Source], Registry, Options.Create(new DnsReconcilerOptions { MinEventSyncInterval = TimeSpan.Zero }), TimeProvider.System, NullLogger<DnsReconciler>.Instance);
-        var initial = Reconciler.RunOnceAsync().GetAwaiter().GetResult();
+                var initial = Reconciler.RunOnceAsync().GetAwaiter().GetResult();
+        ReportMemory("after the bulk creation");
         if (initial.AppliedChanges.Create.Count != 2 * clusters)
         {
             throw new InvalidOperationException($"initial reconcile: {initial}");
         }
+    }
+
+    /// <summary>Whether the stack prints the memory after building the topology and after the bulk creation (the scale runs set it).</summary>
+    internal static bool ReportsMemory { get; set; }
+
+    /// <summary>Prints the resident set, its peak so far and the collector's view of the heap (when <see cref="ReportsMemory"/>).</summary>
+    /// <param name="at">Where the run is.</param>
+    internal static void ReportMemory(string at)
+    {
+        if (!ReportsMemory)
+        {
+            return;
+        }
+
+        var peak = File.ReadLines("/proc/self/status").First(l => l.StartsWith("VmHWM", StringComparison.Ordinal))["VmHWM:".Length..].Trim();
+        var info = GC.GetGCMemoryInfo();
+        var generations = info.GenerationInfo.ToArray();
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"  memory {at}: RSS {Environment.WorkingSet >> 20} MB (peak {peak}), GC committed {info.TotalCommittedBytes >> 20} MB, gen2 {generations[2].SizeAfterBytes >> 20} MB ({generations[2].FragmentationAfterBytes >> 20} free), LOH {generations[3].SizeAfterBytes >> 20} MB ({generations[3].FragmentationAfterBytes >> 20} free) after the last collection"));
     }
 
     public InMemoryDnsProvider Provider { get; }

@@ -17,6 +17,7 @@ internal static class ScaleRun
         var failovers = args.Length > 1 && args[1] != "--hold" ? int.Parse(args[1], CultureInfo.InvariantCulture) : 2_000;
         var sw = Stopwatch.StartNew();
         using var phases = new RssByPhase("setup");
+        FailoverStack.ReportsMemory = true;
         using var stack = new FailoverStack(clusters);
         var setup = sw.Elapsed;
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"  setup allocated {GC.GetTotalAllocatedBytes() / 1048576.0:0} MB, gen2 GCs {GC.CollectionCount(2)}, heap now {GC.GetTotalMemory(false) / 1048576.0:0} MB, committed {GC.GetGCMemoryInfo().TotalCommittedBytes / 1048576.0:0} MB"));
@@ -33,6 +34,7 @@ internal static class ScaleRun
             steady.Add(sw.Elapsed.TotalMilliseconds);
             if (i == 0)
             {
+                FailoverStack.ReportMemory("after the first full reconcile");
                 Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"  first full reconcile after the bulk creation: {steady[0]:0} ms, allocated {(GC.GetTotalAllocatedBytes() - coldAllocatedBefore) / 1048576.0:0} MB, {GC.CollectionCount(2) - coldGen2Before} gen2, GC pauses {(GC.GetTotalPauseDuration() - coldPauseBefore).TotalMilliseconds:0} ms"));
             }
 
@@ -88,6 +90,8 @@ internal static class ScaleRun
         Console.WriteLine("  peak RSS by phase: " + phases);
         var info = GC.GetGCMemoryInfo(GCKind.Any);
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"  GC: heap {info.HeapSizeBytes / 1048576.0:0} MB, fragmented {info.FragmentedBytes / 1048576.0:0} MB, committed {info.TotalCommittedBytes / 1048576.0:0} MB, RSS now {Environment.WorkingSet / 1048576.0:0} MB"));
+        var generations = info.GenerationInfo.ToArray();
+        Console.WriteLine("  GC by generation (size / fragmented after the last collection): " + string.Join(", ", Enumerable.Range(0, generations.Length).Select(g => string.Create(CultureInfo.InvariantCulture, $"{(g < 3 ? "gen" + g : g == 3 ? "LOH" : "POH")} {generations[g].SizeAfterBytes / 1048576.0:0}/{generations[g].FragmentationAfterBytes / 1048576.0:0} MB"))));
         await HeapSnapshotPause.HoldIfAskedAsync(args, stack);
 
         return 0;

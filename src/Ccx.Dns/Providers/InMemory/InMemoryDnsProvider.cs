@@ -1,3 +1,4 @@
+using System.Collections;
 using System.Collections.Immutable;
 using Ccx.Dns.Endpoints;
 using Ccx.Dns.Planning;
@@ -105,8 +106,10 @@ public sealed class InMemoryDnsProvider : IZoneAwareDnsProvider
         lock (_gate)
         {
             // Applied in place, with what each step replaced kept so that a conflict undoes them all: the zone is
-            // changed completely or not at all, without a copy of every change the size of the batch.
-            var undo = new List<Undone>(changes.Delete.Count + (2 * changes.UpdateOld.Count) + changes.Create.Count);
+            // changed completely or not at all, without a copy of every change the size of the batch. A create replaces
+            // nothing: one bit says whether it was made.
+            var undo = new List<Undone>(changes.Delete.Count + (2 * changes.UpdateOld.Count));
+            var created = new BitArray(changes.Create.Count);
             var conflicts = new List<RejectedEndpoint>();
             try
             {
@@ -122,27 +125,27 @@ public sealed class InMemoryDnsProvider : IZoneAwareDnsProvider
                     Set(undo, changes.UpdateNew[i], mustBeAbsent: false, conflicts);
                 }
 
-                foreach (var record in changes.Create)
+                for (var i = 0; i < changes.Create.Count; i++)
                 {
-                    Set(undo, record, mustBeAbsent: true, conflicts);
+                    created[i] = Set(undo: null, changes.Create[i], mustBeAbsent: true, conflicts);
                 }
             }
             catch
             {
-                Rollback(undo);
+                Rollback(undo, changes.Create, created);
                 throw;
             }
 
             if (conflicts.Count > 0)
             {
-                Rollback(undo);
+                Rollback(undo, changes.Create, created);
                 throw new DnsRecordConflictException(
                     $"{conflicts.Count} change(s) conflict with the records in the zone; nothing was changed: {conflicts[0].Reason}",
                     conflicts,
                     isPartial: false);
             }
 
-            if (undo.Count > 0)
+            if (undo.Count > 0 || changes.Create.Count > 0)
             {
                 _snapshot = null;
             }
@@ -211,7 +214,9 @@ public sealed class InMemoryDnsProvider : IZoneAwareDnsProvider
         undo.Add(new Undone(records, existing, Added: null));
     }
 
-    private void Set(List<Undone> undo, DnsEndpoint record, bool mustBeAbsent, List<RejectedEndpoint> conflicts)
+    /// <summary>Adds or replaces a record; <paramref name="undo"/> is <see langword="null"/> for a create, which replaces nothing.</summary>
+    /// <returns>Whether the record was written.</returns>
+    private bool Set(List<Undone>? undo, DnsEndpoint record, bool mustBeAbsent, List<RejectedEndpoint> conflicts)
     {
         var key = record.Key;
         var zone = ZoneOf(record);
@@ -220,17 +225,26 @@ public sealed class InMemoryDnsProvider : IZoneAwareDnsProvider
         if (mustBeAbsent && existing is not null)
         {
             conflicts.Add(new RejectedEndpoint(record, $"cannot create {key.DnsName} {key.RecordType}{SetSuffix(key)}: the record set already exists in zone {zone}"));
-            return;
+            return false;
         }
 
         var stored = record.WithoutLabels();
         records.Set(stored);
-        undo.Add(new Undone(records, existing, stored));
+        undo?.Add(new Undone(records, existing, stored));
+        return true;
     }
 
-    /// <summary>Undoes the steps of an apply, last first.</summary>
-    private static void Rollback(List<Undone> undo)
+    /// <summary>Undoes the steps of an apply, last first: the creates made, then the deletes and updates.</summary>
+    private void Rollback(List<Undone> undo, IReadOnlyList<DnsEndpoint> creates, BitArray created)
     {
+        for (var i = creates.Count - 1; i >= 0; i--)
+        {
+            if (created[i])
+            {
+                _zones[ZoneOf(creates[i])].Remove(creates[i].Key);
+            }
+        }
+
         for (var i = undo.Count - 1; i >= 0; i--)
         {
             var (records, replaced, added) = undo[i];
