@@ -79,9 +79,11 @@ public sealed class DashboardMetricsTests
         await reconciler.RunOnceAsync();
         source.Upsert(A("tagged-a", "10.0.0.2"));
 
+        // The listener hears every test's reconciles (the activity source is shared): this test's span is the child of its own trace.
+        using var trace = new Activity("dashboard-metrics-test").Start();
         var result = await reconciler.RunOnceAsync([$"tagged-a.{Zone}"]);
 
-        var span = spans.Last(s => (string?)s.GetTagItem("ccx.dns.mode") == "targeted");
+        var span = Assert.Single(spans, s => s.TraceId == trace.TraceId && (string?)s.GetTagItem("ccx.dns.mode") == "targeted");
         var metric = recorder.Measurements.Last(m => m.Name == "ccx.dns.reconcile.duration");
         Assert.Equal($"outcome={span.GetTagItem("ccx.dns.outcome")},mode={span.GetTagItem("ccx.dns.mode")}", metric.Tags);
         Assert.Equal("outcome=applied,mode=targeted", metric.Tags);
