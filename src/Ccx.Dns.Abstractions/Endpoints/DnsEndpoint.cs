@@ -25,9 +25,11 @@ public sealed record DnsEndpoint
 
     private readonly string _dnsName = string.Empty;
     private readonly IReadOnlyList<string> _targets = NoTargets;
-    private readonly string _setIdentifier = string.Empty;
     private readonly LabelMap _labels = EndpointLabels.NoLabels;
-    private readonly IReadOnlyList<ProviderSpecificProperty> _providerSpecific = NoProviderSpecific;
+
+    // The set identifier and the provider-specific properties, which few records have, share one field: one shared
+    // instance when both are empty, so that every endpoint is 72 bytes, not 80.
+    private readonly Rare _rare = Rare.None;
 
     // The same record without labels, made once and shared: a provider, the caching decorator and a registry's view all
     // keep the unlabelled form of the record a registry wrote, and need not each keep a copy. Not copied by `with`;
@@ -104,9 +106,8 @@ public sealed record DnsEndpoint
     {
         _dnsName = original._dnsName;
         _targets = original._targets;
-        _setIdentifier = original._setIdentifier;
         _labels = original._labels;
-        _providerSpecific = original._providerSpecific;
+        _rare = original._rare;
         RecordType = original.RecordType;
         Ttl = original.Ttl;
     }
@@ -153,8 +154,8 @@ public sealed record DnsEndpoint
     /// <summary>Distinguishes several record sets with the same name and type (weighted, latency, … routing). Empty when none.</summary>
     public string SetIdentifier
     {
-        get => _setIdentifier;
-        init => _setIdentifier = value ?? string.Empty;
+        get => _rare.SetIdentifier;
+        init => _rare = Rare.Of(value ?? string.Empty, _rare.ProviderSpecific);
     }
 
     /// <summary>The TTL in seconds; 0 means unset (the provider's default applies).</summary>
@@ -174,8 +175,8 @@ public sealed record DnsEndpoint
     /// <summary>Provider-specific hints, in order. Not persisted by registries.</summary>
     public IReadOnlyList<ProviderSpecificProperty> ProviderSpecific
     {
-        get => _providerSpecific;
-        init => _providerSpecific = value is ImmutableArray<ProviderSpecificProperty> ? value : ImmutableArray.CreateRange(value ?? throw new ArgumentNullException(nameof(value)));
+        get => _rare.ProviderSpecific;
+        init => _rare = Rare.Of(_rare.SetIdentifier, value is ImmutableArray<ProviderSpecificProperty> ? value : ImmutableArray.CreateRange(value ?? throw new ArgumentNullException(nameof(value))));
     }
 
     /// <summary>The record-set key: normalised name, type and set identifier.</summary>
@@ -238,7 +239,7 @@ public sealed record DnsEndpoint
     /// <returns>Whether the property is present.</returns>
     public bool TryGetProviderSpecific(string name, [NotNullWhen(true)] out string? value)
     {
-        foreach (var property in _providerSpecific)
+        foreach (var property in _rare.ProviderSpecific)
         {
             if (string.Equals(property.Name, name, StringComparison.Ordinal))
             {
@@ -259,7 +260,7 @@ public sealed record DnsEndpoint
     {
         ArgumentNullException.ThrowIfNull(name);
         ArgumentNullException.ThrowIfNull(value);
-        var list = (ImmutableArray<ProviderSpecificProperty>)_providerSpecific;
+        var list = (ImmutableArray<ProviderSpecificProperty>)_rare.ProviderSpecific;
         for (var i = 0; i < list.Length; i++)
         {
             if (string.Equals(list[i].Name, name, StringComparison.Ordinal))
@@ -276,7 +277,7 @@ public sealed record DnsEndpoint
     /// <returns>The copy, or this instance when the property is absent.</returns>
     public DnsEndpoint WithoutProviderSpecific(string name)
     {
-        var list = (ImmutableArray<ProviderSpecificProperty>)_providerSpecific;
+        var list = (ImmutableArray<ProviderSpecificProperty>)_rare.ProviderSpecific;
         for (var i = 0; i < list.Length; i++)
         {
             if (string.Equals(list[i].Name, name, StringComparison.Ordinal))
@@ -304,11 +305,11 @@ public sealed record DnsEndpoint
         if (other is null
             || RecordType != other.RecordType
             || Ttl != other.Ttl
-            || !string.Equals(_setIdentifier, other._setIdentifier, StringComparison.Ordinal)
+            || !string.Equals(_rare.SetIdentifier, other._rare.SetIdentifier, StringComparison.Ordinal)
             || !DnsNames.AreEqual(_dnsName, other._dnsName)
             || _targets.Count != other._targets.Count
             || _labels.Count != other._labels.Count
-            || _providerSpecific.Count != other._providerSpecific.Count)
+            || _rare.ProviderSpecific.Count != other._rare.ProviderSpecific.Count)
         {
             return false;
         }
@@ -326,9 +327,9 @@ public sealed record DnsEndpoint
             return false;
         }
 
-        for (var i = 0; i < _providerSpecific.Count; i++)
+        for (var i = 0; i < _rare.ProviderSpecific.Count; i++)
         {
-            if (_providerSpecific[i] != other._providerSpecific[i])
+            if (_rare.ProviderSpecific[i] != other._rare.ProviderSpecific[i])
             {
                 return false;
             }
@@ -338,7 +339,7 @@ public sealed record DnsEndpoint
     }
 
     /// <inheritdoc />
-    public override int GetHashCode() => HashCode.Combine(DnsNames.Normalize(_dnsName), RecordType, _setIdentifier, Ttl, _targets.Count);
+    public override int GetHashCode() => HashCode.Combine(DnsNames.Normalize(_dnsName), RecordType, _rare.SetIdentifier, Ttl, _targets.Count);
 
     /// <summary>A compact form: <c>name TYPE [targets] ttl=N set=S {labels}</c>.</summary>
     /// <returns>The text.</returns>
@@ -351,9 +352,9 @@ public sealed record DnsEndpoint
             sb.Append(" ttl=").Append(Ttl);
         }
 
-        if (_setIdentifier.Length > 0)
+        if (_rare.SetIdentifier.Length > 0)
         {
-            sb.Append(" set=").Append(_setIdentifier);
+            sb.Append(" set=").Append(_rare.SetIdentifier);
         }
 
         if (_labels.Count > 0)
@@ -361,11 +362,27 @@ public sealed record DnsEndpoint
             sb.Append(" {").AppendJoin(", ", _labels.Select(l => l.Key + "=" + l.Value)).Append('}');
         }
 
-        if (_providerSpecific.Count > 0)
+        if (_rare.ProviderSpecific.Count > 0)
         {
-            sb.Append(" ps{").AppendJoin(", ", _providerSpecific.Select(p => p.Name + "=" + p.Value)).Append('}');
+            sb.Append(" ps{").AppendJoin(", ", _rare.ProviderSpecific.Select(p => p.Name + "=" + p.Value)).Append('}');
         }
 
         return sb.ToString();
+    }
+
+    /// <summary>The set identifier and the provider-specific properties of an endpoint; <see cref="None"/> when both are empty.</summary>
+    /// <param name="SetIdentifier">The set identifier, empty when none.</param>
+    /// <param name="ProviderSpecific">The provider-specific properties, in order.</param>
+    private sealed record Rare(string SetIdentifier, IReadOnlyList<ProviderSpecificProperty> ProviderSpecific)
+    {
+        /// <summary>Neither: shared by nearly every endpoint.</summary>
+        public static readonly Rare None = new(string.Empty, NoProviderSpecific);
+
+        /// <summary>The values, as <see cref="None"/> when both are empty.</summary>
+        /// <param name="setIdentifier">The set identifier.</param>
+        /// <param name="providerSpecific">The provider-specific properties.</param>
+        /// <returns>The shared instance or a new one.</returns>
+        public static Rare Of(string setIdentifier, IReadOnlyList<ProviderSpecificProperty> providerSpecific) =>
+            setIdentifier.Length == 0 && providerSpecific.Count == 0 ? None : new Rare(setIdentifier, providerSpecific);
     }
 }
