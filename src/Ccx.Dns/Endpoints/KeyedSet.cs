@@ -7,7 +7,8 @@ namespace Ccx.Dns.Endpoints;
 /// Values found by a key each value carries (a record by its <see cref="EndpointKey"/>, an ownership record by the key
 /// of its TXT record): a dictionary that does not store the key. An entry is the value's reference and its hash, 16
 /// bytes, where a <see cref="Dictionary{TKey,TValue}"/> keyed by an <see cref="EndpointKey"/> takes 40; at 200k
-/// records per index that is 5 MB each. Mutable; not thread-safe.
+/// records per index that is 5 MB each. Mutable; not thread-safe. Replacing a value while enumerating the set throws,
+/// as every other change does (a dictionary's in-place overwrite did not).
 /// </summary>
 /// <typeparam name="TKey">The key, computed from a value by <see cref="KeySelector{TKey,TValue}"/>.</typeparam>
 /// <typeparam name="TValue">The value.</typeparam>
@@ -120,7 +121,7 @@ internal abstract class KeySelector<TKey, TValue> : IEqualityComparer<TValue>, I
     public int GetHashCode(TValue obj) => KeyOf(obj).GetHashCode();
 
     /// <inheritdoc/>
-    public bool Equals(TKey alternate, TValue other) => alternate.Equals(KeyOf(other));
+    public virtual bool Equals(TKey alternate, TValue other) => alternate.Equals(KeyOf(other));
 
     /// <inheritdoc/>
     public int GetHashCode(TKey alternate) => alternate.GetHashCode();
@@ -144,4 +145,28 @@ internal sealed class EndpointsByKey : KeySelector<EndpointKey, DnsEndpoint>
 
     /// <inheritdoc/>
     public override EndpointKey KeyOf(DnsEndpoint value) => value.Key;
+
+    /// <inheritdoc/>
+    /// <remarks>
+    /// Compares without normalising the record's name again (which would allocate for a name kept in mixed case): the
+    /// key's name is normalised already, and the record's is ASCII (non-ASCII only when it could not be mapped, then
+    /// normalised the usual way).
+    /// </remarks>
+    public override bool Equals(EndpointKey alternate, DnsEndpoint other)
+    {
+        if (alternate.RecordType != other.RecordType || !string.Equals(alternate.SetIdentifier, other.SetIdentifier, StringComparison.Ordinal))
+        {
+            return false;
+        }
+
+        var name = other.DnsName;
+        if (string.Equals(alternate.DnsName, name, StringComparison.Ordinal))
+        {
+            return true;
+        }
+
+        return System.Text.Ascii.IsValid(name)
+            ? System.Text.Ascii.EqualsIgnoreCase(alternate.DnsName, name)
+            : string.Equals(alternate.DnsName, DnsNames.Normalize(name), StringComparison.Ordinal);
+    }
 }

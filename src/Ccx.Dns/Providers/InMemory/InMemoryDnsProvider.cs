@@ -113,7 +113,6 @@ public sealed class InMemoryDnsProvider : IZoneAwareDnsProvider
             var conflicts = new List<RejectedEndpoint>();
             try
             {
-                Reserve(changes.Create);
                 foreach (var record in changes.Delete)
                 {
                     Remove(undo, record, "delete", conflicts);
@@ -125,6 +124,7 @@ public sealed class InMemoryDnsProvider : IZoneAwareDnsProvider
                     Set(undo, changes.UpdateNew[i], mustBeAbsent: false, conflicts);
                 }
 
+                Reserve(changes.Create);
                 for (var i = 0; i < changes.Create.Count; i++)
                 {
                     created[i] = Set(undo: null, changes.Create[i], mustBeAbsent: true, conflicts);
@@ -172,7 +172,8 @@ public sealed class InMemoryDnsProvider : IZoneAwareDnsProvider
 
     /// <summary>
     /// Sizes the zones a large batch of creates grows once: growing a large set step by step leaves every smaller table
-    /// behind, and ends up to twice as large as needed.
+    /// behind, and ends up to twice as large as needed. Counts the creates whose key is not in the zone (after the batch's
+    /// deletes and updates); a batch then refused for a create that conflicts may leave a table larger than needed.
     /// </summary>
     private void Reserve(IReadOnlyList<DnsEndpoint> creates)
     {
@@ -185,7 +186,10 @@ public sealed class InMemoryDnsProvider : IZoneAwareDnsProvider
         foreach (var record in creates)
         {
             var zone = ZoneOf(record);
-            added[zone] = added.GetValueOrDefault(zone) + 1;
+            if (!_zones[zone].ContainsKey(record.Key))
+            {
+                added[zone] = added.GetValueOrDefault(zone) + 1;
+            }
         }
 
         foreach (var (zone, count) in added)
