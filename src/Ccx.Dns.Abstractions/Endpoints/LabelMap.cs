@@ -58,33 +58,23 @@ internal sealed class LabelMap : IReadOnlyDictionary<string, string>
         : (_value1OrPairs is string[] pairs ? pairs.Length / 2 : 0);
 
     /// <summary>The keys, in ordinal order.</summary>
-    public IEnumerable<string> Keys
-    {
-        get
-        {
-            var keys = new string[Count];
-            for (var i = 0; i < keys.Length; i++)
-            {
-                keys[i] = KeyAt(i);
-            }
-
-            return keys;
-        }
-    }
+    public IEnumerable<string> Keys => Column(keys: true);
 
     /// <summary>The values, in the order of their keys.</summary>
-    public IEnumerable<string> Values
-    {
-        get
-        {
-            var values = new string[Count];
-            for (var i = 0; i < values.Length; i++)
-            {
-                values[i] = ValueAt(i);
-            }
+    public IEnumerable<string> Values => Column(keys: false);
 
-            return values;
+    /// <summary>The keys, or the values, in key order, as a new array.</summary>
+    /// <param name="keys">Whether the keys (or else the values).</param>
+    /// <returns>The array.</returns>
+    private string[] Column(bool keys)
+    {
+        var column = new string[Count];
+        for (var i = 0; i < column.Length; i++)
+        {
+            column[i] = keys ? KeyAt(i) : ValueAt(i);
         }
+
+        return column;
     }
 
     /// <summary>The value of a label.</summary>
