@@ -1200,6 +1200,29 @@ public sealed class TxtRegistry : IScopedRegistry, IRegistryHousekeeping
         return false;
     }
 
+    /// <summary>
+    /// A set of ownership (TXT) record keys, the batch's bookkeeping: a key without a set identifier (nearly all) is kept
+    /// by its name alone, 16 bytes an entry where a set of keys takes 32; any other key in a set of keys.
+    /// </summary>
+    /// <param name="capacity">The expected number of keys.</param>
+    private sealed class TxtKeySet(int capacity)
+    {
+        private readonly HashSet<string> _plainTxtNames = new(capacity, StringComparer.Ordinal);
+        private HashSet<EndpointKey>? _others;
+
+        /// <summary>Adds a key.</summary>
+        /// <param name="key">The key.</param>
+        /// <returns>Whether it was not in the set.</returns>
+        public bool Add(EndpointKey key) => IsPlainTxt(key) ? _plainTxtNames.Add(key.DnsName) : (_others ??= []).Add(key);
+
+        /// <summary>Whether the set holds a key.</summary>
+        /// <param name="key">The key.</param>
+        /// <returns><see langword="true"/> when it does.</returns>
+        public bool Contains(EndpointKey key) => IsPlainTxt(key) ? _plainTxtNames.Contains(key.DnsName) : _others?.Contains(key) == true;
+
+        private static bool IsPlainTxt(EndpointKey key) => key.RecordType == RecordType.TXT && key.SetIdentifier.Length == 0;
+    }
+
     private sealed class ApplyBatch(int records, int creates, bool anyTxt)
     {
         public List<DnsEndpoint> Create { get; } = new(creates);
@@ -1228,12 +1251,12 @@ public sealed class TxtRegistry : IScopedRegistry, IRegistryHousekeeping
         /// Where the creates and updates of the batch write their ownership records; kept only when the batch writes a
         /// TXT record, the one kind that could take such a place (<see langword="null"/> otherwise).
         /// </summary>
-        public HashSet<EndpointKey>? OwnershipKeys { get; } = anyTxt ? new(records) : null;
+        public TxtKeySet? OwnershipKeys { get; } = anyTxt ? new(records) : null;
 
-        public HashSet<EndpointKey> TouchedTxt { get; } = new(records);
+        public TxtKeySet TouchedTxt { get; } = new(records);
 
         /// <summary>Ownership records a record in this batch is written under (kept even when already current).</summary>
-        public HashSet<EndpointKey> Claimed { get; } = new(records);
+        public TxtKeySet Claimed { get; } = new(records);
 
         public List<RejectedEndpoint> Rejected { get; } = [];
 
