@@ -495,7 +495,7 @@ public sealed class DynamoDbRegistry : IScopedRegistry, IRegistryHousekeeping, I
             if (!scanned.TryGetValue(key, out var other)
                 || !string.Equals(item.KeyText, other.KeyText, StringComparison.Ordinal)
                 || !string.Equals(item.Owner, other.Owner, StringComparison.Ordinal)
-                || !LabelMaps.Same(item.Labels, other.Labels))
+                || !item.Labels.SamePairs(other.Labels))
             {
                 return false;
             }
@@ -720,7 +720,7 @@ public sealed class DynamoDbRegistry : IScopedRegistry, IRegistryHousekeeping, I
             if (view.Items.TryGetValue(owned.Key, out var item))
             {
                 claim.KeyText = item.KeyText;
-                if (!string.Equals(item.Owner, OwnerId, StringComparison.Ordinal) || !LabelMaps.Same(item.Labels, claim.Labels))
+                if (!string.Equals(item.Owner, OwnerId, StringComparison.Ordinal) || !item.Labels.SamePairs(claim.Labels))
                 {
                     claim.ExpectedOwner = item.Owner;
                 }
@@ -768,7 +768,7 @@ public sealed class DynamoDbRegistry : IScopedRegistry, IRegistryHousekeeping, I
             if (view.Items.TryGetValue(updated.Key, out var item))
             {
                 claim.KeyText = item.KeyText;
-                if (string.Equals(item.Owner, OwnerId, StringComparison.Ordinal) && LabelMaps.Same(item.Labels, claim.Labels))
+                if (string.Equals(item.Owner, OwnerId, StringComparison.Ordinal) && item.Labels.SamePairs(claim.Labels))
                 {
                     continue; // unchanged labels: no statement, as in ExternalDNS
                 }

@@ -25,7 +25,7 @@ public sealed record DnsEndpoint
 
     private readonly string _dnsName = string.Empty;
     private readonly IReadOnlyList<string> _targets = NoTargets;
-    private readonly LabelMap _labels = EndpointLabels.NoLabels;
+    private readonly LabelMap _labels = LabelMap.Empty;
 
     // The set identifier and the provider-specific properties, which few records have, share one field: one shared
     // instance when both are empty, so that every endpoint is 72 bytes, not 80.
@@ -215,7 +215,7 @@ public sealed record DnsEndpoint
     /// </summary>
     /// <returns>The endpoint without labels.</returns>
     public DnsEndpoint WithoutLabels() =>
-        _labels.Count == 0 ? this : _withoutLabels ??= this with { Labels = EndpointLabels.NoLabels };
+        _labels.Count == 0 ? this : _withoutLabels ??= this with { Labels = LabelMap.Empty };
 
     /// <summary>Returns a copy whose labels are replaced.</summary>
     /// <param name="labels">The labels.</param>

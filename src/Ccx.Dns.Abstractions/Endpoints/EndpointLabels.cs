@@ -31,9 +31,6 @@ public static class EndpointLabels
     private const string HeritageToken = "heritage=external-dns";
     private const string KeyPrefix = "external-dns/";
 
-    /// <summary>The one empty label map.</summary>
-    internal static LabelMap NoLabels => LabelMap.Empty;
-
     /// <summary>
     /// The labels as a compact map ordered by key (ordinal): the map itself when it is a <see cref="LabelMap"/> already,
     /// a copy of any other map (an <see cref="ImmutableSortedDictionary{TKey, TValue}"/> included).

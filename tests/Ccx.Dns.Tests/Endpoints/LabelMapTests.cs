@@ -42,7 +42,7 @@ public sealed class LabelMapTests
         Assert.Same(LabelMap.Empty, LabelMap.From(ImmutableSortedDictionary<string, string>.Empty));
         Assert.Same(LabelMap.Empty, one.Remove("a"));
         Assert.Same(LabelMap.Empty, new LabelMap.Builder().ToMap());
-        Assert.Same(LabelMap.Empty, EndpointLabels.NoLabels);
+        Assert.Same(LabelMap.Empty, new DnsEndpoint("a.example", RecordType.A, "192.0.2.1").WithLabel("x", "1").WithoutLabels().Labels);
         Assert.Same(new DnsEndpoint("a.example", RecordType.A, "192.0.2.1").Labels, new DnsEndpoint("b.example", RecordType.TXT, "\"t\"").Labels);
         Assert.Same(LabelMap.Empty, new DnsEndpoint("a.example", RecordType.A, "192.0.2.1").WithLabel("x", "1").WithoutLabel("x").Labels);
     }

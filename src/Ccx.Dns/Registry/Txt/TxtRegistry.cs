@@ -1007,7 +1007,7 @@ public sealed class TxtRegistry : IScopedRegistry, IRegistryHousekeeping
         else
         {
             var labels = ParseLabels(text);
-            if (labels is not null && owned.Labels is LabelMap written && LabelMaps.Same(labels, written))
+            if (labels is not null && owned.Labels is LabelMap written && labels.SamePairs(written))
             {
                 labels = written;
             }
