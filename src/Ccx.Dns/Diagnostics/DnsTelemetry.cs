@@ -16,7 +16,7 @@ namespace Ccx.Dns.Diagnostics;
 /// <c>ccx.dns.changes.applied</c> (counter, tag <c>kind</c> = create|update|delete),
 /// <c>ccx.dns.last_sync.timestamp</c> and <c>ccx.dns.last_reconcile.timestamp</c> (gauges, Unix seconds),
 /// <c>ccx.dns.reconcile.duration</c> (histogram, seconds, tags <c>outcome</c> and <c>mode</c>, bucket boundaries advised:
-/// <see cref="DurationBuckets"/>), <c>ccx.dns.verified_records</c> (gauge, tag <c>record_type</c>),
+/// <see cref="DurationBuckets"/>), <c>ccx.dns.verified_records</c> (observable gauge, tag <c>record_type</c>: counted when observed),
 /// <c>ccx.dns.consecutive_soft_errors</c> (gauge), <c>ccx.dns.no_op_runs</c> (counter),
 /// <c>ccx.dns.owner_mismatches</c> (counter, tags <c>record_type</c>, <c>owner</c>, <c>foreign_owner</c>, <c>domain</c>),
 /// <c>ccx.dns.invalid_endpoints</c> (counter, tag <c>record_type</c>),
@@ -57,7 +57,7 @@ public sealed class DnsTelemetry : IDisposable
     private readonly Counter<long> _invalidEndpoints;
     private readonly Counter<long> _withheldPlans;
     private readonly string? _reconcilerName;
-    private readonly Gauge<long> _verifiedRecords;
+    private Reconciliation.VerifiedCount? _verified;
 
     /// <summary>Creates the instruments on a meter from <paramref name="meterFactory"/>, or on a meter of its own when none is given.</summary>
     /// <param name="meterFactory">The host's meter factory (OpenTelemetry and <c>dotnet-counters</c> find meters through it).</param>
@@ -92,7 +92,7 @@ public sealed class DnsTelemetry : IDisposable
         _ownerMismatches = _meter.CreateCounter<long>("ccx.dns.owner_mismatches", "{record}", "Records owned by someone else (or no one) that kept a desired create, update or delete from being applied, per reconcile.");
         _invalidEndpoints = _meter.CreateCounter<long>("ccx.dns.invalid_endpoints", "{endpoint}", "Desired endpoints rejected (invalid, outside the filters, refused by the registry), by record type.");
         _withheldPlans = _meter.CreateCounter<long>("ccx.dns.plans.withheld", "{plan}", "Plans withheld by the safety guard, by reason.");
-        _verifiedRecords = _meter.CreateGauge<long>("ccx.dns.verified_records", "{record}", "Desired endpoints whose name and type exist in the zone, as of the last full reconcile, by record type.");
+        _meter.CreateObservableGauge("ccx.dns.verified_records", ObserveVerified, "{record}", "Desired endpoints whose name and type exist in the zone, as of the last full reconcile, by record type.");
     }
 
     /// <summary>The activity source: one <c>ccx.dns.reconcile</c> span per reconcile.</summary>
@@ -125,12 +125,24 @@ public sealed class DnsTelemetry : IDisposable
         _duration.Record(duration.TotalSeconds, tags);
     }
 
-    internal void VerifiedRecords(IReadOnlyDictionary<RecordType, int> verified)
+    /// <summary>Sets the verified records the gauge reports from now on (counted when first observed).</summary>
+    internal void VerifiedRecords(Reconciliation.VerifiedCount verified) => Volatile.Write(ref _verified, verified);
+
+    private IEnumerable<Measurement<long>> ObserveVerified()
     {
-        foreach (var (type, count) in verified)
+        if (Volatile.Read(ref _verified) is not { } verified)
         {
-            _verifiedRecords.Record(count, Tags("record_type", TypeTag(type)));
+            return [];
         }
+
+        var counts = verified.Resolve();
+        var measurements = new List<Measurement<long>>(counts.Count);
+        foreach (var (type, count) in counts)
+        {
+            measurements.Add(new Measurement<long>(count, Tags("record_type", TypeTag(type))));
+        }
+
+        return measurements;
     }
 
     /// <summary>

@@ -910,8 +910,9 @@ public sealed class DnsReconciler : IDisposable
         _telemetry.Duration(result.Duration, result.Outcome, result.Mode);
         if (result.Mode == ReconcileMode.Full && _verifiedPlanned)
         {
-            // Reported only by a full reconcile that got as far as planning (a failed read has no count to report).
-            _telemetry.VerifiedRecords(_fullPlan.Verified);
+            // Reported only by a full reconcile that got as far as planning (a failed read has no count to report);
+            // counted when the gauge is first observed, off the reconcile's path.
+            _telemetry.VerifiedRecords(_fullPlan.VerifiedCount);
             _verifiedPlanned = false;
         }
 

@@ -17,7 +17,6 @@ namespace Ccx.Dns.Reconciliation;
 /// </remarks>
 internal sealed class IncrementalFullPlan(IReadOnlyCollection<RecordType>? verifiedTypes = null)
 {
-    private static readonly Dictionary<RecordType, int> NoneVerified = [];
     private readonly IReadOnlyCollection<RecordType> _verifiedTypes = verifiedTypes ?? [];
     private Memo? _memo;
 
@@ -27,9 +26,13 @@ internal sealed class IncrementalFullPlan(IReadOnlyCollection<RecordType>? verif
     /// <summary>
     /// ExternalDNS's verified records for the last calculation's inputs: per record type, the desired endpoints whose
     /// name and type exist among the current records (<see cref="Diagnostics.DnsTelemetry.CountVerified"/>), every
-    /// type given at construction reported. Kept like the plan: only the changed names are counted again.
+    /// type given at construction reported. Kept like the plan: only the changed names are counted again; after a
+    /// full calculation, counted when first resolved (<see cref="VerifiedCount"/>).
     /// </summary>
-    public IReadOnlyDictionary<RecordType, int> Verified => _memo?.Verified ?? NoneVerified;
+    public VerifiedCount VerifiedCount => _memo?.Verified ?? VerifiedCount.None(_verifiedTypes);
+
+    /// <summary><see cref="VerifiedCount"/>, resolved.</summary>
+    public IReadOnlyDictionary<RecordType, int> Verified => VerifiedCount.Resolve();
 
     /// <summary>The plan for the given inputs.</summary>
     /// <param name="planner">The planner.</param>
@@ -53,7 +56,7 @@ internal sealed class IncrementalFullPlan(IReadOnlyCollection<RecordType>? verif
         }
 
         PlanResult plan;
-        Dictionary<RecordType, int> verified;
+        VerifiedCount verified;
         HashSet<string>? dirty = null;
         if (memo is not null && memo.SameSettings(settings))
         {
@@ -68,7 +71,7 @@ internal sealed class IncrementalFullPlan(IReadOnlyCollection<RecordType>? verif
         if (dirty is null)
         {
             plan = planner.Calculate(settings with { Current = current, Desired = adjust(desired) ?? [] });
-            verified = Diagnostics.DnsTelemetry.CountVerified(desired, current, _verifiedTypes);
+            verified = VerifiedCount.Of(desired, current, _verifiedTypes);
             Last = (false, -1);
         }
         else
@@ -79,24 +82,9 @@ internal sealed class IncrementalFullPlan(IReadOnlyCollection<RecordType>? verif
             plan = Merge(memo!.Plan, partial, dirty);
 
             // A name's verified count depends only on the endpoints at that name: the clean names count as before.
-            verified = new Dictionary<RecordType, int>(memo.Verified);
-            foreach (var (type, count) in Diagnostics.DnsTelemetry.CountVerified(At(memo.Desired, dirty), At(memo.Current, dirty), []))
-            {
-                verified[type] -= count;
-            }
-
-            foreach (var (type, count) in Diagnostics.DnsTelemetry.CountVerified(desiredAt, currentAt, []))
-            {
-                verified[type] = verified.GetValueOrDefault(type) + count;
-            }
-
-            foreach (var (type, count) in verified)
-            {
-                if (count == 0 && !_verifiedTypes.Contains(type))
-                {
-                    verified.Remove(type);
-                }
-            }
+            verified = memo.Verified.With(
+                Diagnostics.DnsTelemetry.CountVerified(At(memo.Desired, dirty), At(memo.Current, dirty), []),
+                Diagnostics.DnsTelemetry.CountVerified(desiredAt, currentAt, []));
 
             Last = (true, dirty.Count);
         }
@@ -227,7 +215,7 @@ internal sealed class IncrementalFullPlan(IReadOnlyCollection<RecordType>? verif
         IReadOnlyList<DnsEndpoint> Current,
         PlanInput Settings,
         PlanResult Plan,
-        Dictionary<RecordType, int> Verified)
+        VerifiedCount Verified)
     {
         public bool SameSettings(PlanInput other) =>
             string.Equals(Settings.OwnerId, other.OwnerId, StringComparison.Ordinal)

@@ -45,10 +45,14 @@ public sealed class DashboardMetricsTests
         using var recorder = new MetricRecorder(h.Telemetry.Meter);
         h.Source.ReplaceAll([A("db1", "10.0.0.1"), A("db2", "10.0.0.2"), new DnsEndpoint($"v6.{Zone}", RecordType.AAAA, "2001:db8::1")]);
 
+        recorder.Observe();
+        Assert.DoesNotContain(recorder.Measurements, m => m.Name == "ccx.dns.verified_records"); // no full reconcile has planned yet
         await h.RunAsync(); // nothing there yet
+        recorder.Observe();
         var first = recorder.Measurements.Where(m => m.Name == "ccx.dns.verified_records").ToList();
         h.Source.Upsert(A("db3", "10.0.0.3"));
         await h.RunAsync(); // the first three exist now
+        recorder.Observe();
 
         Assert.Contains(("ccx.dns.verified_records", 0d, "record_type=a"), first);
         Assert.Contains(("ccx.dns.verified_records", 0d, "record_type=aaaa"), first);

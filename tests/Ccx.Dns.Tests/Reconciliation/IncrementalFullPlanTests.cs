@@ -58,6 +58,65 @@ public sealed class IncrementalFullPlanTests
     }
 
     [Fact]
+    public void Verified_ResolvedOnlyNowAndThen_EqualsAFreshCountOfTheLastInputs()
+    {
+        // The count of a full calculation waits until asked for; the incremental steps in between add their differences
+        // to it unresolved. Whenever it is resolved, it equals a fresh count of the last inputs.
+        var resolvedWhilePending = 0;
+        for (var seed = 1; seed <= 300; seed++)
+        {
+            var random = new Random(seed);
+            RecordType[] verifiedTypes = [RecordType.A];
+            var incremental = new IncrementalFullPlan(verifiedTypes);
+            var settings = new PlanInput { Current = [], Desired = [], OwnerId = "me", ManagedRecordTypes = [RecordType.A, RecordType.AAAA, RecordType.CNAME, RecordType.TXT] };
+            var desired = Enumerable.Range(0, random.Next(30)).Select(_ => RandomEndpoint(random, owned: false)).ToList();
+            var current = Enumerable.Range(0, random.Next(30)).Select(_ => RandomEndpoint(random, owned: true)).ToList();
+            for (var step = 0; step < 20; step++)
+            {
+                incremental.Calculate(Planner.Instance, e => e, settings, desired, current);
+                if (random.Next(5) == 0)
+                {
+                    resolvedWhilePending += incremental.VerifiedCount.IsPending ? 1 : 0;
+                    var want = Ccx.Dns.Diagnostics.DnsTelemetry.CountVerified(desired, current, verifiedTypes);
+                    Assert.True(
+                        want.OrderBy(c => c.Key.Value, StringComparer.Ordinal).SequenceEqual(incremental.Verified.OrderBy(c => c.Key.Value, StringComparer.Ordinal)),
+                        $"seed {seed} step {step}: verified want {string.Join(", ", want)}, got {string.Join(", ", incremental.Verified)}");
+                    Assert.False(incremental.VerifiedCount.IsPending);
+                }
+
+                // Now and then a step that changes more than a quarter: a full calculation, whose count starts pending.
+                desired = random.Next(6) == 0 ? [.. Enumerable.Range(0, random.Next(30)).Select(_ => RandomEndpoint(random, owned: false))] : Evolve(random, desired, owned: false);
+                current = random.Next(3) == 0 ? current : Evolve(random, current, owned: true);
+            }
+        }
+
+        Assert.True(resolvedWhilePending > 200, $"only {resolvedWhilePending} counts were resolved while pending");
+    }
+
+    [Fact]
+    public void Verified_OfAFullCalculation_IsCountedWhenFirstAskedForAndOnce()
+    {
+        var incremental = new IncrementalFullPlan([RecordType.A, RecordType.AAAA]);
+        var settings = new PlanInput { Current = [], Desired = [], OwnerId = "me" };
+        IReadOnlyList<DnsEndpoint> desired = [new DnsEndpoint("a.example.org", RecordType.A, "192.0.2.1"), new DnsEndpoint("b.example.org", RecordType.A, "192.0.2.2")];
+        IReadOnlyList<DnsEndpoint> current = [new DnsEndpoint("A.example.org", RecordType.A, "192.0.2.9")];
+
+        Assert.False(incremental.VerifiedCount.IsPending);
+        Assert.Equal([(RecordType.A, 0), (RecordType.AAAA, 0)], incremental.Verified.Select(c => (c.Key, c.Value)).OrderBy(c => c.Key.Value, StringComparer.Ordinal));
+        incremental.Calculate(Planner.Instance, e => e, settings, desired, current);
+        var count = incremental.VerifiedCount;
+        Assert.True(count.IsPending);
+
+        // Resolved from several threads at once (the exporter and a test, say): one count, the same for all.
+        var results = new IReadOnlyDictionary<RecordType, int>[8];
+        Parallel.For(0, results.Length, i => results[i] = count.Resolve());
+
+        Assert.False(count.IsPending);
+        Assert.All(results, r => Assert.Same(results[0], r));
+        Assert.Equal([(RecordType.A, 1), (RecordType.AAAA, 0)], results[0].Select(c => (c.Key, c.Value)).OrderBy(c => c.Key.Value, StringComparer.Ordinal));
+    }
+
+    [Fact]
     public void Calculate_SameSnapshots_ReusesThePlan()
     {
         var incremental = new IncrementalFullPlan();

@@ -24,6 +24,9 @@ internal sealed class MetricRecorder : IDisposable
 
     public ConcurrentQueue<(string Name, double Value, string Tags)> Measurements { get; } = new();
 
+    /// <summary>Collects the observable instruments now (as an exporter does at each interval).</summary>
+    public void Observe() => _listener.RecordObservableInstruments();
+
     public double Sum(string name, string tags = "") =>
         Measurements.Where(m => m.Name == name && m.Tags == tags).Sum(m => m.Value);
 

@@ -110,11 +110,47 @@ internal sealed class TxtOwnershipView
 }
 
 /// <summary>An ownership TXT record as read, with its parsed labels.</summary>
-/// <param name="Record">The TXT record exactly as the provider returned it (or as written).</param>
-/// <param name="Labels">The labels it carries (with the encryption nonce label when it was encrypted).</param>
-/// <param name="Owned">The record it owns; <see langword="null"/> when the name does not fit the configured affix.</param>
-internal sealed record OwnershipRecord(DnsEndpoint Record, LabelMap Labels, OwnedKey? Owned)
+/// <remarks>
+/// Compared by reference. The owned key is kept as its name and type (its set identifier is the TXT record's), and a
+/// mutable claim mark lets a full labelling find the unclaimed ones without a set of the claimed ones: 56 bytes.
+/// </remarks>
+internal sealed class OwnershipRecord
 {
+    private readonly string? _ownedName;
+    private readonly string? _ownedType;
+
+    /// <summary>Creates an ownership record.</summary>
+    /// <param name="record">The TXT record exactly as the provider returned it (or as written).</param>
+    /// <param name="labels">The labels it carries (with the encryption nonce label when it was encrypted).</param>
+    /// <param name="owned">The record it owns (its set identifier must be the TXT record's); <see langword="null"/> when the name does not fit the configured affix.</param>
+    public OwnershipRecord(DnsEndpoint record, LabelMap labels, OwnedKey? owned)
+    {
+        if (owned is { } key && !string.Equals(key.SetIdentifier, record.SetIdentifier, StringComparison.Ordinal))
+        {
+            throw new ArgumentException("The owned record's set identifier is the ownership record's.", nameof(owned));
+        }
+
+        Record = record;
+        Labels = labels;
+        _ownedName = owned?.DnsName;
+        _ownedType = owned?.RecordType;
+    }
+
+    /// <summary>The TXT record exactly as the provider returned it (or as written).</summary>
+    public DnsEndpoint Record { get; }
+
+    /// <summary>The labels it carries (with the encryption nonce label when it was encrypted).</summary>
+    public LabelMap Labels { get; }
+
+    /// <summary>The record it owns; <see langword="null"/> when the name does not fit the configured affix.</summary>
+    public OwnedKey? Owned => _ownedName is null ? null : new OwnedKey(_ownedName, _ownedType!, Record.SetIdentifier);
+
+    /// <summary>
+    /// The mark of the last full labelling that found a record claiming this one (<see cref="TxtRegistry"/> hands out
+    /// a new mark for each, never zero); read and written under the registry's gate.
+    /// </summary>
+    public int ClaimMark { get; set; }
+
     /// <summary>The owner label, or <see langword="null"/>.</summary>
     public string? Owner => Labels.TryGetValue(EndpointLabels.OwnerKey, out var owner) ? owner : null;
 

@@ -57,6 +57,9 @@ public sealed class TxtRegistry : IScopedRegistry, IRegistryHousekeeping
     // text is kept too, so that ownership records this registry writes with the same text share one string.
     private Dictionary<string, ParsedText> _parsedTexts = new(StringComparer.Ordinal);
 
+    // The mark of the last full labelling (see OwnershipRecord.ClaimMark); under the gate.
+    private int _claimMark;
+
     // The label map last formatted as ownership text, and that text (never with encryption: each text has its own nonce).
     private (IReadOnlyDictionary<string, string>? Labels, string Text) _lastOwnershipText = (null, string.Empty);
 
@@ -159,7 +162,7 @@ public sealed class TxtRegistry : IScopedRegistry, IRegistryHousekeeping
 
             for (var i = 0; i < records.Count; i++)
             {
-                records[i] = LabelOne(view, records[i], claimed: null);
+                records[i] = LabelOne(view, records[i], claimMark: 0);
             }
 
             return records;
@@ -423,16 +426,26 @@ public sealed class TxtRegistry : IScopedRegistry, IRegistryHousekeeping
     {
         var result = new KeyedSet<EndpointKey, DnsEndpoint>(EndpointsByKey.Instance, view.Records.Count);
         var anyOwnership = view.OwnershipRecords.Count > 0;
-        var claimed = anyOwnership ? new HashSet<OwnershipRecord>(view.OwnershipRecords.Count, ReferenceEqualityComparer.Instance) : null;
+
+        // Each claimed ownership record is marked with this labelling's mark (no set of them: a first identity hash per
+        // object is costly, and a set of 200k records is 4 MB).
+        var mark = anyOwnership ? NextClaimMark() : 0;
         foreach (var record in view.Records)
         {
-            result.TryAdd(LabelOne(view, record, claimed));
+            result.TryAdd(LabelOne(view, record, mark));
         }
 
-        view.Orphans = claimed is null ? [] : FindOrphans(view, claimed);
+        view.Orphans = anyOwnership ? FindOrphans(view, mark) : [];
         view.LabelledByKey = result;
         view.LabelledWithOwnership = anyOwnership;
         view.Labelled = null;
+    }
+
+    /// <summary>A claim mark no earlier labelling used (never zero; wraps after four billion full labellings).</summary>
+    private int NextClaimMark()
+    {
+        _claimMark = _claimMark == int.MaxValue ? 1 : _claimMark + 1;
+        return _claimMark;
     }
 
     /// <summary>The view's records with their ownership labels, as a full read returns them (shared while unchanged: read-only).</summary>
@@ -449,8 +462,8 @@ public sealed class TxtRegistry : IScopedRegistry, IRegistryHousekeeping
     /// <summary>One record with its ownership labels, as a full read returns it.</summary>
     /// <param name="view">The view.</param>
     /// <param name="record">The record.</param>
-    /// <param name="claimed">Collects the ownership records the record claims, when not null.</param>
-    private DnsEndpoint LabelOne(TxtOwnershipView view, DnsEndpoint record, HashSet<OwnershipRecord>? claimed)
+    /// <param name="claimMark">When not zero, marks the ownership records the record claims with it.</param>
+    private DnsEndpoint LabelOne(TxtOwnershipView view, DnsEndpoint record, int claimMark)
     {
         if (view.OwnershipRecords.Count == 0)
         {
@@ -458,16 +471,16 @@ public sealed class TxtRegistry : IScopedRegistry, IRegistryHousekeeping
         }
 
         var found = FindOwnership(view, record);
-        if (found is not null)
+        if (found is not null && claimMark != 0)
         {
-            claimed?.Add(found);
+            found.ClaimMark = claimMark;
         }
 
         // A legacy `cname-` ownership record of an A alias stays in place after migration, as in ExternalDNS.
-        if (claimed is not null && record.RecordType == RecordType.A && IsAAlias(record)
+        if (claimMark != 0 && record.RecordType == RecordType.A && IsAAlias(record)
             && view.ByOwned.TryGetValue(new OwnedKey(OwnedName(record), RecordType.CNAME.Value, record.SetIdentifier), out var legacy))
         {
-            claimed.Add(legacy);
+            legacy.ClaimMark = claimMark;
         }
 
         var labels = (LabelMap)record.Labels;
@@ -503,12 +516,12 @@ public sealed class TxtRegistry : IScopedRegistry, IRegistryHousekeeping
         return labelled;
     }
 
-    private Dictionary<EndpointKey, OwnershipRecord> FindOrphans(TxtOwnershipView view, HashSet<OwnershipRecord> claimed)
+    private Dictionary<EndpointKey, OwnershipRecord> FindOrphans(TxtOwnershipView view, int claimMark)
     {
         var orphans = new Dictionary<EndpointKey, OwnershipRecord>();
         foreach (var ownership in view.OwnershipRecords)
         {
-            if (!claimed.Contains(ownership) && CanBeOrphan(ownership))
+            if (ownership.ClaimMark != claimMark && CanBeOrphan(ownership))
             {
                 orphans.Add(ownership.Record.Key, ownership);
             }
@@ -1150,7 +1163,7 @@ public sealed class TxtRegistry : IScopedRegistry, IRegistryHousekeeping
 
         foreach (var record in records)
         {
-            labelled.Set(LabelOne(view, record, claimed: null));
+            labelled.Set(LabelOne(view, record, claimMark: 0));
         }
     }
 
