@@ -101,4 +101,7 @@ internal static partial class Log
 
     [LoggerMessage(EventId = 1040, Level = LogLevel.Debug, Message = "The registry has no view to serve a targeted reconcile from; reconciling in full")]
     public static partial void TargetedFallsBackToFull(ILogger logger);
+
+    [LoggerMessage(EventId = 1041, Level = LogLevel.Information, Message = "Compacted the heap after applying {Changes} record changes: {Before} MB to {After} MB in {ElapsedMs} ms")]
+    public static partial void HeapCompacted(ILogger logger, int changes, long before, long after, long elapsedMs);
 }

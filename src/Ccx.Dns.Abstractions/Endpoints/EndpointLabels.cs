@@ -128,6 +128,64 @@ public static class EndpointLabels
     internal static bool TryParseMap(string? text, [NotNullWhen(true)] out LabelMap? labels) =>
         TryParse(text, out labels, out _);
 
+    /// <summary>
+    /// Whether <paramref name="text"/> parses (as <see cref="TryParseMap"/> does) into exactly the pairs of
+    /// <paramref name="labels"/>; reads the text in place and allocates nothing. A text with a key twice is said not to
+    /// match (the caller parses it then).
+    /// </summary>
+    /// <param name="text">The text, quoted or not.</param>
+    /// <param name="labels">The labels to compare with (at most 64).</param>
+    /// <returns>Whether parsing the text would give these labels.</returns>
+    internal static bool Matches(string text, LabelMap labels)
+    {
+        if (labels.Count > 64)
+        {
+            return false;
+        }
+
+        var found = false;
+        var matched = 0UL;
+        var trimmed = text.AsSpan().Trim('"');
+        foreach (var range in trimmed.Split(','))
+        {
+            var token = trimmed[range];
+            var eq = token.IndexOf('=');
+            if (eq < 0)
+            {
+                continue;
+            }
+
+            var key = token[..eq];
+            var value = token[(eq + 1)..];
+            if (key.SequenceEqual("heritage"))
+            {
+                if (!value.SequenceEqual(Heritage))
+                {
+                    return false;
+                }
+
+                found = true;
+                continue;
+            }
+
+            if (!key.StartsWith(Heritage, StringComparison.Ordinal))
+            {
+                continue;
+            }
+
+            var kept = key.StartsWith(KeyPrefix, StringComparison.Ordinal) ? key[KeyPrefix.Length..] : key;
+            var at = labels.IndexOfKey(kept);
+            if (at < 0 || (matched & (1UL << at)) != 0 || !value.SequenceEqual(labels.ValueAt(at)))
+            {
+                return false;
+            }
+
+            matched |= 1UL << at;
+        }
+
+        return found && matched == (labels.Count == 64 ? ulong.MaxValue : (1UL << labels.Count) - 1);
+    }
+
     /// <summary>The shared instance of a well-known key (a zone's ownership records repeat the same few keys).</summary>
     private static string KnownKey(ReadOnlySpan<char> key) => key switch
     {

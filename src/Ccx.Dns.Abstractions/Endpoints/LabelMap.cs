@@ -272,9 +272,24 @@ internal sealed class LabelMap : IReadOnlyDictionary<string, string>
 
     /// <summary>The value at a position in key order.</summary>
     /// <param name="index">The position, less than <see cref="Count"/>.</param>
-    private string ValueAt(int index) => _key0 is not null
+    internal string ValueAt(int index) => _key0 is not null
         ? (index == 0 ? _value0! : Unsafe.As<string>(_value1OrPairs)!)
         : Unsafe.As<string[]>(_value1OrPairs!)[(2 * index) + 1];
+
+    /// <summary>The position of a key given as characters, or -1 when absent (a linear scan: for the few labels of a record).</summary>
+    /// <param name="key">The key.</param>
+    internal int IndexOfKey(ReadOnlySpan<char> key)
+    {
+        for (var i = 0; i < Count; i++)
+        {
+            if (key.SequenceEqual(KeyAt(i)))
+            {
+                return i;
+            }
+        }
+
+        return -1;
+    }
 
     /// <summary>The position of a key in key order, or -1 when absent: compares at most the two fields, or halves the array.</summary>
     /// <param name="key">The key.</param>

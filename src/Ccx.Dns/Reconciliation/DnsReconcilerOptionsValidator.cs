@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Text.RegularExpressions;
 using Ccx.Dns.Endpoints;
 using Ccx.Dns.Planning;
@@ -21,6 +22,11 @@ public sealed class DnsReconcilerOptionsValidator : IValidateOptions<DnsReconcil
         if (options.MinEventSyncInterval < TimeSpan.Zero)
         {
             errors.Add($"MinEventSyncInterval must not be negative (was {options.MinEventSyncInterval}).");
+        }
+
+        if (options.CompactHeapAfterChanges < 0)
+        {
+            errors.Add(string.Create(CultureInfo.InvariantCulture, $"CompactHeapAfterChanges must not be negative (was {options.CompactHeapAfterChanges}); 0 turns the compaction off."));
         }
 
         if (!PlanPolicies.Names.Contains(options.Policy?.Trim() ?? string.Empty, StringComparer.OrdinalIgnoreCase))

@@ -166,6 +166,55 @@ public sealed class TxtNameMapper
         return true;
     }
 
+    /// <summary>
+    /// What <see cref="TryParseTxtName"/> gives for <paramref name="txtName"/> when that is the name
+    /// <see cref="ToTxtName"/> gives <paramref name="ownedName"/> with no prefix, suffix or wildcard replacement in play
+    /// and a lower-case ASCII owned name (the common case: the registry reading back what it wrote), found without
+    /// building a string; <see langword="false"/> otherwise (then parse).
+    /// </summary>
+    /// <param name="txtName">The TXT record name.</param>
+    /// <param name="ownedName">The name of the record it was written for.</param>
+    /// <param name="recordType">The owned type; when true, <see cref="TryParseTxtName"/> gives (<paramref name="ownedName"/>, this type).</param>
+    /// <returns>Whether the shortcut applies.</returns>
+    internal bool TryParseTxtNameOf(string txtName, string ownedName, [NotNullWhen(true)] out RecordType? recordType)
+    {
+        recordType = null;
+        if (Prefix.Length > 0 || Suffix.Length > 0 || ownedName.Length == 0 || ownedName.EndsWith('.')
+            || (WildcardReplacement.Length > 0 && ownedName.StartsWith('*'))
+            || !txtName.EndsWith(ownedName, StringComparison.Ordinal))
+        {
+            return false;
+        }
+
+        foreach (var c in ownedName)
+        {
+            if (c > 0x7f || char.IsAsciiLetterUpper(c))
+            {
+                return false;
+            }
+        }
+
+        // "<type>-<owned name>", the type one ExternalDNS writes: the parse lower-cases the name (the owned part already
+        // is), drops no affix and takes the type before the first dash.
+        var dash = txtName.Length - ownedName.Length - 1;
+        if (dash <= 0 || txtName[dash] != '-' || txtName.AsSpan(0, dash).Contains('-') || !Ascii.IsValid(txtName.AsSpan(0, dash)))
+        {
+            return false;
+        }
+
+        var piece = txtName.AsSpan(0, dash);
+        foreach (var type in SupportedTypes)
+        {
+            if (piece.Equals(type.Value, StringComparison.OrdinalIgnoreCase))
+            {
+                recordType = type;
+                return true;
+            }
+        }
+
+        return false;
+    }
+
     /// <summary>Checks a name against DNS limits.</summary>
     /// <param name="name">The name without a trailing dot.</param>
     /// <returns>The reason it does not fit, or <see langword="null"/> when it fits.</returns>

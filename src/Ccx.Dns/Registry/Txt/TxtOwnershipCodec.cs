@@ -73,6 +73,26 @@ public sealed class TxtOwnershipCodec
     }
 
     /// <summary>
+    /// Parses ownership text written from <paramref name="written"/>: without encryption, when the text says exactly
+    /// those labels, they are the result (checked in place, nothing allocated); otherwise as <see cref="TryParseMap"/>.
+    /// </summary>
+    /// <param name="text">The TXT record's text.</param>
+    /// <param name="written">The labels the text was formatted from.</param>
+    /// <param name="labels">The labels when the text carries ExternalDNS ownership.</param>
+    /// <returns>Whether the text carries ExternalDNS ownership.</returns>
+    internal bool TryParseMapLike(string text, LabelMap written, [NotNullWhen(true)] out LabelMap? labels)
+    {
+        ArgumentNullException.ThrowIfNull(text);
+        if (_encryption is null && EndpointLabels.Matches(text, written))
+        {
+            labels = written;
+            return true;
+        }
+
+        return TryParseMap(text, out labels);
+    }
+
+    /// <summary>
     /// Formats labels as quoted ownership text, encrypted with a fresh random nonce when <see cref="Encrypts"/>
     /// (a nonce is never reused: to leave text unchanged, keep the text that was read).
     /// </summary>

@@ -329,7 +329,11 @@ public sealed class TxtRegistry : IScopedRegistry, IRegistryHousekeeping
     }
 
     /// <summary>Adds a record as the provider holds it: ownership records are consumed, the others kept.</summary>
-    private void Add(TxtOwnershipView view, DnsEndpoint record, Dictionary<string, ParsedText> previous)
+    /// <param name="view">The view.</param>
+    /// <param name="record">The record as the provider keeps it.</param>
+    /// <param name="previous">Texts already parsed.</param>
+    /// <param name="ownedName">The name of the record an ownership record was written for (its <see cref="EndpointLabels.OwnedRecordKey"/> label), when known.</param>
+    private void Add(TxtOwnershipView view, DnsEndpoint record, Dictionary<string, ParsedText> previous, string? ownedName = null)
     {
         if (record.RecordType == RecordType.TXT)
         {
@@ -339,7 +343,7 @@ public sealed class TxtRegistry : IScopedRegistry, IRegistryHousekeeping
                 return;
             }
 
-            if (TryParseOwnership(view, record, previous, out var ownership))
+            if (TryParseOwnership(view, record, previous, ownedName, out var ownership))
             {
                 view.RemoveRecord(record.Key);
                 view.AddOwnership(ownership);
@@ -384,6 +388,7 @@ public sealed class TxtRegistry : IScopedRegistry, IRegistryHousekeeping
         TxtOwnershipView view,
         DnsEndpoint txt,
         Dictionary<string, ParsedText> previous,
+        string? ownedNameHint,
         [System.Diagnostics.CodeAnalysis.NotNullWhen(true)] out OwnershipRecord? ownership)
     {
         ownership = null;
@@ -400,7 +405,12 @@ public sealed class TxtRegistry : IScopedRegistry, IRegistryHousekeeping
         }
 
         OwnedKey? owned = null;
-        if (_mapper.TryParseTxtName(txt.DnsName, out var name))
+        if (ownedNameHint is not null && _mapper.TryParseTxtNameOf(txt.DnsName, ownedNameHint, out var hinted))
+        {
+            // Written by this registry for that record: the parse would give this very name (the record's own string).
+            owned = new OwnedKey(ownedNameHint, hinted.Value.Value, txt.SetIdentifier);
+        }
+        else if (_mapper.TryParseTxtName(txt.DnsName, out var name))
         {
             // The owned record's own name string when it is in the view: one string per name, not two.
             var ownedName = name.DnsName;
@@ -1019,10 +1029,18 @@ public sealed class TxtRegistry : IScopedRegistry, IRegistryHousekeeping
         }
         else
         {
-            var labels = ParseLabels(text);
-            if (labels is not null && owned.Labels is LabelMap written && labels.SamePairs(written))
+            LabelMap? labels;
+            if (owned.Labels is LabelMap written)
             {
-                labels = written;
+                labels = _codec.TryParseMapLike(text, written, out var parsedLabels) ? parsedLabels : null;
+                if (labels is not null && !ReferenceEquals(labels, written) && labels.SamePairs(written))
+                {
+                    labels = written;
+                }
+            }
+            else
+            {
+                labels = ParseLabels(text);
             }
 
             _parsedTexts[text] = new ParsedText(text, labels);
@@ -1097,7 +1115,7 @@ public sealed class TxtRegistry : IScopedRegistry, IRegistryHousekeeping
         {
             // Providers keep no labels; what they return next time is the record without them.
             var stored = record.WithoutLabels();
-            Add(view, stored, _parsedTexts);
+            Add(view, stored, _parsedTexts, record.RecordType == RecordType.TXT && record.Labels.TryGetValue(EndpointLabels.OwnedRecordKey, out var ownedName) ? ownedName : null);
             if (view.OwnershipRecords.TryGetValue(stored.Key, out var ownership))
             {
                 removedOwnership?.Remove(stored.Key);

@@ -155,4 +155,43 @@ public sealed class TxtNameMapperTests
         Assert.Equal("txt-%{record_type}-", mapper.Prefix);
         Assert.Equal("wild", mapper.WildcardReplacement);
     }
+
+    [Fact]
+    public void TryParseTxtNameOf_WhenItAnswers_AnswersWhatTheParseGives()
+    {
+        // The shortcut the registry takes for ownership records it wrote itself: whenever it answers, the full parse of
+        // the TXT name gives the same owned name and type; for the default mapper and lower-case ASCII names it answers.
+        TxtNameMapper[] mappers = [new(), new("p-"), new(null, "-s"), new("%{record_type}-x."), new(null, null, "wild")];
+        string[] names = ["db.example.org", "replica.db.example.org", "DB.example.org", "*.example.org", "a-b.example.org", "db.example.org.", "bücher.example.org", "x", "cname-db.example.org"];
+        RecordType[] types = [RecordType.A, RecordType.AAAA, RecordType.CNAME, RecordType.TXT, RecordType.Parse("SPF"), RecordType.Parse("TYPE65")];
+        var answered = 0;
+        foreach (var mapper in mappers)
+        {
+            foreach (var owned in names)
+            {
+                foreach (var type in types)
+                {
+                    foreach (var txtName in new[] { mapper.ToTxtName(owned, type), "A-" + owned, "ſrv-" + owned, "a-" + owned + "x", owned })
+                    {
+                        if (!mapper.TryParseTxtNameOf(txtName, owned, out var shortcut))
+                        {
+                            var typed = mapper.TryParseTxtName(txtName, out var full) && full.RecordType == type && full.DnsName == owned;
+                            Assert.False(
+                                mapper.Prefix.Length == 0 && mapper.Suffix.Length == 0 && mapper.WildcardReplacement.Length == 0 && txtName == mapper.ToTxtName(owned, type)
+                                    && !owned.Any(char.IsAsciiLetterUpper) && System.Text.Ascii.IsValid(owned) && !owned.EndsWith('.') && typed,
+                                $"no answer for {txtName} of {owned} {type}");
+                            continue;
+                        }
+
+                        answered++;
+                        Assert.True(mapper.TryParseTxtName(txtName, out var parsed), txtName);
+                        Assert.Equal(parsed.DnsName, owned);
+                        Assert.Equal(parsed.RecordType, shortcut);
+                    }
+                }
+            }
+        }
+
+        Assert.True(answered > 20, $"answered {answered}");
+    }
 }
