@@ -52,6 +52,10 @@ internal sealed class FailoverStack : IDisposable
         Reconciler = new DnsReconciler([Source], Registry, Options.Create(new DnsReconcilerOptions { MinEventSyncInterval = TimeSpan.Zero }), TimeProvider.System, NullLogger<DnsReconciler>.Instance);
                 var initial = Reconciler.RunOnceAsync().GetAwaiter().GetResult();
         ReportMemory("after the bulk creation");
+        if (ReportsMemory && GC.GetGCMemoryInfo(GCKind.FullBlocking) is { Index: > 0 } compaction)
+        {
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"  last blocking full collection (the compaction after the bulk apply): pause {compaction.PauseDurations[0].TotalMilliseconds:0} ms, compacted {compaction.Compacted}, heap after {compaction.HeapSizeBytes >> 20} MB"));
+        }
         if (initial.AppliedChanges.Create.Count != 2 * clusters)
         {
             throw new InvalidOperationException($"initial reconcile: {initial}");

@@ -112,6 +112,7 @@ internal static class ScaleFull
         await stack.Reconciler.RunOnceAsync();
         var fulls = new List<double>(rounds);
         var sw = new Stopwatch();
+        var (gen0, gen1, gen2, pause) = (GC.CollectionCount(0), GC.CollectionCount(1), GC.CollectionCount(2), GC.GetTotalPauseDuration());
         for (var round = 0; round < rounds; round++)
         {
             for (var i = 0; i < 20; i++)
@@ -130,7 +131,7 @@ internal static class ScaleFull
         }
 
         fulls.Sort();
-        Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"clusters {clusters:N0}: full reconcile after 20 targeted failovers, {rounds} rounds: median {fulls[fulls.Count / 2]:0.0} ms (min {fulls[0]:0.0}, max {fulls[^1]:0.0})"));
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"clusters {clusters:N0}: full reconcile after 20 targeted failovers, {rounds} rounds: median {fulls[fulls.Count / 2]:0.0} ms (min {fulls[0]:0.0}, max {fulls[^1]:0.0}); collections in the rounds: gen0 {GC.CollectionCount(0) - gen0}, gen1 {GC.CollectionCount(1) - gen1}, gen2 {GC.CollectionCount(2) - gen2}, pauses {(GC.GetTotalPauseDuration() - pause).TotalMilliseconds:0} ms"));
         return 0;
     }
 }

@@ -364,9 +364,7 @@ public sealed class DnsReconciler : IDisposable
         try
         {
             registryFilter = _registry.DomainFilter ?? DomainFilter.All;
-            owned = _lastOwned is { } last && ReferenceEquals(last.Current, current) && ReferenceEquals(last.RegistryFilter, registryFilter)
-                ? last.Count
-                : CountOwned(current, _registry.OwnerId ?? string.Empty, registryFilter);
+            owned = OwnedSinceLast(current, registryFilter) ?? CountOwned(current, _registry.OwnerId ?? string.Empty, registryFilter);
             _lastOwned = (current, registryFilter, owned);
         }
         catch (Exception ex) when (!IsCancellation(ex, cancellationToken))
@@ -856,16 +854,44 @@ public sealed class DnsReconciler : IDisposable
         return string.Join('\n', canonical.Distinct(StringComparer.Ordinal));
     }
 
+    /// <summary>
+    /// The owned count of <paramref name="current"/> from the last full read's: the same when it is the same snapshot;
+    /// the last count corrected at the positions whose instances differ when the snapshot kept its order (a registry
+    /// patched by targeted reconciles); <see langword="null"/> when it has to be counted anew.
+    /// </summary>
+    private int? OwnedSinceLast(IReadOnlyList<DnsEndpoint> current, DomainFilter registryFilter)
+    {
+        if (_lastOwned is not { } last || !ReferenceEquals(last.RegistryFilter, registryFilter))
+        {
+            return null;
+        }
+
+        if (ReferenceEquals(last.Current, current))
+        {
+            return last.Count;
+        }
+
+        if (SnapshotPositions.Changed(last.Current, current, Math.Max(16, current.Count / 8)) is not { } changed)
+        {
+            return null;
+        }
+
+        var ownerId = _registry.OwnerId ?? string.Empty;
+        var count = last.Count;
+        foreach (var i in changed)
+        {
+            count += (IsOwned(current[i], ownerId, registryFilter) ? 1 : 0) - (IsOwned(last.Current[i], ownerId, registryFilter) ? 1 : 0);
+        }
+
+        return count;
+    }
+
     private int CountOwned(IReadOnlyList<DnsEndpoint> current, string ownerId, DomainFilter registryFilter)
     {
         var count = 0;
         foreach (var record in current)
         {
-            if (record is not null
-                && _managed.Contains(record.RecordType)
-                && (ownerId.Length == 0 || record.IsOwnedBy(ownerId))
-                && _domainFilter.Match(record.DnsName)
-                && registryFilter.Match(record.DnsName))
+            if (IsOwned(record, ownerId, registryFilter))
             {
                 count++;
             }
@@ -873,6 +899,14 @@ public sealed class DnsReconciler : IDisposable
 
         return count;
     }
+
+    /// <summary>Whether a current record counts as ours for the safety guard: managed, owned, inside both domain filters.</summary>
+    private bool IsOwned(DnsEndpoint? record, string ownerId, DomainFilter registryFilter) =>
+        record is not null
+        && _managed.Contains(record.RecordType)
+        && (ownerId.Length == 0 || record.IsOwnedBy(ownerId))
+        && _domainFilter.Match(record.DnsName)
+        && registryFilter.Match(record.DnsName);
 
     /// <summary>A transient <see cref="ReconcileStage.Lease"/> failure that keeps the plan's report.</summary>
     private static ReconcileResult LeaseRanOut(ReconcileResult planned, string message, Exception? exception) => planned with

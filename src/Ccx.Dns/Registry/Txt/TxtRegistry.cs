@@ -57,6 +57,9 @@ public sealed class TxtRegistry : IScopedRegistry, IRegistryHousekeeping
     // text is kept too, so that ownership records this registry writes with the same text share one string.
     private Dictionary<string, ParsedText> _parsedTexts = new(StringComparer.Ordinal);
 
+    /// <summary>Views of at least this many records are labelled in two halves at once (tests lower it).</summary>
+    internal int ParallelLabelFrom { get; init; } = 50_000;
+
     // The mark of the last full labelling (see OwnershipRecord.ClaimMark); under the gate.
     private int _claimMark;
 
@@ -440,15 +443,52 @@ public sealed class TxtRegistry : IScopedRegistry, IRegistryHousekeeping
         // Each claimed ownership record is marked with this labelling's mark (no set of them: a first identity hash per
         // object is costly, and a set of 200k records is 4 MB).
         var mark = anyOwnership ? NextClaimMark() : 0;
-        foreach (var record in view.Records)
+        IReadOnlyList<DnsEndpoint>? list = null;
+        if (view.Records.Count < ParallelLabelFrom || Environment.ProcessorCount < 2)
         {
-            result.TryAdd(LabelOne(view, record, mark));
+            foreach (var record in view.Records)
+            {
+                result.TryAdd(LabelOne(view, record, mark));
+            }
+        }
+        else
+        {
+            // A large view (the first full read after a bulk creation) is labelled in two halves at once: labelling a
+            // record only reads the view (and marks the ownership record it claims, with the same mark from either
+            // thread). The labelled records are added in the view's order, as the loop above adds them.
+            var records = new DnsEndpoint[view.Records.Count];
+            var at = 0;
+            foreach (var record in view.Records)
+            {
+                records[at++] = record;
+            }
+
+            var labelled = new DnsEndpoint[records.Length];
+            var half = records.Length / 2;
+            Parallel.Invoke(
+                () => LabelRange(view, records, labelled, 0, half, mark),
+                () => LabelRange(view, records, labelled, half, records.Length, mark));
+            foreach (var record in labelled)
+            {
+                result.TryAdd(record);
+            }
+
+            // The records keep their keys, so every one was added: the array is the list a full read returns.
+            list = result.Count == labelled.Length ? Array.AsReadOnly(labelled) : null;
         }
 
         view.Orphans = anyOwnership ? FindOrphans(view, mark) : [];
         view.LabelledByKey = result;
         view.LabelledWithOwnership = anyOwnership;
-        view.Labelled = null;
+        view.Labelled = list;
+    }
+
+    private void LabelRange(TxtOwnershipView view, DnsEndpoint[] records, DnsEndpoint[] labelled, int from, int to, int mark)
+    {
+        for (var i = from; i < to; i++)
+        {
+            labelled[i] = LabelOne(view, records[i], mark);
+        }
     }
 
     /// <summary>A claim mark no earlier labelling used (never zero; wraps after four billion full labellings).</summary>
@@ -674,7 +714,13 @@ public sealed class TxtRegistry : IScopedRegistry, IRegistryHousekeeping
         if (type == RecordType.A && IsAAlias(record)
             && view.ByOwned.TryGetValue(new OwnedKey(name, RecordType.CNAME.Value, record.SetIdentifier), out found))
         {
-            if (_legacyAliasWarned.Add(record.Key))
+            bool first;
+            lock (_legacyAliasWarned)
+            {
+                first = _legacyAliasWarned.Add(record.Key);
+            }
+
+            if (first)
             {
                 Log.LegacyAliasOwnership(
                     _logger,
