@@ -76,14 +76,14 @@ internal sealed class IncrementalFullPlan(IReadOnlyCollection<RecordType>? verif
         }
         else
         {
-            var desiredAt = At(desired, dirty);
-            var currentAt = At(current, dirty);
+            var (desiredAt, desiredBefore) = AtBoth(desired, memo!.Desired, dirty);
+            var (currentAt, currentBefore) = AtBoth(current, memo.Current, dirty);
             var partial = planner.Calculate(settings with { Current = currentAt, Desired = adjust(desiredAt) ?? [] });
-            plan = Merge(memo!.Plan, partial, dirty);
+            plan = Merge(memo.Plan, partial, dirty);
 
             // A name's verified count depends only on the endpoints at that name: the clean names count as before.
             verified = memo.Verified.With(
-                Diagnostics.DnsTelemetry.CountVerified(At(memo.Desired, dirty), At(memo.Current, dirty), []),
+                Diagnostics.DnsTelemetry.CountVerified(desiredBefore, currentBefore, []),
                 Diagnostics.DnsTelemetry.CountVerified(desiredAt, currentAt, []));
 
             Last = (true, dirty.Count);
@@ -148,6 +148,49 @@ internal sealed class IncrementalFullPlan(IReadOnlyCollection<RecordType>? verif
         }
 
         return true;
+    }
+
+    /// <summary>
+    /// The endpoints at the names of <paramref name="now"/> and of <paramref name="before"/>. Snapshots of one length are
+    /// read in one pass: a position holding the same instance in both is looked up once (most positions); lists of
+    /// different lengths are read one after the other.
+    /// </summary>
+    private static (List<DnsEndpoint> Now, List<DnsEndpoint> Before) AtBoth(IReadOnlyList<DnsEndpoint> now, IReadOnlyList<DnsEndpoint> before, HashSet<string> names)
+    {
+        if (now.Count != before.Count)
+        {
+            return (At(now, names), At(before, names));
+        }
+
+        var atNow = new List<DnsEndpoint>(names.Count * 2);
+        var atBefore = new List<DnsEndpoint>(names.Count * 2);
+        for (var i = 0; i < now.Count; i++)
+        {
+            var endpoint = now[i];
+            var earlier = before[i];
+            if (ReferenceEquals(endpoint, earlier))
+            {
+                if (endpoint is not null && names.Contains(DnsNames.Normalize(endpoint.DnsName)))
+                {
+                    atNow.Add(endpoint);
+                    atBefore.Add(endpoint);
+                }
+
+                continue;
+            }
+
+            if (endpoint is not null && names.Contains(DnsNames.Normalize(endpoint.DnsName)))
+            {
+                atNow.Add(endpoint);
+            }
+
+            if (earlier is not null && names.Contains(DnsNames.Normalize(earlier.DnsName)))
+            {
+                atBefore.Add(earlier);
+            }
+        }
+
+        return (atNow, atBefore);
     }
 
     private static List<DnsEndpoint> At(IReadOnlyList<DnsEndpoint> endpoints, HashSet<string> names)
