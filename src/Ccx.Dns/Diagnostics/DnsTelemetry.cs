@@ -228,6 +228,8 @@ public sealed class DnsTelemetry : IDisposable
     /// <inheritdoc />
     public void Dispose()
     {
+        // A meter from the host's factory outlives this instance: its gauge reports nothing from now on.
+        Volatile.Write(ref _verified, null);
         if (_ownsMeter)
         {
             _meter.Dispose();

@@ -39,7 +39,7 @@ public sealed class Planner : IPlan
         // no object per row for the collector to promote while a large plan is built. Most names are both current and
         // desired; the estimate leaves room for a quarter of the smaller side to be new names before the array grows.
         var capacity = Math.Max(input.Current.Count, input.Desired.Count) + (Math.Min(input.Current.Count, input.Desired.Count) / 4);
-        var index = new Dictionary<RowKey, int>(capacity);
+        var index = new RowIndex(capacity);
         var rows = new Row[Math.Max(capacity, 4)];
         var count = 0;
 
@@ -91,10 +91,9 @@ public sealed class Planner : IPlan
     }
 
     /// <summary>The position of an endpoint's row, added at the end (the array grown when full) when it is the first at its name.</summary>
-    private static int RowOf(Dictionary<RowKey, int> index, ref Row[] rows, ref int count, DnsEndpoint endpoint)
+    private static int RowOf(RowIndex index, ref Row[] rows, ref int count, DnsEndpoint endpoint)
     {
-        var key = new RowKey(DnsNames.Normalize(endpoint.DnsName), endpoint.SetIdentifier);
-        ref var at = ref CollectionsMarshal.GetValueRefOrAddDefault(index, key, out var exists);
+        ref var at = ref index.Find(DnsNames.Normalize(endpoint.DnsName), endpoint.SetIdentifier, out var exists);
         if (!exists)
         {
             if (count == rows.Length)
@@ -109,6 +108,22 @@ public sealed class Planner : IPlan
     }
 
     private readonly record struct RowKey(string Name, string SetIdentifier);
+
+    /// <summary>
+    /// Row positions by normalised name and set identifier. Names without a set identifier (nearly all) are kept by the
+    /// name alone, in an ordinal string dictionary: the runtime's fast string hashing, 24 bytes an entry where a
+    /// (name, set identifier) key takes 32.
+    /// </summary>
+    private sealed class RowIndex(int capacity)
+    {
+        private readonly Dictionary<string, int> _byName = new(capacity, StringComparer.Ordinal);
+        private Dictionary<RowKey, int>? _bySetIdentifier;
+
+        /// <summary>The slot of a row's position, added (zero) when absent.</summary>
+        public ref int Find(string normalizedName, string setIdentifier, out bool exists) => ref setIdentifier.Length == 0
+            ? ref CollectionsMarshal.GetValueRefOrAddDefault(_byName, normalizedName, out exists)
+            : ref CollectionsMarshal.GetValueRefOrAddDefault(_bySetIdentifier ??= [], new RowKey(normalizedName, setIdentifier), out exists);
+    }
 
     /// <summary>A list that holds its first element inline; most rows have one current and one candidate.</summary>
     private struct SmallList

@@ -965,9 +965,15 @@ public sealed class DnsReconciler : IDisposable
         _telemetry.Duration(result.Duration, result.Outcome, result.Mode);
         if (result.Mode == ReconcileMode.Full && _verifiedPlanned)
         {
-            // Reported only by a full reconcile that got as far as planning (a failed read has no count to report);
-            // counted when the gauge is first observed, off the reconcile's path.
-            _telemetry.VerifiedRecords(_fullPlan.VerifiedCount);
+            // Reported only by a full reconcile that got as far as planning (a failed read has no count to report).
+            // A full calculation's count is made on the thread pool, off the reconcile's path; until then the gauge
+            // (or anyone) resolving it counts it there and then.
+            var verified = _fullPlan.VerifiedCount;
+            _telemetry.VerifiedRecords(verified);
+            if (verified.KeepsInputs)
+            {
+                ThreadPool.UnsafeQueueUserWorkItem(static count => count.Resolve(), verified, preferLocal: false);
+            }
             _verifiedPlanned = false;
         }
 

@@ -188,7 +188,8 @@ public sealed class TxtNameMapper
 
         foreach (var c in ownedName)
         {
-            if (c > 0x7f || char.IsAsciiLetterUpper(c))
+            // Non-ASCII, upper case, and white space or control characters (which the name's own trimming would change).
+            if (c > 0x7f || c <= ' ' || char.IsAsciiLetterUpper(c))
             {
                 return false;
             }

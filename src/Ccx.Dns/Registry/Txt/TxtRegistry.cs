@@ -491,7 +491,7 @@ public sealed class TxtRegistry : IScopedRegistry, IRegistryHousekeeping
         }
     }
 
-    /// <summary>A claim mark no earlier labelling used (never zero; wraps after four billion full labellings).</summary>
+    /// <summary>A claim mark no recent labelling used (never zero; wraps after about two billion full labellings).</summary>
     private int NextClaimMark()
     {
         _claimMark = _claimMark == int.MaxValue ? 1 : _claimMark + 1;
