@@ -16,7 +16,7 @@ namespace Ccx.Dns.Diagnostics;
 /// <c>ccx.dns.changes.applied</c> (counter, tag <c>kind</c> = create|update|delete),
 /// <c>ccx.dns.last_sync.timestamp</c> and <c>ccx.dns.last_reconcile.timestamp</c> (gauges, Unix seconds),
 /// <c>ccx.dns.reconcile.duration</c> (histogram, seconds, tags <c>outcome</c> and <c>mode</c>, bucket boundaries advised:
-/// <see cref="DurationBuckets"/>), <c>ccx.dns.verified_records</c> (observable gauge, tag <c>record_type</c>: counted when observed),
+/// <see cref="DurationBuckets"/>), <c>ccx.dns.verified_records</c> (observable gauge, tag <c>record_type</c>: counted off the reconcile's path),
 /// <c>ccx.dns.consecutive_soft_errors</c> (gauge), <c>ccx.dns.no_op_runs</c> (counter),
 /// <c>ccx.dns.owner_mismatches</c> (counter, tags <c>record_type</c>, <c>owner</c>, <c>foreign_owner</c>, <c>domain</c>),
 /// <c>ccx.dns.invalid_endpoints</c> (counter, tag <c>record_type</c>),
@@ -125,7 +125,7 @@ public sealed class DnsTelemetry : IDisposable
         _duration.Record(duration.TotalSeconds, tags);
     }
 
-    /// <summary>Sets the verified records the gauge reports from now on (counted when first observed).</summary>
+    /// <summary>Sets the verified records the gauge reports from now on (counted off the reconcile's path, or when first observed).</summary>
     internal void VerifiedRecords(Reconciliation.VerifiedCount verified) => Volatile.Write(ref _verified, verified);
 
     private IEnumerable<Measurement<long>> ObserveVerified()
