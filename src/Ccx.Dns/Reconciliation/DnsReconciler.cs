@@ -59,6 +59,9 @@ public sealed class DnsReconciler : IDisposable
     private string? _loggedWithheldFingerprint;
     private HashSet<(string Name, RecordType Type, string Owner)> _warnedMismatches = [];
     private TargetedState? _targeted;
+    /// <summary>A full calculation's verified count over at least this many endpoints is made on the thread pool.</summary>
+    private const int CountVerifiedInBackgroundFrom = 20_000;
+
     private readonly IncrementalFullPlan _fullPlan;
     private (IReadOnlyList<DnsEndpoint> Current, DomainFilter RegistryFilter, int Count)? _lastOwned;
     private IReadOnlyList<DnsEndpoint>?[]? _lastSourceLists;
@@ -966,13 +969,18 @@ public sealed class DnsReconciler : IDisposable
         if (result.Mode == ReconcileMode.Full && _verifiedPlanned)
         {
             // Reported only by a full reconcile that got as far as planning (a failed read has no count to report).
-            // A full calculation's count is made on the thread pool, off the reconcile's path; until then the gauge
-            // (or anyone) resolving it counts it there and then.
+            // A full calculation's count over a large zone is made on the thread pool, off the reconcile's path (until
+            // then the gauge resolving it counts it there and then); over a small one it is made here, in microseconds.
             var verified = _fullPlan.VerifiedCount;
             _telemetry.VerifiedRecords(verified);
-            if (verified.KeepsInputs)
+            var toCount = verified.InputCount;
+            if (toCount >= CountVerifiedInBackgroundFrom)
             {
                 ThreadPool.UnsafeQueueUserWorkItem(static count => count.Resolve(), verified, preferLocal: false);
+            }
+            else if (toCount > 0)
+            {
+                verified.Resolve();
             }
             _verifiedPlanned = false;
         }

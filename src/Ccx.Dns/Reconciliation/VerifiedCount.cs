@@ -67,14 +67,17 @@ internal sealed class VerifiedCount
         }
     }
 
-    /// <summary>Whether this count still keeps a full calculation's inputs alive (a pending root; for tests).</summary>
-    public bool KeepsInputs
+    /// <summary>Whether this count still keeps a full calculation's inputs alive (a pending root).</summary>
+    public bool KeepsInputs => InputCount > 0;
+
+    /// <summary>How many endpoints (desired and current) a pending root has to count; zero otherwise.</summary>
+    public int InputCount
     {
         get
         {
             lock (_lock)
             {
-                return _desired is not null;
+                return _desired is null ? 0 : Math.Max(1, _desired.Count + _current!.Count);
             }
         }
     }
