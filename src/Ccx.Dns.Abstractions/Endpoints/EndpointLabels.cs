@@ -145,21 +145,12 @@ public static class EndpointLabels
 
         var found = false;
         var matched = 0UL;
-        var trimmed = text.AsSpan().Trim('"');
-        foreach (var range in trimmed.Split(','))
+        var pairs = new PairReader(text);
+        while (pairs.MoveNext())
         {
-            var token = trimmed[range];
-            var eq = token.IndexOf('=');
-            if (eq < 0)
+            if (pairs.IsHeritage)
             {
-                continue;
-            }
-
-            var key = token[..eq];
-            var value = token[(eq + 1)..];
-            if (key.SequenceEqual("heritage"))
-            {
-                if (!value.SequenceEqual(Heritage))
+                if (!pairs.Value.SequenceEqual(Heritage))
                 {
                     return false;
                 }
@@ -168,14 +159,8 @@ public static class EndpointLabels
                 continue;
             }
 
-            if (!key.StartsWith(Heritage, StringComparison.Ordinal))
-            {
-                continue;
-            }
-
-            var kept = key.StartsWith(KeyPrefix, StringComparison.Ordinal) ? key[KeyPrefix.Length..] : key;
-            var at = labels.IndexOfKey(kept);
-            if (at < 0 || (matched & (1UL << at)) != 0 || !value.SequenceEqual(labels.ValueAt(at)))
+            var at = labels.IndexOfKey(pairs.Key);
+            if (at < 0 || (matched & (1UL << at)) != 0 || !pairs.Value.SequenceEqual(labels.ValueAt(at)))
             {
                 return false;
             }
@@ -184,6 +169,61 @@ public static class EndpointLabels
         }
 
         return found && matched == (labels.Count == 64 ? ulong.MaxValue : (1UL << labels.Count) - 1);
+    }
+
+    /// <summary>
+    /// The pairs of ExternalDNS label text, read in place: the <c>heritage</c> token, and every <c>external-dns</c>…
+    /// key with the <c>external-dns/</c> prefix dropped; tokens without <c>=</c> and other keys are skipped.
+    /// </summary>
+    private ref struct PairReader
+    {
+        private readonly ReadOnlySpan<char> _text;
+        private MemoryExtensions.SpanSplitEnumerator<char> _tokens;
+
+        public PairReader(string text)
+        {
+            _text = text.AsSpan().Trim('"');
+            _tokens = _text.Split(',');
+        }
+
+        /// <summary>The current key (without the <c>external-dns/</c> prefix), or <c>heritage</c>.</summary>
+        public ReadOnlySpan<char> Key { get; private set; }
+
+        /// <summary>The current value.</summary>
+        public ReadOnlySpan<char> Value { get; private set; }
+
+        /// <summary>Whether the current pair is the heritage token.</summary>
+        public bool IsHeritage { get; private set; }
+
+        public bool MoveNext()
+        {
+            while (_tokens.MoveNext())
+            {
+                var token = _text[_tokens.Current];
+                var eq = token.IndexOf('=');
+                if (eq < 0)
+                {
+                    continue;
+                }
+
+                var key = token[..eq];
+                Value = token[(eq + 1)..];
+                IsHeritage = key.SequenceEqual("heritage");
+                if (IsHeritage)
+                {
+                    Key = key;
+                    return true;
+                }
+
+                if (key.StartsWith(Heritage, StringComparison.Ordinal))
+                {
+                    Key = key.StartsWith(KeyPrefix, StringComparison.Ordinal) ? key[KeyPrefix.Length..] : key;
+                    return true;
+                }
+            }
+
+            return false;
+        }
     }
 
     /// <summary>The shared instance of a well-known key (a zone's ownership records repeat the same few keys).</summary>
@@ -207,23 +247,14 @@ public static class EndpointLabels
         var found = false;
 
         // Read in place: only the keys and values kept become strings (a zone's worth of ownership text is parsed at once).
-        var trimmed = text.AsSpan().Trim('"');
-        foreach (var range in trimmed.Split(','))
+        var pairs = new PairReader(text);
+        while (pairs.MoveNext())
         {
-            var token = trimmed[range];
-            var eq = token.IndexOf('=');
-            if (eq < 0)
+            if (pairs.IsHeritage)
             {
-                continue;
-            }
-
-            var key = token[..eq];
-            var value = token[(eq + 1)..];
-            if (key.SequenceEqual("heritage"))
-            {
-                if (!value.SequenceEqual(Heritage))
+                if (!pairs.Value.SequenceEqual(Heritage))
                 {
-                    error = $"foreign heritage '{value}' (expected '{Heritage}')";
+                    error = $"foreign heritage '{pairs.Value}' (expected '{Heritage}')";
                     return false;
                 }
 
@@ -231,10 +262,7 @@ public static class EndpointLabels
                 continue;
             }
 
-            if (key.StartsWith(Heritage, StringComparison.Ordinal))
-            {
-                builder.Add(KnownKey(key.StartsWith(KeyPrefix, StringComparison.Ordinal) ? key[KeyPrefix.Length..] : key), value.ToString());
-            }
+            builder.Add(KnownKey(pairs.Key), pairs.Value.ToString());
         }
 
         if (!found)
