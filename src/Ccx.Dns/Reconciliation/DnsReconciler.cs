@@ -59,8 +59,12 @@ public sealed class DnsReconciler : IDisposable
     private string? _loggedWithheldFingerprint;
     private HashSet<(string Name, RecordType Type, string Owner)> _warnedMismatches = [];
     private TargetedState? _targeted;
-    /// <summary>A full calculation's verified count over at least this many endpoints is made on the thread pool.</summary>
-    private const int CountVerifiedInBackgroundFrom = 20_000;
+    /// <summary>
+    /// A full calculation's verified count over at least this many endpoints (desired and current) is made on the thread
+    /// pool; a smaller one at once (about 0.1 s for 400,000: made inline, it costs less memory than alongside the
+    /// reconciler's own work).
+    /// </summary>
+    private const int CountVerifiedInBackgroundFrom = 1_000_000;
 
     private readonly IncrementalFullPlan _fullPlan;
     private (IReadOnlyList<DnsEndpoint> Current, DomainFilter RegistryFilter, int Count)? _lastOwned;
@@ -969,8 +973,8 @@ public sealed class DnsReconciler : IDisposable
         if (result.Mode == ReconcileMode.Full && _verifiedPlanned)
         {
             // Reported only by a full reconcile that got as far as planning (a failed read has no count to report).
-            // A full calculation's count over a large zone is made on the thread pool, off the reconcile's path (until
-            // then the gauge resolving it counts it there and then); over a small one it is made here, in microseconds.
+            // A full calculation's count over a very large zone is made on the thread pool, off the reconcile's path
+            // (until then the gauge resolving it counts it there and then); over a smaller one it is made here.
             var verified = _fullPlan.VerifiedCount;
             _telemetry.VerifiedRecords(verified);
             var toCount = verified.InputCount;
