@@ -38,8 +38,8 @@ public sealed class DnsReconcilerOptions
     /// </summary>
     /// <remarks>
     /// Measured on a 2-core machine: at 100,000 datastores (a bulk creation of 200,000 records and their ownership
-    /// records) the collection pauses the process for 0.34–0.47 s and the peak resident set is 378–383 MB (419–422 MB
-    /// without); at 1,000,000 records the pause is 1.7–2.3 s and the peak 1.65–1.69 GB (1.82–1.85 GB without). It runs
+    /// records) the collection pauses the process for 0.34–0.48 s and the peak resident set is 378–386 MB (419–422 MB
+    /// without); at 1,000,000 records the pause is 1.6–2.3 s and the peak 1.67–1.70 GB (1.82–1.85 GB without). It runs
     /// only after an apply that large (the start-up's bulk creation, a mass onboarding), never after a failover; a
     /// failover signalled during the pause waits for it. Turn it off where a pause matters more than the memory. It sets
     /// <see cref="System.Runtime.GCSettings.LargeObjectHeapCompactionMode"/> for that one collection.
