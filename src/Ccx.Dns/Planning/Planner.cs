@@ -30,7 +30,17 @@ public sealed class Planner : IPlan
     public static Planner Instance { get; } = new();
 
     /// <inheritdoc />
-    public PlanResult Calculate(PlanInput input)
+    public PlanResult Calculate(PlanInput input) => Calculate(input, validateOnly: null, rejectedAt: null);
+
+    /// <summary>
+    /// The plan, validating only some desired endpoints: the caller knows the others passed validation (the same
+    /// instances, at the same positions, as in a calculation that rejected none of them).
+    /// </summary>
+    /// <param name="input">The input.</param>
+    /// <param name="validateOnly">The positions of the desired endpoints to validate; <see langword="null"/>: all.</param>
+    /// <param name="rejectedAt">Collects the positions of the desired endpoints rejected (for any reason), when given.</param>
+    /// <returns>The plan.</returns>
+    internal static PlanResult Calculate(PlanInput input, IReadOnlySet<int>? validateOnly, List<int>? rejectedAt)
     {
         ArgumentNullException.ThrowIfNull(input);
         var context = new Context(input);
@@ -52,29 +62,33 @@ public sealed class Planner : IPlan
             }
         }
 
-        foreach (var desired in input.Desired)
+        for (var i = 0; i < input.Desired.Count; i++)
         {
+            var desired = input.Desired[i];
             if (desired is null)
             {
                 continue;
             }
 
-            var reason = EndpointValidator.Validate(desired);
+            var reason = validateOnly is null || validateOnly.Contains(i) ? EndpointValidator.Validate(desired) : null;
             if (reason is not null)
             {
                 context.Reject(desired, reason, protect: true);
+                rejectedAt?.Add(i);
                 continue;
             }
 
             if (!context.MatchesDomain(desired.DnsName))
             {
                 context.Reject(desired, "the name is outside the configured domain filters", protect: false);
+                rejectedAt?.Add(i);
                 continue;
             }
 
             if (!context.IsManagedType(desired.RecordType))
             {
                 context.Reject(desired, $"record type {desired.RecordType} is not managed (see ManagedRecordTypes and ExcludedRecordTypes)", protect: false);
+                rejectedAt?.Add(i);
                 continue;
             }
 

@@ -68,9 +68,25 @@ internal sealed class IncrementalFullPlan(IReadOnlyCollection<RecordType>? verif
             }
         }
 
+        List<int>? rejectedAt = null;
         if (dirty is null)
         {
-            plan = planner.Calculate(settings with { Current = current, Desired = adjust(desired) ?? [] });
+            var adjusted = adjust(desired) ?? [];
+            if (planner is Planner && ReferenceEquals(adjusted, desired))
+            {
+                // The same desired snapshot as the last full calculation (the first full reconcile after a bulk
+                // creation): the endpoints it did not reject passed validation then, and are not validated again.
+                rejectedAt = [];
+                IReadOnlySet<int>? validateOnly = memo is not null && ReferenceEquals(memo.Desired, desired) && memo.RejectedAt is { } earlier
+                    ? earlier.ToHashSet()
+                    : null;
+                plan = Planner.Calculate(settings with { Current = current, Desired = adjusted }, validateOnly, rejectedAt);
+            }
+            else
+            {
+                plan = planner.Calculate(settings with { Current = current, Desired = adjusted });
+            }
+
             verified = VerifiedCount.Of(desired, current, _verifiedTypes);
             Last = (false, -1);
         }
@@ -89,7 +105,7 @@ internal sealed class IncrementalFullPlan(IReadOnlyCollection<RecordType>? verif
             Last = (true, dirty.Count);
         }
 
-        _memo = new Memo(desired, current, settings, plan, verified);
+        _memo = new Memo(desired, current, settings, plan, verified, rejectedAt);
         return plan;
     }
 
@@ -252,13 +268,17 @@ internal sealed class IncrementalFullPlan(IReadOnlyCollection<RecordType>? verif
         return set;
     }
 
-    /// <summary>The inputs and the plan of the last calculation.</summary>
+    /// <summary>
+    /// The inputs and the plan of the last calculation; after a full calculation by the built-in planner over a desired
+    /// list that needed no adjusting, the positions of the desired endpoints it rejected.
+    /// </summary>
     private sealed record Memo(
         IReadOnlyList<DnsEndpoint> Desired,
         IReadOnlyList<DnsEndpoint> Current,
         PlanInput Settings,
         PlanResult Plan,
-        VerifiedCount Verified)
+        VerifiedCount Verified,
+        List<int>? RejectedAt)
     {
         public bool SameSettings(PlanInput other) =>
             string.Equals(Settings.OwnerId, other.OwnerId, StringComparison.Ordinal)

@@ -117,6 +117,37 @@ public sealed class IncrementalFullPlanTests
     }
 
     [Fact]
+    public void Calculate_SameDesiredSnapshotAgainstAWhollyNewZone_SkipsNoRejectionAndEqualsAFullCalculation()
+    {
+        // The first full reconcile after a bulk creation: the same desired snapshot, a current list that changed past the
+        // budget. Only the desired endpoints the last calculation rejected are validated again; the plan must still be the
+        // whole one: every invalid endpoint rejected with its reason, its current record protected.
+        for (var seed = 1; seed <= 100; seed++)
+        {
+            var random = new Random(seed);
+            var incremental = new IncrementalFullPlan();
+            var settings = new PlanInput
+            {
+                Current = [],
+                Desired = [],
+                OwnerId = "me",
+                ManagedRecordTypes = [RecordType.A, RecordType.AAAA, RecordType.CNAME],
+                DomainFilters = [new DomainFilter(["example.org"])],
+            };
+            IReadOnlyList<DnsEndpoint> desired = [.. Enumerable.Range(0, 40).Select(_ => RandomEndpoint(random, owned: false))];
+            for (var step = 0; step < 4; step++)
+            {
+                IReadOnlyList<DnsEndpoint> current = [.. Enumerable.Range(0, 30 + random.Next(30)).Select(_ => RandomEndpoint(random, owned: true))];
+                var got = incremental.Calculate(Planner.Instance, e => e, settings, desired, current);
+                var want = Planner.Instance.Calculate(settings with { Current = current, Desired = desired });
+
+                Assert.True(want.Rejected.Count > 0, $"seed {seed}: nothing rejected");
+                Assert.True(Describe(want) == Describe(got), $"seed {seed} step {step} (incremental {incremental.Last})\nwant:\n{Describe(want)}\ngot:\n{Describe(got)}");
+            }
+        }
+    }
+
+    [Fact]
     public void Calculate_SameSnapshots_ReusesThePlan()
     {
         var incremental = new IncrementalFullPlan();
