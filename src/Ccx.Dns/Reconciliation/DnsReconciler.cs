@@ -299,6 +299,23 @@ public sealed class DnsReconciler : IDisposable
         return result;
     }
 
+    /// <summary>
+    /// Resolves a verified count on the thread pool. A failure there must not end the process: the count stays pending
+    /// and the gauge's callback tries again (and reports the failure to the exporter) when it is observed.
+    /// </summary>
+    private static void ResolveQuietly(VerifiedCount count)
+    {
+        try
+        {
+            count.Resolve();
+        }
+#pragma warning disable CA1031 // a thread-pool work item's exception would terminate the host
+        catch (Exception)
+#pragma warning restore CA1031
+        {
+        }
+    }
+
     /// <summary>One compacting full collection after an apply of <see cref="DnsReconcilerOptions.CompactHeapAfterChanges"/> changes or more.</summary>
     private void CompactAfterBulkApply(ReconcileResult result)
     {
@@ -980,7 +997,7 @@ public sealed class DnsReconciler : IDisposable
             var toCount = verified.InputCount;
             if (toCount >= CountVerifiedInBackgroundFrom)
             {
-                ThreadPool.UnsafeQueueUserWorkItem(static count => count.Resolve(), verified, preferLocal: false);
+                ThreadPool.UnsafeQueueUserWorkItem(static count => ResolveQuietly(count), verified, preferLocal: false);
             }
             else if (toCount > 0)
             {
