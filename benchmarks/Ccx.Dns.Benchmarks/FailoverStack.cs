@@ -50,7 +50,7 @@ internal sealed class FailoverStack : IDisposable
         var cached = new CachingDnsProvider(Provider, new CachingDnsProviderOptions { CacheDuration = TimeSpan.FromHours(1) });
         Registry = new TxtRegistry(cached, new TxtRegistryOptions { OwnerId = "bench" });
         Reconciler = new DnsReconciler([Source], Registry, Options.Create(new DnsReconcilerOptions { MinEventSyncInterval = TimeSpan.Zero }), TimeProvider.System, NullLogger<DnsReconciler>.Instance);
-                var initial = Reconciler.RunOnceAsync().GetAwaiter().GetResult();
+        var initial = Reconciler.RunOnceAsync().GetAwaiter().GetResult();
         ReportMemory("after the bulk creation");
         if (ReportsMemory && GC.GetGCMemoryInfo(GCKind.FullBlocking) is { Index: > 0 } compaction)
         {

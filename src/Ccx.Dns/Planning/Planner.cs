@@ -71,23 +71,13 @@ public sealed class Planner : IPlan
             }
 
             var reason = validateOnly is null || validateOnly.Contains(i) ? EndpointValidator.Validate(desired) : null;
-            if (reason is not null)
+            var (rejection, protect) = reason is not null ? (reason, true)
+                : !context.MatchesDomain(desired.DnsName) ? ("the name is outside the configured domain filters", false)
+                : !context.IsManagedType(desired.RecordType) ? ($"record type {desired.RecordType} is not managed (see ManagedRecordTypes and ExcludedRecordTypes)", false)
+                : (null, false);
+            if (rejection is not null)
             {
-                context.Reject(desired, reason, protect: true);
-                rejectedAt?.Add(i);
-                continue;
-            }
-
-            if (!context.MatchesDomain(desired.DnsName))
-            {
-                context.Reject(desired, "the name is outside the configured domain filters", protect: false);
-                rejectedAt?.Add(i);
-                continue;
-            }
-
-            if (!context.IsManagedType(desired.RecordType))
-            {
-                context.Reject(desired, $"record type {desired.RecordType} is not managed (see ManagedRecordTypes and ExcludedRecordTypes)", protect: false);
+                context.Reject(desired, rejection, protect);
                 rejectedAt?.Add(i);
                 continue;
             }

@@ -186,7 +186,7 @@ internal sealed class IncrementalFullPlan(IReadOnlyCollection<RecordType>? verif
             var earlier = before[i];
             if (ReferenceEquals(endpoint, earlier))
             {
-                if (endpoint is not null && names.Contains(DnsNames.Normalize(endpoint.DnsName)))
+                if (IsAt(endpoint, names))
                 {
                     atNow.Add(endpoint);
                     atBefore.Add(endpoint);
@@ -195,12 +195,12 @@ internal sealed class IncrementalFullPlan(IReadOnlyCollection<RecordType>? verif
                 continue;
             }
 
-            if (endpoint is not null && names.Contains(DnsNames.Normalize(endpoint.DnsName)))
+            if (IsAt(endpoint, names))
             {
                 atNow.Add(endpoint);
             }
 
-            if (earlier is not null && names.Contains(DnsNames.Normalize(earlier.DnsName)))
+            if (IsAt(earlier, names))
             {
                 atBefore.Add(earlier);
             }
@@ -214,7 +214,7 @@ internal sealed class IncrementalFullPlan(IReadOnlyCollection<RecordType>? verif
         var result = new List<DnsEndpoint>(names.Count * 2);
         foreach (var endpoint in endpoints)
         {
-            if (endpoint is not null && names.Contains(DnsNames.Normalize(endpoint.DnsName)))
+            if (IsAt(endpoint, names))
             {
                 result.Add(endpoint);
             }
@@ -223,10 +223,14 @@ internal sealed class IncrementalFullPlan(IReadOnlyCollection<RecordType>? verif
         return result;
     }
 
+    /// <summary>Whether an endpoint of a snapshot (which may hold nulls) is at one of the names.</summary>
+    private static bool IsAt([System.Diagnostics.CodeAnalysis.NotNullWhen(true)] DnsEndpoint? endpoint, HashSet<string> names) =>
+        endpoint is not null && names.Contains(DnsNames.Normalize(endpoint.DnsName));
+
     /// <summary>The last plan without the re-planned names, plus their new plan.</summary>
     private static PlanResult Merge(PlanResult previous, PlanResult partial, HashSet<string> dirty)
     {
-        bool Clean(DnsEndpoint endpoint) => !dirty.Contains(DnsNames.Normalize(endpoint.DnsName));
+        bool Clean(DnsEndpoint endpoint) => !IsAt(endpoint, dirty);
         var changes = previous.Changes;
         var updateOld = new List<DnsEndpoint>();
         var updateNew = new List<DnsEndpoint>();

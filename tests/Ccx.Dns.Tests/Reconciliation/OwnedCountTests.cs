@@ -24,7 +24,7 @@ public sealed class OwnedCountTests
         var provider = new InMemoryDnsProvider([Zone], new DomainFilter([Zone]));
         var registry = new TxtRegistry(provider, new TxtRegistryOptions { OwnerId = "me", CacheInterval = TimeSpan.FromHours(1) });
         var source = new ProgrammaticEndpointSource();
-        using var reconciler = new DnsReconciler([source], registry, Microsoft.Extensions.Options.Options.Create(new DnsReconcilerOptions { Policy = "sync" }), TimeProvider.System, NullLogger<DnsReconciler>.Instance);
+        using var reconciler = NewReconciler(source, registry, new DnsReconcilerOptions { Policy = "sync" });
         source.ReplaceAll(Enumerable.Range(0, 40).Select(i => A(i, 1)));
         await reconciler.RunOnceAsync();
 
@@ -70,7 +70,7 @@ public sealed class OwnedCountTests
         // and now and then one of another length: every full reconcile reports the count of its own snapshot.
         var random = new Random(9);
         var registry = new SnapshotRegistry { Snapshot = [.. Enumerable.Range(0, 200).Select(_ => RandomRecord(random))] };
-        using var reconciler = new DnsReconciler([new ProgrammaticEndpointSource()], registry, Microsoft.Extensions.Options.Options.Create(new DnsReconcilerOptions { DryRun = true, Policy = "upsert-only" }), TimeProvider.System, NullLogger<DnsReconciler>.Instance);
+        using var reconciler = NewReconciler(new ProgrammaticEndpointSource(), registry, new DnsReconcilerOptions { DryRun = true, Policy = "upsert-only" });
         var seen = new HashSet<int>();
         for (var step = 0; step < 300; step++)
         {
@@ -111,9 +111,12 @@ public sealed class OwnedCountTests
     private static async Task<int> FreshCountAsync(InMemoryDnsProvider provider)
     {
         var registry = new TxtRegistry(provider, new TxtRegistryOptions { OwnerId = "me" });
-        using var reconciler = new DnsReconciler([new ProgrammaticEndpointSource()], registry, Microsoft.Extensions.Options.Options.Create(new DnsReconcilerOptions { DryRun = true }), TimeProvider.System, NullLogger<DnsReconciler>.Instance);
+        using var reconciler = NewReconciler(new ProgrammaticEndpointSource(), registry, new DnsReconcilerOptions { DryRun = true });
         return (await reconciler.RunOnceAsync()).OwnedRecordCount;
     }
+
+    private static DnsReconciler NewReconciler(ProgrammaticEndpointSource source, Ccx.Dns.Registry.IRegistry registry, DnsReconcilerOptions options) =>
+        new([source], registry, Microsoft.Extensions.Options.Options.Create(options), TimeProvider.System, NullLogger<DnsReconciler>.Instance);
 
     private static string Name(int i) => $"db{i.ToString(CultureInfo.InvariantCulture)}.{Zone}";
 

@@ -73,8 +73,9 @@ public sealed class TxtOwnershipCodec
     }
 
     /// <summary>
-    /// Parses ownership text written from <paramref name="written"/>: without encryption, when the text says exactly
-    /// those labels, they are the result (checked in place, nothing allocated); otherwise as <see cref="TryParseMap"/>.
+    /// Parses ownership text written from <paramref name="written"/>: when the text says exactly those labels, they are
+    /// the result (without encryption checked in place, nothing allocated; otherwise parsed and compared), so that the
+    /// labels kept share their strings with the ones that wrote them. Otherwise as <see cref="TryParseMap"/>.
     /// </summary>
     /// <param name="text">The TXT record's text.</param>
     /// <param name="written">The labels the text was formatted from.</param>
@@ -89,7 +90,17 @@ public sealed class TxtOwnershipCodec
             return true;
         }
 
-        return TryParseMap(text, out labels);
+        if (!TryParseMap(text, out labels))
+        {
+            return false;
+        }
+
+        if (labels.SamePairs(written))
+        {
+            labels = written;
+        }
+
+        return true;
     }
 
     /// <summary>

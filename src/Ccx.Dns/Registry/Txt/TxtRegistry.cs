@@ -1075,19 +1075,9 @@ public sealed class TxtRegistry : IScopedRegistry, IRegistryHousekeeping
         }
         else
         {
-            LabelMap? labels;
-            if (owned.Labels is LabelMap written)
-            {
-                labels = _codec.TryParseMapLike(text, written, out var parsedLabels) ? parsedLabels : null;
-                if (labels is not null && !ReferenceEquals(labels, written) && labels.SamePairs(written))
-                {
-                    labels = written;
-                }
-            }
-            else
-            {
-                labels = ParseLabels(text);
-            }
+            var labels = owned.Labels is LabelMap written
+                ? (_codec.TryParseMapLike(text, written, out var parsedLabels) ? parsedLabels : null)
+                : ParseLabels(text);
 
             _parsedTexts[text] = new ParsedText(text, labels);
         }
