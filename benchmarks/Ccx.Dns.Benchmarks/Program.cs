@@ -3,7 +3,8 @@ using Ccx.Dns.Benchmarks;
 
 // "failover-latency [bind|pdns|all]" is a wall-clock console measurement against real DNS servers; "patroni-failover
 // [poll|callback|both]" follows real Patroni failovers into DNS and to a client connecting by name; "scale CLUSTERS
-// [FAILOVERS]" an out-of-process run that reports peak RSS; anything else goes to BenchmarkDotNet.
+// [FAILOVERS]" an out-of-process run that reports peak RSS ("scale-full", "scale-preempt", "scale-split" and
+// "scale-memory" are its variants, see ScaleRun.cs); anything else goes to BenchmarkDotNet.
 if (args.Length > 0 && args[0] == "failover-latency")
 {
     return await FailoverLatencyBenchmark.RunAsync(args[1..]);
@@ -27,6 +28,11 @@ if (args.Length > 0 && args[0] == "scale-split")
 if (args.Length > 0 && args[0] == "scale-full")
 {
     return await ScaleFull.RunAsync(args[1..]);
+}
+
+if (args.Length > 0 && args[0] == "scale-preempt")
+{
+    return await ScalePreempt.RunAsync(args[1..]);
 }
 
 if (args.Length > 0 && args[0] == "scale")

@@ -305,3 +305,66 @@ internal static class HeapSnapshotPause
         }
     }
 }
+
+/// <summary>
+/// A failover that arrives while a full reconcile runs (<c>scale-preempt CLUSTERS [DELAY_MS] [ROUNDS]</c>): the first
+/// full reconcile after the bulk creation (cold), then rounds of 20 targeted failovers and a full reconcile (warm); in
+/// each, one more cluster fails over DELAY_MS into the full reconcile. Reports the failover's time to applied (the full
+/// reconcile yields to it) and the full reconcile's own time.
+/// </summary>
+internal static class ScalePreempt
+{
+    public static async Task<int> RunAsync(string[] args)
+    {
+        var clusters = args.Length > 0 ? int.Parse(args[0], CultureInfo.InvariantCulture) : 100_000;
+        var delay = args.Length > 1 ? int.Parse(args[1], CultureInfo.InvariantCulture) : 100;
+        var rounds = args.Length > 2 ? int.Parse(args[2], CultureInfo.InvariantCulture) : 5;
+        using var stack = new FailoverStack(clusters);
+        var warm = new List<(double Failover, double Full)>();
+        for (var round = 0; round <= rounds; round++)
+        {
+            if (round > 0)
+            {
+                for (var i = 0; i < 20; i++)
+                {
+                    stack.FailoverFast();
+                    await stack.Reconciler.RunOnceAsync(stack.LastNames);
+                }
+            }
+
+            var fullClock = Stopwatch.StartNew();
+            var full = Task.Run(() => stack.Reconciler.RunOnceAsync());
+            await Task.Delay(delay);
+            stack.FailoverFast();
+            var failoverClock = Stopwatch.StartNew();
+            var failover = await stack.Reconciler.RunOnceAsync(stack.LastNames);
+            var failoverMs = failoverClock.Elapsed.TotalMilliseconds;
+            var fullDone = full.IsCompleted;
+            var fullResult = await full;
+            var fullMs = fullClock.Elapsed.TotalMilliseconds;
+            if (failover.Mode != ReconcileMode.Targeted || failover.AppliedChanges.UpdateNew.Count != 2 || fullResult.Error is not null)
+            {
+                throw new InvalidOperationException($"{failover} / {fullResult}");
+            }
+
+            if (round == 0)
+            {
+                Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"clusters {clusters:N0}, failover {delay} ms into the full reconcile"));
+                Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"  cold (first full after the bulk creation): failover applied in {failoverMs:0.0} ms{(fullDone ? " (the full reconcile had already ended)" : string.Empty)}; the full reconcile took {fullMs:0} ms ({fullResult.Outcome})"));
+            }
+            else
+            {
+                warm.Add((failoverMs, fullMs));
+            }
+        }
+
+        if (warm.Count > 0)
+        {
+            var failovers = warm.Select(w => w.Failover).Order().ToList();
+            var fulls = warm.Select(w => w.Full).Order().ToList();
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"  warm ({warm.Count} rounds after 20 failovers): failover applied median {failovers[failovers.Count / 2]:0.0} ms (max {failovers[^1]:0.0}); the full reconcile median {fulls[fulls.Count / 2]:0} ms"));
+        }
+
+        return 0;
+    }
+}

@@ -104,4 +104,7 @@ internal static partial class Log
 
     [LoggerMessage(EventId = 1041, Level = LogLevel.Information, Message = "Compacted the heap after applying {Changes} record changes: {Before} MB to {After} MB in {ElapsedMs} ms")]
     public static partial void HeapCompacted(ILogger logger, int changes, long before, long after, long elapsedMs);
+
+    [LoggerMessage(EventId = 1042, Level = LogLevel.Debug, Message = "A full reconcile yields to {Waiting} targeted reconcile(s) before applying and starts again after them (yield {Yield} of at most {MaxYields})")]
+    public static partial void FullReconcileYielded(ILogger logger, int waiting, int yield, int maxYields);
 }

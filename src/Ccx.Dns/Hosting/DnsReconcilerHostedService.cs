@@ -178,9 +178,14 @@ internal sealed class DnsReconcilerHostedService : BackgroundService
             ReconcileResult? result = null;
             try
             {
-                result = full
-                    ? await _reconciler.RunOnceAsync(stoppingToken).ConfigureAwait(false)
-                    : await _reconciler.RunOnceAsync(names!, stoppingToken).ConfigureAwait(false);
+                if (full)
+                {
+                    (result, lastRunStart) = await RunFullServingTargetedAsync(options, now, stoppingToken).ConfigureAwait(false);
+                }
+                else
+                {
+                    result = await _reconciler.RunOnceAsync(names!, stoppingToken).ConfigureAwait(false);
+                }
             }
             catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
             {
@@ -211,6 +216,92 @@ internal sealed class DnsReconcilerHostedService : BackgroundService
                 retryAt = null;
             }
         }
+    }
+
+    /// <summary>
+    /// Runs a full reconcile and, while it runs, the targeted reconciles that named change signals ask for (throttled by
+    /// <see cref="DnsReconcilerOptions.MinEventSyncInterval"/> as any other): the full reconcile yields to them before it
+    /// writes, so that a failover is applied within a targeted reconcile's time, not after the whole zone's.
+    /// </summary>
+    /// <returns>The full reconcile's report, and when the last reconcile started.</returns>
+    private async Task<(ReconcileResult Result, DateTimeOffset LastRunStart)> RunFullServingTargetedAsync(DnsReconcilerOptions options, DateTimeOffset started, CancellationToken stoppingToken)
+    {
+        var full = _reconciler.RunOnceAsync(stoppingToken);
+        var lastRunStart = started;
+        while (!full.IsCompleted)
+        {
+            var signal = Volatile.Read(ref _signal);
+            var now = _timeProvider.GetUtcNow();
+            var due = After(lastRunStart, options.MinEventSyncInterval);
+            var targeted = Volatile.Read(ref _eventPending) != 0 && HasPendingNames();
+            if (targeted && due <= now)
+            {
+                Interlocked.Exchange(ref _eventPending, 0);
+                var names = TakePendingNames();
+                if (names is null)
+                {
+                    SetFullDue(); // an unnamed signal raced in: the next run is full
+                    continue;
+                }
+
+                lastRunStart = now;
+                try
+                {
+                    await _reconciler.RunOnceAsync(names, stoppingToken).ConfigureAwait(false);
+                }
+                catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+                {
+                    throw;
+                }
+#pragma warning disable CA1031 // the loop must survive anything a reconcile throws (RunOnceAsync already reports failures)
+                catch (Exception ex)
+#pragma warning restore CA1031
+                {
+                    Log.LoopFailed(_logger, ex);
+                }
+
+                continue;
+            }
+
+            using (var delayCancellation = CancellationTokenSource.CreateLinkedTokenSource(stoppingToken))
+            {
+                Task woken = targeted
+                    ? Task.WhenAny(full, signal.Task, Task.Delay(Min(due - now, MaxWait), _timeProvider, delayCancellation.Token))
+                    : Task.WhenAny(full, signal.Task);
+                await woken.ConfigureAwait(false);
+                await delayCancellation.CancelAsync().ConfigureAwait(false);
+            }
+
+            stoppingToken.ThrowIfCancellationRequested();
+            if (signal.Task.IsCompleted)
+            {
+                Interlocked.CompareExchange(ref _signal, NewSignal(), signal);
+            }
+        }
+
+        return (await full.ConfigureAwait(false), lastRunStart);
+
+        static TimeSpan Min(TimeSpan a, TimeSpan b) => a < b ? a : b;
+    }
+
+    /// <summary>Whether the signals since the last run named their names (and did not ask for a full reconcile).</summary>
+    private bool HasPendingNames()
+    {
+        lock (_namesGate)
+        {
+            return _pendingNames is { Count: > 0 };
+        }
+    }
+
+    /// <summary>Marks a full reconcile as due at the next run.</summary>
+    private void SetFullDue()
+    {
+        lock (_namesGate)
+        {
+            _pendingNames = null;
+        }
+
+        Interlocked.Exchange(ref _eventPending, 1);
     }
 
     private async Task RenewLeaseAsync(CancellationToken stoppingToken)
@@ -248,12 +339,7 @@ internal sealed class DnsReconcilerHostedService : BackgroundService
         if (held && !_leaseHeld)
         {
             Log.LeaseAcquired(_logger);
-            lock (_namesGate)
-        {
-            _pendingNames = null; // a new leader converges at once, in full
-        }
-
-        Interlocked.Exchange(ref _eventPending, 1);
+            SetFullDue(); // a new leader converges at once, in full
         }
         else if (!held && _leaseHeld)
         {

@@ -26,11 +26,14 @@ public sealed class Planner : IPlan
     private const string CnameDiscarded =
         "a CNAME cannot coexist with other record types at the same name (RFC 1034 §3.6.2); the other types win and the CNAME is discarded";
 
+    /// <summary>How many endpoints or rows a calculation handles between two checks of its cancellation token (a power of two).</summary>
+    internal const int CancellationStride = 4096;
+
     /// <summary>A shared instance (the planner holds no state).</summary>
     public static Planner Instance { get; } = new();
 
     /// <inheritdoc />
-    public PlanResult Calculate(PlanInput input) => Calculate(input, validateOnly: null, rejectedAt: null);
+    public PlanResult Calculate(PlanInput input) => Calculate(input, validateOnly: null, rejectedAt: null, CancellationToken.None);
 
     /// <summary>
     /// The plan, validating only some desired endpoints: the caller knows the others passed validation (the same
@@ -39,8 +42,10 @@ public sealed class Planner : IPlan
     /// <param name="input">The input.</param>
     /// <param name="validateOnly">The positions of the desired endpoints to validate; <see langword="null"/>: all.</param>
     /// <param name="rejectedAt">Collects the positions of the desired endpoints rejected (for any reason), when given.</param>
+    /// <param name="cancellationToken">Abandons the calculation; checked every <see cref="CancellationStride"/> endpoints and rows.</param>
     /// <returns>The plan.</returns>
-    internal static PlanResult Calculate(PlanInput input, IReadOnlySet<int>? validateOnly, List<int>? rejectedAt)
+    /// <exception cref="OperationCanceledException"><paramref name="cancellationToken"/> was cancelled.</exception>
+    internal static PlanResult Calculate(PlanInput input, IReadOnlySet<int>? validateOnly, List<int>? rejectedAt, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(input);
         var context = new Context(input);
@@ -53,8 +58,14 @@ public sealed class Planner : IPlan
         var rows = new Row[Math.Max(capacity, 4)];
         var count = 0;
 
-        foreach (var current in input.Current)
+        for (var i = 0; i < input.Current.Count; i++)
         {
+            if ((i & (CancellationStride - 1)) == 0)
+            {
+                cancellationToken.ThrowIfCancellationRequested();
+            }
+
+            var current = input.Current[i];
             if (current is not null && context.IsManaged(current))
             {
                 var at = RowOf(index, ref rows, ref count, current);
@@ -64,6 +75,11 @@ public sealed class Planner : IPlan
 
         for (var i = 0; i < input.Desired.Count; i++)
         {
+            if ((i & (CancellationStride - 1)) == 0)
+            {
+                cancellationToken.ThrowIfCancellationRequested();
+            }
+
             var desired = input.Desired[i];
             if (desired is null)
             {
@@ -88,6 +104,11 @@ public sealed class Planner : IPlan
 
         for (var i = 0; i < count; i++)
         {
+            if ((i & (CancellationStride - 1)) == 0)
+            {
+                cancellationToken.ThrowIfCancellationRequested();
+            }
+
             context.Process(in rows[i]);
         }
 

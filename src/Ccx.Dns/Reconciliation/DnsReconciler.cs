@@ -38,6 +38,9 @@ public sealed class DnsReconciler : IDisposable
     /// </summary>
     private const int CountVerifiedInBackgroundFrom = 1_000_000;
 
+    /// <summary>How many times one full reconcile yields to targeted ones before it runs to the end regardless (no starvation under a stream of failovers).</summary>
+    private const int MaxYieldsPerFullReconcile = 8;
+
     /// <summary>The longest delay a timer accepts; a lease with more time left gets no apply deadline.</summary>
     private static readonly TimeSpan MaxLeaseDeadline = TimeSpan.FromMilliseconds(uint.MaxValue - 1);
 
@@ -66,6 +69,8 @@ public sealed class DnsReconciler : IDisposable
     private string? _loggedWithheldFingerprint;
     private HashSet<(string Name, RecordType Type, string Owner)> _warnedMismatches = [];
     private TargetedState? _targeted;
+    private int _targetedWaiting;
+    private CancellationTokenSource? _yieldRequest;
     private readonly IncrementalFullPlan _fullPlan;
     private (IReadOnlyList<DnsEndpoint> Current, DomainFilter RegistryFilter, int Count)? _lastOwned;
     private IReadOnlyList<DnsEndpoint>?[]? _lastSourceLists;
@@ -248,37 +253,116 @@ public sealed class DnsReconciler : IDisposable
 
     private async Task<ReconcileResult> RunAsync(HashSet<string>? names, CancellationToken cancellationToken)
     {
-        await _runGate.WaitAsync(cancellationToken).ConfigureAwait(false);
+        // A targeted reconcile asks a full one in progress to yield: a failover is not kept waiting behind the whole zone.
+        var preempts = names is not null && CanTarget();
+        if (preempts)
+        {
+            Interlocked.Increment(ref _targetedWaiting);
+            lock (_stateGate)
+            {
+                _yieldRequest?.Cancel();
+            }
+        }
+
         try
         {
-            return await RunExclusiveAsync(names, cancellationToken).ConfigureAwait(false);
+            await _runGate.WaitAsync(cancellationToken).ConfigureAwait(false);
         }
         finally
         {
-            _runGate.Release();
+            if (preempts)
+            {
+                Interlocked.Decrement(ref _targetedWaiting);
+            }
+        }
+
+        var held = true;
+        try
+        {
+            if (names is not null)
+            {
+                return (await RunExclusiveAsync(names, CancellationToken.None, cancellationToken).ConfigureAwait(false))!;
+            }
+
+            for (var yields = 0; ; yields++)
+            {
+                ReconcileResult? result;
+                using (var yieldRequest = yields < MaxYieldsPerFullReconcile ? new CancellationTokenSource() : null)
+                {
+                    lock (_stateGate)
+                    {
+                        _yieldRequest = yieldRequest;
+                        if (Volatile.Read(ref _targetedWaiting) > 0)
+                        {
+                            yieldRequest?.Cancel();
+                        }
+                    }
+
+                    try
+                    {
+                        result = await RunExclusiveAsync(null, yieldRequest?.Token ?? CancellationToken.None, cancellationToken).ConfigureAwait(false);
+                    }
+                    finally
+                    {
+                        lock (_stateGate)
+                        {
+                            _yieldRequest = null;
+                        }
+                    }
+                }
+
+                if (result is not null)
+                {
+                    return result;
+                }
+
+                // Nothing was written: the targeted reconciles waiting go first, then this one starts again from the
+                // sources (what it read may be out of date by then; starting again costs little, as only what changed
+                // is re-planned).
+                var waiting = Volatile.Read(ref _targetedWaiting);
+                Log.FullReconcileYielded(_logger, waiting, yields + 1, MaxYieldsPerFullReconcile);
+                held = false;
+                _runGate.Release();
+                await _runGate.WaitAsync(cancellationToken).ConfigureAwait(false);
+                held = true;
+            }
+        }
+        finally
+        {
+            if (held)
+            {
+                _runGate.Release();
+            }
         }
     }
 
-    private async Task<ReconcileResult> RunExclusiveAsync(HashSet<string>? names, CancellationToken cancellationToken)
+    /// <returns>The report; <see langword="null"/> when a full reconcile yielded to targeted ones (<paramref name="yieldRequested"/>) before writing anything.</returns>
+    private async Task<ReconcileResult?> RunExclusiveAsync(HashSet<string>? names, CancellationToken yieldRequested, CancellationToken cancellationToken)
     {
         var startedAt = _timeProvider.GetUtcNow();
         var timestamp = _timeProvider.GetTimestamp();
         using var activity = DnsTelemetry.ActivitySource.StartActivity("ccx.dns.reconcile", ActivityKind.Internal);
         _telemetry.ReconcileStarted(startedAt);
 
-        ReconcileResult result;
+        ReconcileResult? result;
         try
         {
             result = (names is not null && CanTarget()
                     ? await ReconcileTargetedAsync(startedAt, names, cancellationToken).ConfigureAwait(false)
                     : null)
-                ?? await ReconcileFullAsync(startedAt, cancellationToken).ConfigureAwait(false);
+                ?? await ReconcileFullAsync(startedAt, yieldRequested, cancellationToken).ConfigureAwait(false);
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
         {
             _targeted = null; // what was applied before the cancellation is unknown
             activity?.SetStatus(ActivityStatusCode.Error, "cancelled");
             throw;
+        }
+
+        if (result is null)
+        {
+            activity?.SetTag("ccx.dns.yielded", true);
+            return null;
         }
 
         result = result with { Duration = _timeProvider.GetElapsedTime(timestamp) };
@@ -335,10 +419,13 @@ public sealed class DnsReconciler : IDisposable
         Log.HeapCompacted(_logger, changes, before >> 20, after >> 20, (long)elapsed.TotalMilliseconds);
     }
 
+    /// <summary>Targeted reconciles waiting for the run gate that asked a full one in progress to yield (for tests).</summary>
+    internal int TargetedWaiting => Volatile.Read(ref _targetedWaiting);
+
     /// <summary>Whether a targeted reconcile may run: a full one succeeded since the last failure, and every part can read by name.</summary>
     private bool CanTarget()
     {
-        if (_targeted is null || _registry is not IScopedRegistry)
+        if (Volatile.Read(ref _targeted) is null || _registry is not IScopedRegistry)
         {
             return false;
         }
@@ -354,7 +441,8 @@ public sealed class DnsReconciler : IDisposable
         return true;
     }
 
-    private async Task<ReconcileResult> ReconcileFullAsync(DateTimeOffset startedAt, CancellationToken cancellationToken)
+    /// <returns>The report; <see langword="null"/> when it yielded to targeted reconciles before writing anything.</returns>
+    private async Task<ReconcileResult?> ReconcileFullAsync(DateTimeOffset startedAt, CancellationToken yieldRequested, CancellationToken cancellationToken)
     {
         // 1. Desired endpoints from every source, merged and de-duplicated.
         IReadOnlyList<DnsEndpoint> desired;
@@ -369,6 +457,10 @@ public sealed class DnsReconciler : IDisposable
         }
 
         _telemetry.SourceEndpoints(desired.Count);
+        if (yieldRequested.IsCancellationRequested)
+        {
+            return null;
+        }
 
         // 2. Current records through the registry.
         IReadOnlyList<DnsEndpoint> current;
@@ -396,7 +488,12 @@ public sealed class DnsReconciler : IDisposable
             return Failed(startedAt, ReconcileStage.Plan, ex) with { SourceEndpointCount = desired.Count, RegistryEndpointCount = current.Count };
         }
 
-        return await PlanAndApplyAsync(new RunInput(startedAt, ReconcileMode.Full, desired, desired.Count, current, registryFilter, owned), cancellationToken).ConfigureAwait(false);
+        if (yieldRequested.IsCancellationRequested)
+        {
+            return null;
+        }
+
+        return await PlanAndApplyAsync(new RunInput(startedAt, ReconcileMode.Full, desired, desired.Count, current, registryFilter, owned), yieldRequested, cancellationToken).ConfigureAwait(false);
     }
 
     /// <returns>The report, or <see langword="null"/> when the registry has no view to serve (then a full reconcile runs).</returns>
@@ -460,11 +557,12 @@ public sealed class DnsReconciler : IDisposable
             return Failed(startedAt, ReconcileStage.Plan, ex) with { Mode = ReconcileMode.Targeted, SourceEndpointCount = total, RegistryEndpointCount = current.Count };
         }
 
-        return await PlanAndApplyAsync(new RunInput(startedAt, ReconcileMode.Targeted, desired, total, current, registryFilter, state.OwnedCount), cancellationToken).ConfigureAwait(false);
+        return await PlanAndApplyAsync(new RunInput(startedAt, ReconcileMode.Targeted, desired, total, current, registryFilter, state.OwnedCount), CancellationToken.None, cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>Steps 3 to 6, the same for both modes: the plan, the safety guard, the lease and the apply.</summary>
-    private async Task<ReconcileResult> PlanAndApplyAsync(RunInput input, CancellationToken cancellationToken)
+    /// <returns>The report; <see langword="null"/> when <paramref name="yieldRequested"/> was signalled before the safety guard (nothing written).</returns>
+    private async Task<ReconcileResult?> PlanAndApplyAsync(RunInput input, CancellationToken yieldRequested, CancellationToken cancellationToken)
     {
         var (startedAt, mode, desired, desiredCount, current, registryFilter, ownedCount) = input;
 
@@ -489,12 +587,16 @@ public sealed class DnsReconciler : IDisposable
 #pragma warning restore CS0618
             };
             plan = mode == ReconcileMode.Full
-                ? _fullPlan.Calculate(_planner, _registry.AdjustEndpoints, settings, desired, current)
+                ? _fullPlan.Calculate(_planner, _registry.AdjustEndpoints, settings, desired, current, yieldRequested)
                 : _planner.Calculate(settings with { Current = current, Desired = _registry.AdjustEndpoints(desired) ?? [] });
 
             // ExternalDNS's verified-records gauge, counted on the source's endpoints (as it does), kept beside the full
             // plan: reported after every full reconcile that got as far as planning.
             _verifiedPlanned |= mode == ReconcileMode.Full;
+        }
+        catch (OperationCanceledException) when (yieldRequested.IsCancellationRequested && !cancellationToken.IsCancellationRequested)
+        {
+            return null; // the plan was left unfinished, and the last one is kept
         }
         catch (Exception ex) when (!IsCancellation(ex, cancellationToken))
         {
@@ -520,6 +622,12 @@ public sealed class DnsReconciler : IDisposable
         if (!plan.Changes.HasChanges && (_options.DryRun || _registry is not IRegistryHousekeeping { HasPendingCleanup: true }))
         {
             return result;
+        }
+
+        // The last point at which a full reconcile yields: from the safety guard on, it is committed to this plan.
+        if (yieldRequested.IsCancellationRequested)
+        {
+            return null;
         }
 
         // 4. The safety guard.

@@ -40,14 +40,21 @@ internal sealed class IncrementalFullPlan(IReadOnlyCollection<RecordType>? verif
     /// <param name="settings">Everything the plan depends on besides the endpoints (the current and desired lists are ignored).</param>
     /// <param name="desired">The desired endpoints, before normalisation.</param>
     /// <param name="current">The current records.</param>
+    /// <param name="cancellationToken">
+    /// Abandons the calculation (the built-in planner checks it as it goes; another planner only before it starts):
+    /// the last plan is kept as if this calculation had never begun.
+    /// </param>
     /// <returns>The plan.</returns>
+    /// <exception cref="OperationCanceledException"><paramref name="cancellationToken"/> was cancelled.</exception>
     public PlanResult Calculate(
         IPlan planner,
         Func<IReadOnlyList<DnsEndpoint>, IReadOnlyList<DnsEndpoint>> adjust,
         PlanInput settings,
         IReadOnlyList<DnsEndpoint> desired,
-        IReadOnlyList<DnsEndpoint> current)
+        IReadOnlyList<DnsEndpoint> current,
+        CancellationToken cancellationToken = default)
     {
+        cancellationToken.ThrowIfCancellationRequested();
         var memo = _memo;
         if (memo is not null && ReferenceEquals(memo.Desired, desired) && ReferenceEquals(memo.Current, current) && memo.SameSettings(settings))
         {
@@ -80,13 +87,14 @@ internal sealed class IncrementalFullPlan(IReadOnlyCollection<RecordType>? verif
                 IReadOnlySet<int>? validateOnly = memo is not null && ReferenceEquals(memo.Desired, desired) && memo.RejectedAt is { } earlier
                     ? earlier.ToHashSet()
                     : null;
-                plan = Planner.Calculate(settings with { Current = current, Desired = adjusted }, validateOnly, rejectedAt);
+                plan = Planner.Calculate(settings with { Current = current, Desired = adjusted }, validateOnly, rejectedAt, cancellationToken);
             }
             else
             {
                 plan = planner.Calculate(settings with { Current = current, Desired = adjusted });
             }
 
+            cancellationToken.ThrowIfCancellationRequested();
             verified = VerifiedCount.Of(desired, current, _verifiedTypes);
             Last = (false, -1);
         }

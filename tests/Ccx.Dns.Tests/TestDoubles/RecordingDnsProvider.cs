@@ -20,8 +20,17 @@ internal sealed class RecordingDnsProvider(IDnsProvider inner) : IZoneAwareDnsPr
 
     public DomainFilter DomainFilter => inner.DomainFilter;
 
+    private TaskCompletionSource _readHeld = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
     /// <summary>Makes reads wait until <see cref="ReleaseReads"/>.</summary>
-    public void HoldReads() => _readGate = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+    public void HoldReads()
+    {
+        _readHeld = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        _readGate = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+    }
+
+    /// <summary>Completes when a read is waiting at the gate <see cref="HoldReads"/> set (real-time timeout: 10 s).</summary>
+    public Task ReadHeld => _readHeld.Task.WaitAsync(TimeSpan.FromSeconds(10));
 
     public void ReleaseReads() => _readGate?.TrySetResult();
 
@@ -29,6 +38,7 @@ internal sealed class RecordingDnsProvider(IDnsProvider inner) : IZoneAwareDnsPr
     {
         if (_readGate is { } gate)
         {
+            _readHeld.TrySetResult();
             await gate.Task.WaitAsync(cancellationToken);
         }
 
@@ -41,8 +51,16 @@ internal sealed class RecordingDnsProvider(IDnsProvider inner) : IZoneAwareDnsPr
         return await inner.GetRecordsAsync(cancellationToken);
     }
 
-    public Task ApplyChangesAsync(DnsChanges changes, CancellationToken cancellationToken = default)
+    /// <summary>Awaited at the start of every apply, when set.</summary>
+    public Func<Task>? BeforeApply { get; set; }
+
+    public async Task ApplyChangesAsync(DnsChanges changes, CancellationToken cancellationToken = default)
     {
+        if (BeforeApply is { } before)
+        {
+            await before();
+        }
+
         Applied.Add(changes);
         if (FailNextApply is { } failure)
         {
@@ -50,7 +68,7 @@ internal sealed class RecordingDnsProvider(IDnsProvider inner) : IZoneAwareDnsPr
             throw failure;
         }
 
-        return inner.ApplyChangesAsync(changes, cancellationToken);
+        await inner.ApplyChangesAsync(changes, cancellationToken);
     }
 
     public IReadOnlyList<DnsEndpoint> AdjustEndpoints(IReadOnlyList<DnsEndpoint> endpoints) => inner.AdjustEndpoints(endpoints);

@@ -1,0 +1,235 @@
+using Ccx.Dns.Endpoints;
+using Ccx.Dns.Hosting;
+using Ccx.Dns.Planning;
+using Ccx.Dns.Providers.InMemory;
+using Ccx.Dns.Reconciliation;
+using Ccx.Dns.Registry.Txt;
+using Ccx.Dns.Sources.Datastore;
+using Ccx.Dns.Sources.Programmatic;
+using Ccx.Dns.Tests.TestDoubles;
+using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Options;
+
+namespace Ccx.Dns.Tests.Reconciliation;
+
+/// <summary>A failover does not wait behind a full reconcile: the full one yields to targeted ones before it writes.</summary>
+public sealed class FullReconcileYieldTests
+{
+    private const string Zone = "example.org";
+
+    [Fact]
+    public async Task TargetedRequestDuringAFullReconcile_RunsFirst_AndTheFullOneStartsAgainFromFreshReads()
+    {
+        var s = Stack();
+        s.Source.ReplaceAll([A("a", "192.0.2.1"), A("b", "192.0.2.1")]);
+        await s.Reconciler.RunOnceAsync();
+        s.Results.Clear();
+
+        // The full reconcile reads a = .2 and is held reading the zone; meanwhile a fails over to .3.
+        s.Source.Upsert(A("a", "192.0.2.2"));
+        s.Provider.HoldReads();
+        var full = s.Reconciler.RunOnceAsync();
+        await s.Provider.ReadHeld;
+        s.Source.Upsert(A("a", "192.0.2.3"));
+        var targeted = s.Reconciler.RunOnceAsync(["a." + Zone]);
+        Assert.False(targeted.IsCompleted);
+        Assert.Equal(1, s.Reconciler.TargetedWaiting);
+        s.Provider.ReleaseReads();
+        await Task.WhenAll(full, targeted).WaitAsync(TimeSpan.FromSeconds(10));
+
+        // The targeted reconcile went first; the full one then read again and had nothing left to do. Had it applied
+        // the plan it made before yielding, a would be back at .2.
+        Assert.Equal(
+            [(ReconcileMode.Targeted, ReconcileOutcome.Applied), (ReconcileMode.Full, ReconcileOutcome.NoChanges)],
+            s.Results.Select(r => (r.Mode, r.Outcome)));
+        Assert.Equal(["192.0.2.3"], s.Inner.GetZoneRecords(Zone).Single(r => r.DnsName == "a." + Zone && r.RecordType == RecordType.A).Targets);
+        Assert.Equal(0, s.Reconciler.TargetedWaiting);
+    }
+
+    [Fact]
+    public async Task TargetedRequestDuringTheFirstFullReconcile_WaitsForIt()
+    {
+        // Before the first full reconcile there is nothing a targeted one can continue from: it would be a second full
+        // reconcile, so the first one does not yield to it.
+        var s = Stack();
+        s.Source.ReplaceAll([A("a", "192.0.2.1")]);
+        s.Provider.HoldReads();
+        var full = s.Reconciler.RunOnceAsync();
+        await s.Provider.ReadHeld;
+        var targeted = s.Reconciler.RunOnceAsync(["a." + Zone]);
+        Assert.Equal(0, s.Reconciler.TargetedWaiting);
+        s.Provider.ReleaseReads();
+        await Task.WhenAll(full, targeted).WaitAsync(TimeSpan.FromSeconds(10));
+
+        Assert.Equal(
+            [(ReconcileMode.Full, ReconcileOutcome.Applied), (ReconcileMode.Targeted, ReconcileOutcome.NoChanges)],
+            s.Results.Select(r => (r.Mode, r.Outcome)));
+    }
+
+    [Fact]
+    public async Task TargetedRequestDuringAFullApply_WaitsForIt()
+    {
+        // From the safety guard on, a full reconcile is committed to its plan: a targeted one asked for during the apply
+        // runs after it.
+        var s = Stack();
+        s.Source.ReplaceAll([A("a", "192.0.2.1")]);
+        await s.Reconciler.RunOnceAsync();
+        s.Results.Clear();
+        s.Source.Upsert(A("b", "192.0.2.1"));
+        var applying = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var release = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        s.Provider.BeforeApply = async () =>
+        {
+            applying.TrySetResult();
+            await release.Task;
+        };
+        var full = s.Reconciler.RunOnceAsync();
+        await applying.Task.WaitAsync(TimeSpan.FromSeconds(10));
+        s.Provider.BeforeApply = null;
+        s.Source.Upsert(A("a", "192.0.2.9"));
+        var targeted = s.Reconciler.RunOnceAsync(["a." + Zone]);
+        release.SetResult();
+        await Task.WhenAll(full, targeted).WaitAsync(TimeSpan.FromSeconds(10));
+
+        Assert.Equal(
+            [(ReconcileMode.Full, ReconcileOutcome.Applied), (ReconcileMode.Targeted, ReconcileOutcome.Applied)],
+            s.Results.Select(r => (r.Mode, r.Outcome)));
+        Assert.Equal(["192.0.2.9"], s.Inner.GetZoneRecords(Zone).Single(r => r.DnsName == "a." + Zone && r.RecordType == RecordType.A).Targets);
+    }
+
+    [Fact]
+    public async Task HostedService_NamedSignalDuringAFullReconcile_IsAppliedBeforeTheFullOneEnds_ThrottledFromItsStart()
+    {
+        var clock = new ManualTimeProvider();
+        var inner = new InMemoryDnsProvider([Zone]);
+        var provider = new RecordingDnsProvider(inner);
+        var datastores = new DatastoreNamingSource();
+        var registry = new TxtRegistry(provider, new TxtRegistryOptions { OwnerId = "o" });
+        var options = new DnsReconcilerOptions(); // MinEventSyncInterval 500 ms, Interval 1 min
+        using var reconciler = new DnsReconciler([datastores], registry, Options.Create(options), clock, NullLogger<DnsReconciler>.Instance);
+        var results = System.Threading.Channels.Channel.CreateUnbounded<ReconcileResult>();
+        reconciler.Reconciled += (_, r) => results.Writer.TryWrite(r);
+        var id = Guid.Parse("0b7c4e1a-8c55-4f51-9b0e-000000000002");
+        datastores.SetCluster(new DatastoreCluster(id, Zone, [new("10.0.0.1", DatastoreNodeRole.Primary), new("10.0.0.2", DatastoreNodeRole.Replica)]));
+        using var service = new DnsReconcilerHostedService(reconciler, clock, NullLogger<DnsReconcilerHostedService>.Instance);
+        await service.StartAsync(CancellationToken.None);
+        var first = await results.Reader.ReadAsync().AsTask().WaitAsync(TimeSpan.FromSeconds(10));
+        await clock.WaitForTimerAsync(clock.GetUtcNow() + options.Interval);
+
+        // The interval's full reconcile starts and is held reading the zone; the primary fails over meanwhile.
+        provider.HoldReads();
+        clock.Advance(options.Interval);
+        var fullStart = clock.GetUtcNow();
+        await provider.ReadHeld;
+        datastores.Promote(id, "10.0.0.2");
+
+        // The targeted reconcile waits for MinEventSyncInterval from the full one's start, then asks it to yield.
+        await clock.WaitForTimerAsync(fullStart + options.MinEventSyncInterval);
+        Assert.Equal(0, reconciler.TargetedWaiting);
+        clock.Advance(options.MinEventSyncInterval);
+        await WaitUntilAsync(() => reconciler.TargetedWaiting == 1);
+        provider.ReleaseReads();
+        var failover = await results.Reader.ReadAsync().AsTask().WaitAsync(TimeSpan.FromSeconds(10));
+        var full = await results.Reader.ReadAsync().AsTask().WaitAsync(TimeSpan.FromSeconds(10));
+        await service.StopAsync(CancellationToken.None);
+
+        Assert.Equal((ReconcileMode.Full, ReconcileOutcome.Applied), (first.Mode, first.Outcome));
+        Assert.Equal((ReconcileMode.Targeted, ReconcileOutcome.Applied, 2), (failover.Mode, failover.Outcome, failover.AppliedChanges.UpdateNew.Count));
+        Assert.Equal(fullStart + options.MinEventSyncInterval, failover.StartedAt);
+        Assert.Equal((ReconcileMode.Full, ReconcileOutcome.NoChanges), (full.Mode, full.Outcome));
+        Assert.Equal(["10.0.0.2"], inner.GetZoneRecords(Zone).Single(r => r.DnsName == id + "." + Zone && r.RecordType == RecordType.A).Targets);
+    }
+
+    [Fact]
+    public void IncrementalFullPlan_Cancelled_ThrowsAndKeepsTheLastPlan()
+    {
+        var plans = new IncrementalFullPlan();
+        var settings = new PlanInput { Current = [], Desired = [], OwnerId = "o" };
+        var desired = Enumerable.Range(0, 3 * Planner.CancellationStride).Select(i => A($"n{i}", "192.0.2.1")).ToList();
+        var first = plans.Calculate(Planner.Instance, e => e, settings, desired, []);
+        using var cancellation = new CancellationTokenSource();
+
+        // Every endpoint changed: a whole calculation, cancelled part-way through.
+        var changed = new CancellingList(desired.Select(e => A(e.DnsName.Split('.')[0], "192.0.2.2")).ToList(), Planner.CancellationStride + 1, cancellation);
+        Assert.Throws<OperationCanceledException>(() => plans.Calculate(Planner.Instance, e => e, settings, changed, [], cancellation.Token));
+        var again = plans.Calculate(Planner.Instance, e => e, settings, desired, []);
+
+        Assert.Same(first, again); // the memo is the first calculation's, untouched by the abandoned one
+        Assert.Equal((true, 0), plans.Last);
+    }
+
+    [Fact]
+    public void Planner_CancelledPartWay_Throws()
+    {
+        // The token is checked as the calculation goes: a cancellation after it started ends it.
+        var desired = Enumerable.Range(0, 3 * Planner.CancellationStride).Select(i => A($"n{i}", "192.0.2.1")).ToList();
+        using var cancellation = new CancellationTokenSource();
+        var input = new PlanInput { Current = [], Desired = new CancellingList(desired, Planner.CancellationStride + 1, cancellation), OwnerId = "o" };
+
+        Assert.False(cancellation.IsCancellationRequested);
+        Assert.Throws<OperationCanceledException>(() => Planner.Calculate(input, validateOnly: null, rejectedAt: null, cancellation.Token));
+        Assert.True(cancellation.IsCancellationRequested);
+        Assert.Equal(desired.Count, Planner.Calculate(input with { Desired = desired }, validateOnly: null, rejectedAt: null, CancellationToken.None).Changes.Create.Count);
+    }
+
+    private static async Task WaitUntilAsync(Func<bool> condition)
+    {
+        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(10);
+        while (!condition())
+        {
+            Assert.True(DateTime.UtcNow < deadline, "the condition did not hold within 10 s");
+            await Task.Delay(5);
+        }
+    }
+
+    private static DnsEndpoint A(string name, string ip) => new($"{name}.{Zone}", RecordType.A, ip);
+
+    private static StackParts Stack()
+    {
+        var inner = new InMemoryDnsProvider([Zone]);
+        var provider = new RecordingDnsProvider(inner);
+        var source = new ProgrammaticEndpointSource();
+        var registry = new TxtRegistry(provider, new TxtRegistryOptions { OwnerId = "o" });
+        var reconciler = new DnsReconciler([source], registry, Options.Create(new DnsReconcilerOptions()), TimeProvider.System, NullLogger<DnsReconciler>.Instance);
+        var parts = new StackParts(inner, provider, source, reconciler, []);
+        reconciler.Reconciled += (_, r) =>
+        {
+            lock (parts.Results)
+            {
+                parts.Results.Add(r);
+            }
+        };
+        return parts;
+    }
+
+    private sealed record StackParts(InMemoryDnsProvider Inner, RecordingDnsProvider Provider, ProgrammaticEndpointSource Source, DnsReconciler Reconciler, List<ReconcileResult> Results);
+
+    /// <summary>A list that cancels a token when an element at a given position is read (the planner is part-way through).</summary>
+    private sealed class CancellingList(List<DnsEndpoint> items, int at, CancellationTokenSource cancellation) : IReadOnlyList<DnsEndpoint>
+    {
+        public int Count => items.Count;
+
+        public DnsEndpoint this[int index]
+        {
+            get
+            {
+                if (index == at)
+                {
+                    cancellation.Cancel();
+                }
+
+                return items[index];
+            }
+        }
+
+        public IEnumerator<DnsEndpoint> GetEnumerator()
+        {
+            for (var i = 0; i < Count; i++)
+            {
+                yield return this[i];
+            }
+        }
+
+        System.Collections.IEnumerator System.Collections.IEnumerable.GetEnumerator() => GetEnumerator();
+    }
+}
