@@ -90,6 +90,15 @@ internal static class FailoverLatencyBenchmark
         dnsBuilder.AddTxtRegistry().AddDatastoreNamingSource();
         using var host = builder.Build();
         var source = host.Services.GetRequiredService<DatastoreNamingSource>();
+        var reconcileClock = Stopwatch.StartNew();
+        host.Services.GetRequiredService<Reconciliation.DnsReconciler>().Reconciled += (_, r) =>
+        {
+            // Anything but a clean run is worth a line: it explains a slow or missing failover.
+            if (r.Error is not null || r.Outcome is Reconciliation.ReconcileOutcome.Withheld || r.Rejected.Count > 0)
+            {
+                Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{server}: {r.Mode} reconcile at {reconcileClock.Elapsed.TotalSeconds:0.0} s: {r.Outcome}, {r.Error?.Stage} {r.Error?.Message}{r.WithheldReason}, {r.Rejected.Count} rejected"));
+            }
+        };
         var minInterval = host.Services.GetRequiredService<Microsoft.Extensions.Options.IOptions<Reconciliation.DnsReconcilerOptions>>().Value.MinEventSyncInterval;
 
         var ids = new List<Guid>(clusters);
@@ -147,6 +156,7 @@ internal static class FailoverLatencyBenchmark
             else
             {
                 misses++;
+                Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{server}: failover {n} ({name} to {replica}) was not in DNS after {GiveUpAfter.TotalSeconds:0} s, {started.Elapsed.TotalSeconds:0.0} s after the start"));
             }
         }
 

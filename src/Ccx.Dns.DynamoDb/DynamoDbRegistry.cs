@@ -386,7 +386,23 @@ public sealed class DynamoDbRegistry : IScopedRegistry, IRegistryHousekeeping, I
     /// </summary>
     private async Task<DynamoDbOwnershipView> ReadViewAsync(DynamoDbOwnershipView? last, CancellationToken cancellationToken)
     {
+        var lastCacheVersion = _viewCacheVersion;
         _view = null;
+        try
+        {
+            return await BuildViewAsync(last, cancellationToken).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            // Cancelled (a full reconcile yielding to a failover, or the host stopping): as if the read had never begun,
+            // the last view stands (nothing was written since it was patched last), so targeted reads go on.
+            (_view, _viewCacheVersion) = (last, lastCacheVersion);
+            throw;
+        }
+    }
+
+    private async Task<DynamoDbOwnershipView> BuildViewAsync(DynamoDbOwnershipView? last, CancellationToken cancellationToken)
+    {
         var token = _fence?.Token ?? 0;
         await _table.EnsureAsync(cancellationToken).ConfigureAwait(false);
         var (items, pages) = await _table.ScanAsync(OwnerId, _oldOwnerId, cancellationToken).ConfigureAwait(false);

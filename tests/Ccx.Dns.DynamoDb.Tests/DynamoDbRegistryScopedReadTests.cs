@@ -65,6 +65,36 @@ public sealed class DynamoDbRegistryScopedReadTests(DynamoDbLocalFixture fixture
     }
 
     [Fact]
+    public async Task GetRecords_FullReadCancelled_KeepsTheLastViewForNamesAndTheNextFullRead()
+    {
+        // A full reconcile that yields to a failover cancels its read: the failover is then served from the last view.
+        var table = await fixture.CreateTableAsync();
+        using var kit = new RegistryKit(fixture, table);
+        await SeedMixedZoneAsync(kit);
+        var full = await kit.Registry.GetRecordsAsync();
+        var held = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        kit.Faulty.OnRead = async cancellationToken =>
+        {
+            held.TrySetResult();
+            await Task.Delay(Timeout.Infinite, cancellationToken);
+        };
+        using var cancellation = new CancellationTokenSource();
+        var read = kit.Registry.GetRecordsAsync(cancellation.Token);
+        await held.Task.WaitAsync(TimeSpan.FromSeconds(10));
+        await cancellation.CancelAsync();
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => read);
+
+        var names = new HashSet<string>(StringComparer.Ordinal) { "www.example.org", "old.example.org" };
+        var scoped = await kit.Registry.GetRecordsAsync(names);
+        kit.Faulty.OnRead = null;
+        var again = await kit.Registry.GetRecordsAsync();
+
+        Assert.NotNull(scoped);
+        Assert.Equal(Describe(full.Where(r => names.Contains(DnsNames.Normalize(r.DnsName)))), Describe(scoped));
+        Assert.Equal(Describe(full), Describe(again));
+    }
+
+    [Fact]
     public async Task GetRecords_NamesWithoutAView_ReturnNull()
     {
         using var kit = new RegistryKit(fixture, await fixture.CreateTableAsync());

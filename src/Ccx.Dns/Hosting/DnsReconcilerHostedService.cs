@@ -18,7 +18,9 @@ namespace Ccx.Dns.Hosting;
 /// the loop. All waiting goes through the injected <see cref="TimeProvider"/>.</para>
 /// <para>A change signal that names the changed names (<see cref="Sources.EndpointsChangedEventArgs"/>) runs a targeted
 /// reconcile of the names collected since the last run; a signal that names nothing, the interval, a retry and the
-/// first run are full reconciles (the safety net: only they read the whole zone).</para>
+/// first run are full reconciles (the safety net: only they read the whole zone). While a full reconcile runs, named
+/// signals still start targeted reconciles (throttled by <see cref="DnsReconcilerOptions.MinEventSyncInterval"/> from the
+/// full one's start), and the full one yields to them until it reaches its safety guard.</para>
 /// <para>With a leader lease registered, the lease is renewed every
 /// <see cref="DnsReconcilerOptions.LeaseRenewInterval"/>; winning it triggers a reconcile so that a new leader
 /// converges at once.</para>
@@ -35,6 +37,7 @@ internal sealed class DnsReconcilerHostedService : BackgroundService
     private HashSet<string>? _pendingNames = new(StringComparer.Ordinal); // null: a full reconcile is due
     private bool _leaseHeld;
     private string? _lastLeaseFailure;
+    private ArmedWait? _wait; // used by the loop only
 
     public DnsReconcilerHostedService(DnsReconciler reconciler, TimeProvider timeProvider, ILogger<DnsReconcilerHostedService> logger)
     {
@@ -86,6 +89,7 @@ internal sealed class DnsReconcilerHostedService : BackgroundService
         }
         finally
         {
+            DisarmWait();
             _reconciler.RunRequested -= OnChanged;
             foreach (var source in _reconciler.Sources)
             {
@@ -166,7 +170,7 @@ internal sealed class DnsReconcilerHostedService : BackgroundService
             if (due > now)
             {
                 var wake = lease is not null && nextLeaseRenew < due ? nextLeaseRenew : due;
-                await WaitAsync(wake - now, signal, stoppingToken).ConfigureAwait(false);
+                await WaitAsync(wake, now, signal, stoppingToken).ConfigureAwait(false);
                 continue;
             }
 
@@ -180,7 +184,14 @@ internal sealed class DnsReconcilerHostedService : BackgroundService
             {
                 if (full)
                 {
-                    (result, lastRunStart) = await RunFullServingTargetedAsync(options, now, stoppingToken).ConfigureAwait(false);
+                    ReconcileResult? failedTargeted;
+                    (result, lastRunStart, failedTargeted) = await RunFullServingTargetedAsync(options, now, stoppingToken).ConfigureAwait(false);
+
+                    // A targeted reconcile that failed transiently beside the full one may have run after it: retry (in full).
+                    if (result.Error is null && failedTargeted?.Error is { IsTransient: true })
+                    {
+                        result = failedTargeted;
+                    }
                 }
                 else
                 {
@@ -223,65 +234,93 @@ internal sealed class DnsReconcilerHostedService : BackgroundService
     /// <see cref="DnsReconcilerOptions.MinEventSyncInterval"/> as any other): the full reconcile yields to them before it
     /// writes, so that a failover is applied within a targeted reconcile's time, not after the whole zone's.
     /// </summary>
-    /// <returns>The full reconcile's report, and when the last reconcile started.</returns>
-    private async Task<(ReconcileResult Result, DateTimeOffset LastRunStart)> RunFullServingTargetedAsync(DnsReconcilerOptions options, DateTimeOffset started, CancellationToken stoppingToken)
+    /// <returns>The full reconcile's report, when the last reconcile started, and the last targeted reconcile's report when it failed.</returns>
+    private async Task<(ReconcileResult Result, DateTimeOffset LastRunStart, ReconcileResult? FailedTargeted)> RunFullServingTargetedAsync(DnsReconcilerOptions options, DateTimeOffset started, CancellationToken stoppingToken)
     {
         var full = _reconciler.RunOnceAsync(stoppingToken);
         var lastRunStart = started;
-        while (!full.IsCompleted)
+        ReconcileResult? failedTargeted = null;
+        using var throttleCancellation = CancellationTokenSource.CreateLinkedTokenSource(stoppingToken);
+        Task? throttle = null; // the wait for MinEventSyncInterval, armed once for the names pending
+        var never = Task.Delay(Timeout.Infinite, throttleCancellation.Token);
+        try
         {
-            var signal = Volatile.Read(ref _signal);
-            var now = _timeProvider.GetUtcNow();
-            var due = After(lastRunStart, options.MinEventSyncInterval);
-            var targeted = Volatile.Read(ref _eventPending) != 0 && HasPendingNames();
-            if (targeted && due <= now)
+            while (true)
             {
-                Interlocked.Exchange(ref _eventPending, 0);
-                var names = TakePendingNames();
-                if (names is null)
+                var signal = Volatile.Read(ref _signal);
+                var now = _timeProvider.GetUtcNow();
+                var due = After(lastRunStart, options.MinEventSyncInterval);
+                var targeted = Volatile.Read(ref _eventPending) != 0 && HasPendingNames();
+                if (targeted && due <= now)
                 {
-                    SetFullDue(); // an unnamed signal raced in: the next run is full
+                    Interlocked.Exchange(ref _eventPending, 0);
+                    var names = TakePendingNames();
+                    if (names is null)
+                    {
+                        SetFullDue(); // an unnamed signal raced in: the next run is full
+                        continue;
+                    }
+
+                    lastRunStart = now;
+                    throttle = null;
+                    failedTargeted = await RunTargetedBesideAsync(names, stoppingToken).ConfigureAwait(false);
                     continue;
                 }
 
-                lastRunStart = now;
-                try
+                // Once the full reconcile has ended, names still pending go to the main loop, unless their wait is armed
+                // here already: then they are served when it ends, so that the wait is the one and only timer.
+                if (full.IsCompleted && (!targeted || throttle is null))
                 {
-                    await _reconciler.RunOnceAsync(names, stoppingToken).ConfigureAwait(false);
-                }
-                catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
-                {
-                    throw;
-                }
-#pragma warning disable CA1031 // the loop must survive anything a reconcile throws (RunOnceAsync already reports failures)
-                catch (Exception ex)
-#pragma warning restore CA1031
-                {
-                    Log.LoopFailed(_logger, ex);
+                    break;
                 }
 
-                continue;
-            }
+                if (targeted)
+                {
+                    throttle ??= Task.Delay(Min(due - now, MaxWait), _timeProvider, throttleCancellation.Token);
+                }
 
-            using (var delayCancellation = CancellationTokenSource.CreateLinkedTokenSource(stoppingToken))
-            {
-                Task woken = targeted
-                    ? Task.WhenAny(full, signal.Task, Task.Delay(Min(due - now, MaxWait), _timeProvider, delayCancellation.Token))
-                    : Task.WhenAny(full, signal.Task);
-                await woken.ConfigureAwait(false);
-                await delayCancellation.CancelAsync().ConfigureAwait(false);
-            }
+                await Task.WhenAny(full.IsCompleted ? never : full, signal.Task, throttle ?? never).ConfigureAwait(false);
+                stoppingToken.ThrowIfCancellationRequested();
+                if (signal.Task.IsCompleted)
+                {
+                    Interlocked.CompareExchange(ref _signal, NewSignal(), signal);
+                }
 
-            stoppingToken.ThrowIfCancellationRequested();
-            if (signal.Task.IsCompleted)
-            {
-                Interlocked.CompareExchange(ref _signal, NewSignal(), signal);
+                if (throttle is { IsCompleted: true })
+                {
+                    throttle = null;
+                }
             }
         }
+        finally
+        {
+            await throttleCancellation.CancelAsync().ConfigureAwait(false); // releases the timers of the waits not taken
+        }
 
-        return (await full.ConfigureAwait(false), lastRunStart);
+        return (await full.ConfigureAwait(false), lastRunStart, failedTargeted);
 
         static TimeSpan Min(TimeSpan a, TimeSpan b) => a < b ? a : b;
+    }
+
+    /// <summary>Runs one targeted reconcile beside a full one; its report when it failed (<see langword="null"/> when it did not).</summary>
+    private async Task<ReconcileResult?> RunTargetedBesideAsync(HashSet<string> names, CancellationToken stoppingToken)
+    {
+        try
+        {
+            var result = await _reconciler.RunOnceAsync(names, stoppingToken).ConfigureAwait(false);
+            return result.Error is null ? null : result;
+        }
+        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+        {
+            throw;
+        }
+#pragma warning disable CA1031 // the loop must survive anything a reconcile throws (RunOnceAsync already reports failures)
+        catch (Exception ex)
+#pragma warning restore CA1031
+        {
+            Log.LoopFailed(_logger, ex);
+            return null;
+        }
     }
 
     /// <summary>Whether the signals since the last run named their names (and did not ask for a full reconcile).</summary>
@@ -353,19 +392,27 @@ internal sealed class DnsReconcilerHostedService : BackgroundService
     internal static DateTimeOffset After(DateTimeOffset at, TimeSpan span) =>
         span >= DateTimeOffset.MaxValue - at ? DateTimeOffset.MaxValue : at + span;
 
-    private async Task WaitAsync(TimeSpan delay, TaskCompletionSource signal, CancellationToken stoppingToken)
+    /// <summary>
+    /// Waits until <paramref name="wake"/> or a signal. The timer armed for a wake time is kept while the loop wakes for
+    /// signals that leave it unchanged (a burst of changes within the debounce window), so it is armed once.
+    /// </summary>
+    private async Task WaitAsync(DateTimeOffset wake, DateTimeOffset now, TaskCompletionSource signal, CancellationToken stoppingToken)
     {
-        // Timers accept at most about 49.7 days; a longer wait is taken in steps (the loop recomputes what is due).
-        if (delay > MaxWait)
+        if (_wait is not { } wait || wait.At != wake || wait.Delay.IsCompleted)
         {
-            delay = MaxWait;
+            DisarmWait();
+
+            // Timers accept at most about 49.7 days; a longer wait is taken in steps (the loop recomputes what is due).
+            var delay = wake - now > MaxWait ? MaxWait : wake - now;
+            var cancellation = CancellationTokenSource.CreateLinkedTokenSource(stoppingToken);
+            wait = new ArmedWait(wake, Task.Delay(delay, _timeProvider, cancellation.Token), cancellation);
+            _wait = wait;
         }
 
-        using (var delayCancellation = CancellationTokenSource.CreateLinkedTokenSource(stoppingToken))
+        await Task.WhenAny(wait.Delay, signal.Task).ConfigureAwait(false);
+        if (wait.Delay.IsCompleted)
         {
-            var delayTask = Task.Delay(delay, _timeProvider, delayCancellation.Token);
-            await Task.WhenAny(delayTask, signal.Task).ConfigureAwait(false);
-            await delayCancellation.CancelAsync().ConfigureAwait(false); // releases the delay's timer when the signal won
+            DisarmWait();
         }
 
         stoppingToken.ThrowIfCancellationRequested();
@@ -374,6 +421,20 @@ internal sealed class DnsReconcilerHostedService : BackgroundService
             Interlocked.CompareExchange(ref _signal, NewSignal(), signal);
         }
     }
+
+    /// <summary>Releases the armed wait's timer, if any.</summary>
+    private void DisarmWait()
+    {
+        if (_wait is { } wait)
+        {
+            _wait = null;
+            wait.Cancellation.Cancel();
+            wait.Cancellation.Dispose();
+        }
+    }
+
+    /// <summary>A wait armed by the loop: its wake time, its delay and what cancels the delay.</summary>
+    private sealed record ArmedWait(DateTimeOffset At, Task Delay, CancellationTokenSource Cancellation);
 
     private static TaskCompletionSource NewSignal() => new(TaskCreationOptions.RunContinuationsAsynchronously);
 }

@@ -219,7 +219,12 @@ public sealed class DnsReconciler : IDisposable
         }
     }
 
-    /// <summary>Runs one full reconcile. Never throws except when <paramref name="cancellationToken"/> is cancelled.</summary>
+    /// <summary>
+    /// Runs one full reconcile. Never throws except when <paramref name="cancellationToken"/> is cancelled. Until it
+    /// reaches the safety guard, it yields to targeted reconciles requested meanwhile
+    /// (<see cref="RunOnceAsync(IEnumerable{string}, CancellationToken)"/>): it drops what it has planned, lets them run,
+    /// and starts again from the sources (at most 8 times).
+    /// </summary>
     /// <param name="cancellationToken">Cancels the reconcile.</param>
     /// <returns>The report.</returns>
     /// <exception cref="OperationCanceledException"><paramref name="cancellationToken"/> was cancelled.</exception>
@@ -231,7 +236,8 @@ public sealed class DnsReconciler : IDisposable
     /// and applied, in O(names) — exactly as a full reconcile would plan them. Falls back to a full reconcile when a
     /// targeted one is not possible: before the first full reconcile, after a failed one, when a source is not an
     /// <see cref="IScopedEndpointSource"/>, or when the registry is not an <see cref="IScopedRegistry"/> or has no view to
-    /// serve. <see cref="ReconcileResult.Mode"/> says which ran. Never throws except when
+    /// serve. <see cref="ReconcileResult.Mode"/> says which ran. A full reconcile in progress that has not reached its
+    /// safety guard yields to it, so that it does not wait for the whole zone. Never throws except when
     /// <paramref name="cancellationToken"/> is cancelled.
     /// </summary>
     /// <param name="names">The changed names, in any DNS spelling.</param>
@@ -254,19 +260,29 @@ public sealed class DnsReconciler : IDisposable
     private async Task<ReconcileResult> RunAsync(HashSet<string>? names, CancellationToken cancellationToken)
     {
         // A targeted reconcile asks a full one in progress to yield: a failover is not kept waiting behind the whole zone.
+        // It queues for the gate first, so that the gate the full one releases when it yields is handed to it.
         var preempts = names is not null && CanTarget();
         if (preempts)
         {
             Interlocked.Increment(ref _targetedWaiting);
-            lock (_stateGate)
-            {
-                _yieldRequest?.Cancel();
-            }
         }
 
         try
         {
-            await _runGate.WaitAsync(cancellationToken).ConfigureAwait(false);
+            var wait = _runGate.WaitAsync(cancellationToken);
+            if (preempts)
+            {
+                CancellationTokenSource? yieldRequest;
+                lock (_stateGate)
+                {
+                    yieldRequest = _yieldRequest;
+                }
+
+                // Outside the lock: the full reconcile may yield on this very thread, inside Cancel.
+                yieldRequest?.Cancel();
+            }
+
+            await wait.ConfigureAwait(false);
         }
         finally
         {
@@ -287,27 +303,31 @@ public sealed class DnsReconciler : IDisposable
             for (var yields = 0; ; yields++)
             {
                 ReconcileResult? result;
-                using (var yieldRequest = yields < MaxYieldsPerFullReconcile ? new CancellationTokenSource() : null)
+
+                // Not disposed: a targeted request may cancel it at any time, and a plain source (no timer, no wait
+                // handle) holds nothing that disposing would release.
+#pragma warning disable CA2000
+                var yieldRequest = yields < MaxYieldsPerFullReconcile ? new CancellationTokenSource() : null;
+#pragma warning restore CA2000
+                lock (_stateGate)
+                {
+                    _yieldRequest = yieldRequest;
+                }
+
+                if (Volatile.Read(ref _targetedWaiting) > 0)
+                {
+                    yieldRequest?.Cancel(); // nothing is registered on it yet
+                }
+
+                try
+                {
+                    result = await RunExclusiveAsync(null, yieldRequest?.Token ?? CancellationToken.None, cancellationToken).ConfigureAwait(false);
+                }
+                finally
                 {
                     lock (_stateGate)
                     {
-                        _yieldRequest = yieldRequest;
-                        if (Volatile.Read(ref _targetedWaiting) > 0)
-                        {
-                            yieldRequest?.Cancel();
-                        }
-                    }
-
-                    try
-                    {
-                        result = await RunExclusiveAsync(null, yieldRequest?.Token ?? CancellationToken.None, cancellationToken).ConfigureAwait(false);
-                    }
-                    finally
-                    {
-                        lock (_stateGate)
-                        {
-                            _yieldRequest = null;
-                        }
+                        _yieldRequest = null;
                     }
                 }
 
@@ -444,11 +464,20 @@ public sealed class DnsReconciler : IDisposable
     /// <returns>The report; <see langword="null"/> when it yielded to targeted reconciles before writing anything.</returns>
     private async Task<ReconcileResult?> ReconcileFullAsync(DateTimeOffset startedAt, CancellationToken yieldRequested, CancellationToken cancellationToken)
     {
+        // The reads are cancelled when the reconcile yields: a failover does not wait for a slow zone read (sources and
+        // registries keep what they had when a read is cancelled, as when the host stops).
+        using var yieldOrStop = yieldRequested.CanBeCanceled ? CancellationTokenSource.CreateLinkedTokenSource(yieldRequested, cancellationToken) : null;
+        var readToken = yieldOrStop?.Token ?? cancellationToken;
+
         // 1. Desired endpoints from every source, merged and de-duplicated.
         IReadOnlyList<DnsEndpoint> desired;
         try
         {
-            desired = await ReadSourcesAsync(cancellationToken).ConfigureAwait(false);
+            desired = await ReadSourcesAsync(readToken).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException) when (yieldRequested.IsCancellationRequested && !cancellationToken.IsCancellationRequested)
+        {
+            return null;
         }
         catch (Exception ex) when (!IsCancellation(ex, cancellationToken))
         {
@@ -466,7 +495,11 @@ public sealed class DnsReconciler : IDisposable
         IReadOnlyList<DnsEndpoint> current;
         try
         {
-            current = await _registry.GetRecordsAsync(cancellationToken).ConfigureAwait(false) ?? [];
+            current = await _registry.GetRecordsAsync(readToken).ConfigureAwait(false) ?? [];
+        }
+        catch (OperationCanceledException) when (yieldRequested.IsCancellationRequested && !cancellationToken.IsCancellationRequested)
+        {
+            return null;
         }
         catch (Exception ex) when (!IsCancellation(ex, cancellationToken))
         {

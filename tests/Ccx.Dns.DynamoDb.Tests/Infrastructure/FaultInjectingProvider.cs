@@ -39,7 +39,18 @@ public sealed class FaultInjectingProvider(IDnsProvider inner) : IDnsProvider
 
     public DomainFilter DomainFilter => inner.DomainFilter;
 
-    public Task<IReadOnlyList<DnsEndpoint>> GetRecordsAsync(CancellationToken cancellationToken = default) => inner.GetRecordsAsync(cancellationToken);
+    /// <summary>Runs before each read, with the read's cancellation token.</summary>
+    public Func<CancellationToken, Task>? OnRead { get; set; }
+
+    public async Task<IReadOnlyList<DnsEndpoint>> GetRecordsAsync(CancellationToken cancellationToken = default)
+    {
+        if (OnRead is { } onRead)
+        {
+            await onRead(cancellationToken);
+        }
+
+        return await inner.GetRecordsAsync(cancellationToken);
+    }
 
     public async Task ApplyChangesAsync(DnsChanges changes, CancellationToken cancellationToken = default)
     {

@@ -48,6 +48,9 @@ public sealed class TxtRegistry : IScopedRegistry, IRegistryHousekeeping
     // A patch this large (the first bulk creation) sizes the view's indexes once, and may drop its labelled records.
     private const int LargePatch = 1_024;
 
+    /// <summary>How many records a full read handles between two checks of its cancellation token (a power of two).</summary>
+    private const int CancellationStride = 4_096;
+
     private readonly SemaphoreSlim _gate = new(1, 1);
     private TxtOwnershipView? _view;
     private long _viewCacheVersion = -1;
@@ -124,13 +127,13 @@ public sealed class TxtRegistry : IScopedRegistry, IRegistryHousekeeping
             if (view is not null
                 && ((_cacheInterval > TimeSpan.Zero && now - view.ReadAt < _cacheInterval) || IsExactCopyOfProviderCache()))
             {
-                var cached = Labelled(view);
+                var cached = Labelled(view, cancellationToken);
                 Log.CacheHit(_logger, cached.Count, now - view.ReadAt);
                 return cached;
             }
 
             view = await ReadViewAsync(cancellationToken).ConfigureAwait(false);
-            return Labelled(view);
+            return Labelled(view, cancellationToken);
         }
         finally
         {
@@ -294,8 +297,23 @@ public sealed class TxtRegistry : IScopedRegistry, IRegistryHousekeeping
 
     private async Task<TxtOwnershipView> ReadViewAsync(CancellationToken cancellationToken)
     {
-        var last = _view;
+        var (last, lastParsed, lastCacheVersion) = (_view, _parsedTexts, _viewCacheVersion);
         _view = null;
+        try
+        {
+            return await BuildViewAsync(last, cancellationToken).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            // Cancelled (a full reconcile yielding to a failover, or the host stopping): as if the read had never begun,
+            // the last view stands (nothing was written since it was patched last), so targeted reads go on.
+            (_view, _parsedTexts, _viewCacheVersion) = (last, lastParsed, lastCacheVersion);
+            throw;
+        }
+    }
+
+    private async Task<TxtOwnershipView> BuildViewAsync(TxtOwnershipView? last, CancellationToken cancellationToken)
+    {
         var before = CacheVersion();
         var records = await _provider.GetRecordsAsync(cancellationToken).ConfigureAwait(false);
         var after = CacheVersion();
@@ -309,8 +327,10 @@ public sealed class TxtRegistry : IScopedRegistry, IRegistryHousekeeping
         _parsedTexts = new Dictionary<string, ParsedText>(previous.Count, StringComparer.Ordinal);
 
         // Records first, ownership records after: an ownership record then shares its owned record's name string.
+        var seen = 0;
         foreach (var record in records)
         {
+            ThrowEvery(ref seen, cancellationToken);
             if (record.RecordType != RecordType.TXT)
             {
                 Add(view, record, previous);
@@ -319,6 +339,7 @@ public sealed class TxtRegistry : IScopedRegistry, IRegistryHousekeeping
 
         foreach (var record in records)
         {
+            ThrowEvery(ref seen, cancellationToken);
             if (record.RecordType == RecordType.TXT)
             {
                 Add(view, record, previous);
@@ -435,7 +456,7 @@ public sealed class TxtRegistry : IScopedRegistry, IRegistryHousekeeping
         _codec.TryParseMap(text, out var labels) ? labels : null;
 
     /// <summary>Attaches ownership labels to the records of a view, and finds its orphans.</summary>
-    private void Label(TxtOwnershipView view)
+    private void Label(TxtOwnershipView view, CancellationToken cancellationToken)
     {
         var result = new KeyedSet<EndpointKey, DnsEndpoint>(EndpointsByKey.Instance, view.Records.Count);
         var anyOwnership = view.OwnershipRecords.Count > 0;
@@ -446,8 +467,10 @@ public sealed class TxtRegistry : IScopedRegistry, IRegistryHousekeeping
         IReadOnlyList<DnsEndpoint>? list = null;
         if (view.Records.Count < ParallelLabelFrom || Environment.ProcessorCount < 2)
         {
+            var seen = 0;
             foreach (var record in view.Records)
             {
+                ThrowEvery(ref seen, cancellationToken);
                 result.TryAdd(LabelOne(view, record, mark));
             }
         }
@@ -466,8 +489,9 @@ public sealed class TxtRegistry : IScopedRegistry, IRegistryHousekeeping
             var labelled = new DnsEndpoint[records.Length];
             var half = records.Length / 2;
             Parallel.Invoke(
-                () => LabelRange(view, records, labelled, 0, half, mark),
-                () => LabelRange(view, records, labelled, half, records.Length, mark));
+                () => LabelRange(view, records, labelled, 0, half, mark, cancellationToken),
+                () => LabelRange(view, records, labelled, half, records.Length, mark, cancellationToken));
+            cancellationToken.ThrowIfCancellationRequested(); // a range stopped early leaves its part unlabelled
             foreach (var record in labelled)
             {
                 result.TryAdd(record);
@@ -483,11 +507,25 @@ public sealed class TxtRegistry : IScopedRegistry, IRegistryHousekeeping
         view.Labelled = list;
     }
 
-    private void LabelRange(TxtOwnershipView view, DnsEndpoint[] records, DnsEndpoint[] labelled, int from, int to, int mark)
+    private void LabelRange(TxtOwnershipView view, DnsEndpoint[] records, DnsEndpoint[] labelled, int from, int to, int mark, CancellationToken cancellationToken)
     {
         for (var i = from; i < to; i++)
         {
+            if (((i - from) & (CancellationStride - 1)) == 0 && cancellationToken.IsCancellationRequested)
+            {
+                return;
+            }
+
             labelled[i] = LabelOne(view, records[i], mark);
+        }
+    }
+
+    /// <summary>Throws when cancelled, checked every <see cref="CancellationStride"/> calls.</summary>
+    private static void ThrowEvery(ref int seen, CancellationToken cancellationToken)
+    {
+        if ((seen++ & (CancellationStride - 1)) == 0)
+        {
+            cancellationToken.ThrowIfCancellationRequested();
         }
     }
 
@@ -499,11 +537,11 @@ public sealed class TxtRegistry : IScopedRegistry, IRegistryHousekeeping
     }
 
     /// <summary>The view's records with their ownership labels, as a full read returns them (shared while unchanged: read-only).</summary>
-    private IReadOnlyList<DnsEndpoint> Labelled(TxtOwnershipView view)
+    private IReadOnlyList<DnsEndpoint> Labelled(TxtOwnershipView view, CancellationToken cancellationToken)
     {
         if (view.LabelledByKey is null)
         {
-            Label(view);
+            Label(view, cancellationToken); // cancelled part-way, the view stays unlabelled (and labels at the next read)
         }
 
         return view.Labelled ??= view.LabelledByKey!.ToArray().AsReadOnly();
@@ -664,7 +702,7 @@ public sealed class TxtRegistry : IScopedRegistry, IRegistryHousekeeping
     {
         if (view.Orphans is null)
         {
-            Label(view);
+            Label(view, CancellationToken.None); // part of an apply: not abandoned half-way
         }
 
         foreach (var orphan in view.Orphans!.Values)
