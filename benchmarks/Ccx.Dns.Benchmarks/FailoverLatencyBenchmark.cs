@@ -91,8 +91,18 @@ internal static class FailoverLatencyBenchmark
         using var host = builder.Build();
         var source = host.Services.GetRequiredService<DatastoreNamingSource>();
         var reconcileClock = Stopwatch.StartNew();
+        var recent = new Queue<string>();
         host.Services.GetRequiredService<Reconciliation.DnsReconciler>().Reconciled += (_, r) =>
         {
+            lock (recent)
+            {
+                recent.Enqueue(string.Create(CultureInfo.InvariantCulture, $"{reconcileClock.Elapsed.TotalSeconds:0.000} s {r.Mode} {r.Outcome} {r.AppliedChanges.Create.Count}c/{r.AppliedChanges.UpdateNew.Count}u/{r.AppliedChanges.Delete.Count}d planned {r.Changes.Create.Count}c/{r.Changes.UpdateNew.Count}u/{r.Changes.Delete.Count}d in {r.Duration.TotalMilliseconds:0.0} ms: {string.Join(' ', r.Changes.UpdateNew.Select(e => e.DnsName[..8] + "=" + string.Join(',', e.Targets)))}"));
+                while (recent.Count > 6)
+                {
+                    recent.Dequeue();
+                }
+            }
+
             // Anything but a clean run is worth a line: it explains a slow or missing failover.
             if (r.Error is not null || r.Outcome is Reconciliation.ReconcileOutcome.Withheld || r.Rejected.Count > 0)
             {
@@ -150,13 +160,30 @@ internal static class FailoverLatencyBenchmark
                 if (e > TimeSpan.FromMilliseconds(100))
                 {
                     // When the slow ones happen (the periodic full reconcile runs every minute after the first).
-                    Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{server}: failover {n} took {e.TotalMilliseconds:0} ms, {started.Elapsed.TotalSeconds:0.0} s after the start"));
+                    Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{server}: failover {n} took {e.TotalMilliseconds:0} ms, {started.Elapsed.TotalSeconds:0.0} s after the start ({reconcileClock.Elapsed.TotalSeconds:0.000} s on the reconcile clock); the last reconciles:"));
+                    lock (recent)
+                    {
+                        foreach (var line in recent)
+                        {
+                            Console.WriteLine("    " + line);
+                        }
+                    }
                 }
             }
             else
             {
                 misses++;
-                Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{server}: failover {n} ({name} to {replica}) was not in DNS after {GiveUpAfter.TotalSeconds:0} s, {started.Elapsed.TotalSeconds:0.0} s after the start"));
+                Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{server}: failover {n} ({name} to {replica}) was not in DNS after {GiveUpAfter.TotalSeconds:0} s, {started.Elapsed.TotalSeconds:0.0} s after the start ({reconcileClock.Elapsed.TotalSeconds:0.000} s on the reconcile clock); the last reconciles:"));
+                lock (recent)
+                {
+                    foreach (var line in recent)
+                    {
+                        Console.WriteLine("    " + line);
+                    }
+                }
+
+                var answers = await query.GetAnswersAsync(name, DnsRecordType.A);
+                Console.WriteLine("    DNS now answers: " + string.Join(", ", answers.Select(a => a.Data)));
             }
         }
 

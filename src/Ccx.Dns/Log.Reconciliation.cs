@@ -107,4 +107,7 @@ internal static partial class Log
 
     [LoggerMessage(EventId = 1042, Level = LogLevel.Debug, Message = "A full reconcile yields to {Waiting} targeted reconcile(s) before applying and starts again after them (yield {Yield} of at most {MaxYields})")]
     public static partial void FullReconcileYielded(ILogger logger, int waiting, int yield, int maxYields);
+
+    [LoggerMessage(EventId = 1043, Level = LogLevel.Warning, Message = "A callback registered on a full reconcile's read failed when the reconcile was asked to yield")]
+    public static partial void YieldRequestCallbackFailed(ILogger logger, Exception exception);
 }

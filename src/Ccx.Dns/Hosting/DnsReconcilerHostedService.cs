@@ -245,7 +245,9 @@ internal sealed class DnsReconcilerHostedService : BackgroundService
         var never = Task.Delay(Timeout.Infinite, throttleCancellation.Token);
         try
         {
-            while (true)
+            // Once the full reconcile has ended, names still pending go to the main loop (which also renews the lease,
+            // keeps the interval and backs off); so do they after a targeted run here failed.
+            while (!full.IsCompleted && failedTargeted is null)
             {
                 var signal = Volatile.Read(ref _signal);
                 var now = _timeProvider.GetUtcNow();
@@ -267,19 +269,12 @@ internal sealed class DnsReconcilerHostedService : BackgroundService
                     continue;
                 }
 
-                // Once the full reconcile has ended, names still pending go to the main loop, unless their wait is armed
-                // here already: then they are served when it ends, so that the wait is the one and only timer.
-                if (full.IsCompleted && (!targeted || throttle is null))
-                {
-                    break;
-                }
-
                 if (targeted)
                 {
                     throttle ??= Task.Delay(Min(due - now, MaxWait), _timeProvider, throttleCancellation.Token);
                 }
 
-                await Task.WhenAny(full.IsCompleted ? never : full, signal.Task, throttle ?? never).ConfigureAwait(false);
+                await Task.WhenAny(full, signal.Task, throttle ?? never).ConfigureAwait(false);
                 stoppingToken.ThrowIfCancellationRequested();
                 if (signal.Task.IsCompleted)
                 {

@@ -261,7 +261,7 @@ public sealed class DnsReconciler : IDisposable
     {
         // A targeted reconcile asks a full one in progress to yield: a failover is not kept waiting behind the whole zone.
         // It queues for the gate first, so that the gate the full one releases when it yields is handed to it.
-        var preempts = names is not null && CanTarget();
+        var preempts = names is { Count: > 0 } && CanTarget();
         if (preempts)
         {
             Interlocked.Increment(ref _targetedWaiting);
@@ -278,8 +278,16 @@ public sealed class DnsReconciler : IDisposable
                     yieldRequest = _yieldRequest;
                 }
 
-                // Outside the lock: the full reconcile may yield on this very thread, inside Cancel.
-                yieldRequest?.Cancel();
+                // Outside the lock: the full reconcile may yield on this very thread, inside Cancel. A callback that a
+                // source or provider registered on its read's token may throw: the wait queued above still gets the gate.
+                try
+                {
+                    yieldRequest?.Cancel();
+                }
+                catch (AggregateException ex)
+                {
+                    Log.YieldRequestCallbackFailed(_logger, ex);
+                }
             }
 
             await wait.ConfigureAwait(false);
@@ -475,9 +483,9 @@ public sealed class DnsReconciler : IDisposable
         {
             desired = await ReadSourcesAsync(readToken).ConfigureAwait(false);
         }
-        catch (OperationCanceledException) when (yieldRequested.IsCancellationRequested && !cancellationToken.IsCancellationRequested)
+        catch (Exception) when (Yielded(yieldRequested, cancellationToken))
         {
-            return null;
+            return null; // whatever a cancelled read throws (some wrap the cancellation)
         }
         catch (Exception ex) when (!IsCancellation(ex, cancellationToken))
         {
@@ -497,7 +505,7 @@ public sealed class DnsReconciler : IDisposable
         {
             current = await _registry.GetRecordsAsync(readToken).ConfigureAwait(false) ?? [];
         }
-        catch (OperationCanceledException) when (yieldRequested.IsCancellationRequested && !cancellationToken.IsCancellationRequested)
+        catch (Exception) when (Yielded(yieldRequested, cancellationToken))
         {
             return null;
         }
@@ -627,7 +635,7 @@ public sealed class DnsReconciler : IDisposable
             // plan: reported after every full reconcile that got as far as planning.
             _verifiedPlanned |= mode == ReconcileMode.Full;
         }
-        catch (OperationCanceledException) when (yieldRequested.IsCancellationRequested && !cancellationToken.IsCancellationRequested)
+        catch (OperationCanceledException) when (Yielded(yieldRequested, cancellationToken))
         {
             return null; // the plan was left unfinished, and the last one is kept
         }
@@ -1089,6 +1097,10 @@ public sealed class DnsReconciler : IDisposable
     };
 
     /// <summary>Whether a failure may go away by itself: a transient provider error, a timeout, or a cancellation we did not ask for.</summary>
+    /// <summary>Whether a full reconcile was asked to yield (and not to stop): what its reads throw then is the yield.</summary>
+    private static bool Yielded(CancellationToken yieldRequested, CancellationToken cancellationToken) =>
+        yieldRequested.IsCancellationRequested && !cancellationToken.IsCancellationRequested;
+
     private static bool IsTransient(Exception ex) => ex switch
     {
         DnsProviderException dpe => dpe.IsTransient,

@@ -1,6 +1,8 @@
 using Ccx.Dns.Endpoints;
 using Ccx.Dns.Hosting;
 using Ccx.Dns.Planning;
+using Ccx.Dns.Providers;
+using Ccx.Dns.Providers.Caching;
 using Ccx.Dns.Providers.InMemory;
 using Ccx.Dns.Reconciliation;
 using Ccx.Dns.Registry.Txt;
@@ -47,6 +49,31 @@ public sealed class FullReconcileYieldTests
             s.Results.Select(r => (r.Mode, r.Outcome)));
         Assert.Equal(["192.0.2.3"], s.Inner.GetZoneRecords(Zone).Single(r => r.DnsName == "a." + Zone && r.RecordType == RecordType.A).Targets);
         Assert.Equal(0, s.Reconciler.TargetedWaiting);
+    }
+
+    [Fact]
+    public async Task TargetedRequest_ASourceCallbackThrowsWhenTheFullReadIsCancelled_StillRunsAndTheFullOneEnds()
+    {
+        // A callback that a source registered on its read's token throws when the yield cancels it: the targeted
+        // reconcile still gets the gate the full one released, and nothing is left holding it.
+        var inner = new InMemoryDnsProvider([Zone]);
+        var source = new ThrowingOnCancelSource();
+        var logger = new CapturingLogger<DnsReconciler>();
+        using var reconciler = new DnsReconciler([source], new TxtRegistry(inner, new TxtRegistryOptions { OwnerId = "o" }), Options.Create(new DnsReconcilerOptions()), TimeProvider.System, logger);
+        source.Inner.ReplaceAll([A("a", "192.0.2.1")]);
+        await reconciler.RunOnceAsync();
+
+        var held = source.HoldNextFullRead();
+        var full = reconciler.RunOnceAsync();
+        await held.WaitAsync(TimeSpan.FromSeconds(10));
+        source.Inner.Upsert(A("a", "192.0.2.2"));
+        var targeted = await reconciler.RunOnceAsync(["a." + Zone]).WaitAsync(TimeSpan.FromSeconds(10));
+        var fullResult = await full.WaitAsync(TimeSpan.FromSeconds(10));
+
+        Assert.Equal((ReconcileMode.Targeted, ReconcileOutcome.Applied), (targeted.Mode, targeted.Outcome));
+        Assert.Equal((ReconcileMode.Full, ReconcileOutcome.NoChanges), (fullResult.Mode, fullResult.Outcome));
+        Assert.Single(logger.WithEvent(1043));
+        Assert.Equal(ReconcileOutcome.NoChanges, (await reconciler.RunOnceAsync(["a." + Zone]).WaitAsync(TimeSpan.FromSeconds(10))).Outcome);
     }
 
     [Fact]
@@ -143,6 +170,66 @@ public sealed class FullReconcileYieldTests
         Assert.Equal(["10.0.0.2"], inner.GetZoneRecords(Zone).Single(r => r.DnsName == id + "." + Zone && r.RecordType == RecordType.A).Targets);
     }
 
+    /// <summary>
+    /// Full and targeted reconciles requested at random moments, concurrently, over a provider that takes random short
+    /// pauses (so that full reconciles yield in every stage): when all have ended, the zone is exactly what the source
+    /// says, with one ownership record per record, and no reconcile failed. 40 fixed seeds (the interleavings vary).
+    /// </summary>
+    [Fact]
+    public async Task ConcurrentFullAndTargetedReconciles_Converge()
+    {
+        var yields = 0;
+        for (var seed = 0; seed < 40; seed++)
+        {
+            var random = new Random(seed);
+            var inner = new InMemoryDnsProvider([Zone]);
+            var pausing = new PausingProvider(inner, seed);
+            IDnsProvider provider = seed % 2 == 0 ? pausing : new CachingDnsProvider(pausing, new CachingDnsProviderOptions { CacheDuration = TimeSpan.FromMilliseconds(random.Next(1, 30)) });
+            var source = new ProgrammaticEndpointSource();
+            var logger = new CapturingLogger<DnsReconciler>();
+            using var reconciler = new DnsReconciler([source], new TxtRegistry(provider, new TxtRegistryOptions { OwnerId = "o" }), Options.Create(new DnsReconcilerOptions()), TimeProvider.System, logger);
+            var names = Enumerable.Range(0, 12).Select(i => $"n{i}").ToArray();
+            source.ReplaceAll(names.Select(n => A(n, "192.0.2.1")));
+            Assert.Equal(ReconcileOutcome.Applied, (await reconciler.RunOnceAsync()).Outcome);
+
+            var runs = new List<Task<ReconcileResult>>();
+            for (var step = 0; step < 30; step++)
+            {
+                var name = names[random.Next(names.Length)];
+                switch (random.Next(9))
+                {
+                    case < 6:
+                        source.Upsert(A(name, "192.0.2." + random.Next(1, 250).ToString(System.Globalization.CultureInfo.InvariantCulture)));
+                        runs.Add(reconciler.RunOnceAsync([name + "." + Zone]));
+                        break;
+                    case 6:
+                        source.Remove(new EndpointKey(name + "." + Zone, RecordType.A));
+                        runs.Add(reconciler.RunOnceAsync([name + "." + Zone]));
+                        break;
+                    default:
+                        runs.Add(Task.Run(() => reconciler.RunOnceAsync()));
+                        break;
+                }
+
+                if (random.Next(3) == 0)
+                {
+                    await Task.Delay(random.Next(0, 3));
+                }
+            }
+
+            var results = await Task.WhenAll(runs).WaitAsync(TimeSpan.FromSeconds(30));
+
+            Assert.All(results, r => Assert.Null(r.Error));
+            var want = (await source.GetEndpointsAsync()).Select(e => $"{e.DnsName} {e.Targets[0]}").Order(StringComparer.Ordinal);
+            var zone = inner.GetZoneRecords(Zone);
+            Assert.Equal(want, zone.Where(r => r.RecordType == RecordType.A).Select(r => $"{r.DnsName} {r.Targets[0]}").Order(StringComparer.Ordinal));
+            Assert.Equal(zone.Count(r => r.RecordType == RecordType.A), zone.Count(r => r.RecordType == RecordType.TXT));
+            yields += logger.WithEvent(1042).Count;
+        }
+
+        Assert.True(yields > 0, "no full reconcile yielded: the test does not exercise what it is about");
+    }
+
     [Fact]
     public void IncrementalFullPlan_Cancelled_ThrowsAndKeepsTheLastPlan()
     {
@@ -196,6 +283,82 @@ public sealed class FullReconcileYieldTests
     }
 
     private sealed record StackParts(InMemoryDnsProvider Inner, RecordingDnsProvider Provider, ProgrammaticEndpointSource Source, DnsReconciler Reconciler, List<ReconcileResult> Results);
+
+    /// <summary>A scoped source whose next full read registers a throwing callback on its token and waits until cancelled.</summary>
+    private sealed class ThrowingOnCancelSource : Ccx.Dns.Sources.IScopedEndpointSource
+    {
+        private TaskCompletionSource? _held;
+
+        public event EventHandler? Changed
+        {
+            add => Inner.Changed += value;
+            remove => Inner.Changed -= value;
+        }
+
+        public ProgrammaticEndpointSource Inner { get; } = new();
+
+        public Task HoldNextFullRead()
+        {
+            _held = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+            return _held.Task;
+        }
+
+        public async Task<IReadOnlyList<DnsEndpoint>> GetEndpointsAsync(CancellationToken cancellationToken = default)
+        {
+            if (Interlocked.Exchange(ref _held, null) is { } held)
+            {
+                // Not disposed when the read ends: it must run (and throw) whatever order the callbacks run in.
+                cancellationToken.Register(() => throw new InvalidOperationException("a source's cancellation callback failed"));
+                held.SetResult();
+                await Task.Delay(Timeout.Infinite, cancellationToken);
+            }
+
+            return await Inner.GetEndpointsAsync(cancellationToken);
+        }
+
+        public Task<Ccx.Dns.Sources.ScopedEndpoints> GetEndpointsAsync(IReadOnlySet<string> names, CancellationToken cancellationToken = default) =>
+            Inner.GetEndpointsAsync(names, cancellationToken);
+    }
+
+    /// <summary>A provider that pauses for a random moment (0–2 ms, or a yield of the thread) before each read and apply.</summary>
+    private sealed class PausingProvider(InMemoryDnsProvider inner, int seed) : IDnsProvider
+    {
+        private readonly Random _random = new(seed);
+
+        public DomainFilter DomainFilter => inner.DomainFilter;
+
+        public async Task<IReadOnlyList<DnsEndpoint>> GetRecordsAsync(CancellationToken cancellationToken = default)
+        {
+            await PauseAsync(cancellationToken);
+            return await inner.GetRecordsAsync(cancellationToken);
+        }
+
+        public async Task ApplyChangesAsync(DnsChanges changes, CancellationToken cancellationToken = default)
+        {
+            await PauseAsync(cancellationToken);
+            await inner.ApplyChangesAsync(changes, cancellationToken);
+        }
+
+        public IReadOnlyList<DnsEndpoint> AdjustEndpoints(IReadOnlyList<DnsEndpoint> endpoints) => inner.AdjustEndpoints(endpoints);
+
+        private async Task PauseAsync(CancellationToken cancellationToken)
+        {
+            int pause;
+            lock (_random)
+            {
+                pause = _random.Next(-1, 3);
+            }
+
+            if (pause < 0)
+            {
+                await Task.Yield();
+            }
+            else
+            {
+                await Task.Delay(pause, cancellationToken);
+            }
+        }
+    }
 
     /// <summary>A list that cancels a token when an element at a given position is read (the planner is part-way through).</summary>
     private sealed class CancellingList(List<DnsEndpoint> items, int at, CancellationTokenSource cancellation) : IReadOnlyList<DnsEndpoint>

@@ -34,12 +34,21 @@ internal sealed class RecordingDnsProvider(IDnsProvider inner) : IZoneAwareDnsPr
 
     public void ReleaseReads() => _readGate?.TrySetResult();
 
+    /// <summary>Whether a held read takes the inner provider's records before it waits (a read whose answer is already old when it returns).</summary>
+    public bool ReadBeforeHold { get; set; }
+
     public async Task<IReadOnlyList<DnsEndpoint>> GetRecordsAsync(CancellationToken cancellationToken = default)
     {
+        var early = ReadBeforeHold && _readGate is not null ? await inner.GetRecordsAsync(cancellationToken) : null;
         if (_readGate is { } gate)
         {
             _readHeld.TrySetResult();
             await gate.Task.WaitAsync(cancellationToken);
+        }
+
+        if (early is not null)
+        {
+            return early;
         }
 
         if (FailNextRead is { } failure)

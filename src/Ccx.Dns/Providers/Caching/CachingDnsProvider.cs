@@ -32,6 +32,7 @@ public sealed class CachingDnsProvider : IZoneAwareDnsProvider
     private DateTimeOffset _readAt;
     private long _version;
     private Task<IReadOnlyList<DnsEndpoint>>? _inflight;
+    private long _inflightGeneration; // the apply generation _inflight began in
     private long _generation;
 
     /// <summary>Creates the decorator.</summary>
@@ -80,10 +81,13 @@ public sealed class CachingDnsProvider : IZoneAwareDnsProvider
                 return Task.FromResult(_cached);
             }
 
-            if (_inflight is null)
+            // A read that began before an apply may or may not see it: a caller that arrives after the apply starts a read
+            // of its own rather than join that one (a full reconcile starting again after a targeted one applied).
+            if (_inflight is null || _inflightGeneration != _generation)
             {
                 owned = new TaskCompletionSource<IReadOnlyList<DnsEndpoint>>(TaskCreationOptions.RunContinuationsAsynchronously);
                 _inflight = owned.Task;
+                _inflightGeneration = _generation;
             }
 
             shared = _inflight;
@@ -241,7 +245,11 @@ public sealed class CachingDnsProvider : IZoneAwareDnsProvider
             var records = await _inner.GetRecordsAsync(CancellationToken.None).ConfigureAwait(false);
             lock (_gate)
             {
-                _inflight = null;
+                if (ReferenceEquals(_inflight, owned.Task))
+                {
+                    _inflight = null;
+                }
+
                 if (_generation == generation)
                 {
                     _cached = records;
@@ -260,9 +268,12 @@ public sealed class CachingDnsProvider : IZoneAwareDnsProvider
         {
             lock (_gate)
             {
-                _inflight = null;
-                Drop();
-                _version++;
+                if (ReferenceEquals(_inflight, owned.Task))
+                {
+                    _inflight = null;
+                    Drop();
+                    _version++;
+                }
             }
 
             owned.SetException(ex);

@@ -700,12 +700,15 @@ public sealed class TxtRegistry : IScopedRegistry, IRegistryHousekeeping
 
     private void PlanOrphanDeletes(TxtOwnershipView view, ApplyBatch batch)
     {
-        if (view.Orphans is null)
+        if (view.Orphans is not { } orphans)
         {
-            Label(view, CancellationToken.None); // part of an apply: not abandoned half-way
+            // Not known until a full read labels the view (after a bulk creation, or a full read that was cancelled):
+            // an apply does not label the whole zone to find them (a failover would wait for it); the next full read
+            // finds them, and the apply after it deletes them.
+            return;
         }
 
-        foreach (var orphan in view.Orphans!.Values)
+        foreach (var orphan in orphans.Values)
         {
             var key = orphan.Record.Key;
             if (batch.Claimed.Contains(key) || !batch.TouchedTxt.Add(key))

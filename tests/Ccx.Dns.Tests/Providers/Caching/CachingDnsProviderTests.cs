@@ -38,6 +38,28 @@ public sealed class CachingDnsProviderTests
     }
 
     [Fact]
+    public async Task GetRecordsAsync_AfterAnApplyWhileAReadIsInFlight_StartsItsOwnReadInsteadOfJoiningIt()
+    {
+        // A full reconcile that yielded to a failover leaves its read in flight; starting again after the failover was
+        // applied, it must not be handed that read's answer, which predates the failover.
+        var (inner, recorder, cache, _) = Create();
+        await inner.ApplyChangesAsync(new DnsChanges { Create = [A("a.example.org", "192.0.2.1")] });
+        recorder.ReadBeforeHold = true;
+        recorder.HoldReads();
+        var before = cache.GetRecordsAsync();
+        await recorder.ReadHeld;
+        await cache.ApplyChangesAsync(new DnsChanges { UpdateOld = [A("a.example.org", "192.0.2.1")], UpdateNew = [A("a.example.org", "192.0.2.3")] });
+
+        var after = cache.GetRecordsAsync();
+        recorder.ReleaseReads();
+
+        Assert.Equal(["192.0.2.1"], Assert.Single(await before).Targets);
+        Assert.Equal(["192.0.2.3"], Assert.Single(await after).Targets);
+        Assert.Equal(["192.0.2.3"], Assert.Single(await cache.GetRecordsAsync()).Targets);
+        Assert.Equal(2, inner.ReadCount);
+    }
+
+    [Fact]
     public async Task GetRecordsAsync_AfterCacheDuration_ReadsTheProviderAgain()
     {
         var (inner, _, cache, time) = Create();

@@ -65,6 +65,36 @@ public sealed class TxtRegistryCancelledReadTests
         Assert.Equal(before, Render(await registry.GetRecordsAsync()));
     }
 
+    [Fact]
+    public async Task GetRecordsAsync_CancelledAfterTheCacheWasRefreshed_ReadsTheRefreshedCacheNextTime()
+    {
+        // The cancelled read refreshed the provider cache (it had expired) before it was cancelled: the last view is not
+        // a copy of that refreshed cache, and the next full read must not serve it as one.
+        var inner = NewProvider();
+        var seed = new List<DnsEndpoint>();
+        for (var i = 0; i < 6_000; i++)
+        {
+            seed.Add(A($"db{i.ToString(CultureInfo.InvariantCulture)}.example.org", "192.0.2.1"));
+        }
+
+        await SeedAsync(inner, [.. seed]);
+        var cancelling = new CancellingReadProvider(inner);
+        var time = new ManualTimeProvider();
+        var cache = new Ccx.Dns.Providers.Caching.CachingDnsProvider(cancelling, new Ccx.Dns.Providers.Caching.CachingDnsProviderOptions { CacheDuration = TimeSpan.FromMinutes(1) }, time);
+        var registry = CreateRegistry(cache);
+        await registry.GetRecordsAsync();
+        await inner.ApplyChangesAsync(new DnsChanges { Create = [A("external.example.org", "192.0.2.9")] }); // by someone else
+        time.Advance(TimeSpan.FromMinutes(2));
+
+        using var cancellation = new CancellationTokenSource();
+        cancelling.CancelAt = (5_000, cancellation);
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => registry.GetRecordsAsync(cancellation.Token));
+        var again = await registry.GetRecordsAsync();
+
+        Assert.True(cancelling.Cancelled);
+        Assert.Contains(again, r => r.DnsName == "external.example.org");
+    }
+
     private static List<string> Render(IReadOnlyList<DnsEndpoint> records) =>
         [.. records.Select(r => $"{r.DnsName} {r.RecordType} [{string.Join(',', r.Targets)}]" + string.Concat(r.Labels.Where(l => l.Key is "owner" or "resource").Select(l => $" {l.Key}={l.Value}")))];
 
