@@ -223,7 +223,8 @@ public sealed class DnsReconciler : IDisposable
     /// Runs one full reconcile. Never throws except when <paramref name="cancellationToken"/> is cancelled. Until it
     /// reaches the safety guard, it yields to targeted reconciles requested meanwhile
     /// (<see cref="RunOnceAsync(IEnumerable{string}, CancellationToken)"/>): it drops what it has planned, lets them run,
-    /// and starts again from the sources (at most 8 times).
+    /// and starts again from the sources (at most 8 times). The report (its start and duration too) is that of the
+    /// attempt that ran to the end.
     /// </summary>
     /// <param name="cancellationToken">Cancels the reconcile.</param>
     /// <returns>The report.</returns>
