@@ -23,8 +23,9 @@ namespace Ccx.Dns.Benchmarks;
 /// named or pdns_server), which BenchmarkDotNet's in-process iteration model does not measure.
 /// <c>dotnet run -c Release --project benchmarks/Ccx.Dns.Benchmarks -- failover-latency [bind|pdns|all] [--failovers N] [--clusters N]</c>.
 /// <para>Measured 2026-12-07 on the 2-core build machine, 200 failovers, 10,000 clusters (20,000 records + 20,000
-/// ownership TXT): BIND 9.18 via RFC 2136 p50 6.1 ms, p95 11.4 ms, p99 74.3 ms, max 375 ms; PowerDNS 4.7 via its API
-/// p50 14.0 ms, p95 25.5 ms, p99 38.9 ms, max 1,021 ms. Goal met on both.</para>
+/// ownership TXT), full reconciles yielding to targeted ones: BIND 9.18 via RFC 2136 p50 6.0 ms, p95 11.7 ms (11.0 ms
+/// with a 10-minute provider cache); PowerDNS 4.7 via its API p50 15.4 ms, p95 27.0 ms (32.0 ms with the cache). Goal
+/// met on both. The slow ones and why are in docs/operations.md ("Targeted reconciles").</para>
 /// </remarks>
 internal static class FailoverLatencyBenchmark
 {
