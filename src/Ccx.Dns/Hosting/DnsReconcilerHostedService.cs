@@ -179,34 +179,22 @@ internal sealed class DnsReconcilerHostedService : BackgroundService
             var names = TakePendingNames();
             var full = names is null || nextPeriodic <= now || retryAt is { } due2 && due2 <= now;
             lastRunStart = now;
-            ReconcileResult? result = null;
-            try
+            ReconcileResult? result;
+            if (full)
             {
-                if (full)
-                {
-                    ReconcileResult? failedTargeted;
-                    (result, lastRunStart, failedTargeted) = await RunFullServingTargetedAsync(options, now, stoppingToken).ConfigureAwait(false);
+                var served = await SurvivingAsync(() => RunFullServingTargetedAsync(options, now, stoppingToken), stoppingToken).ConfigureAwait(false);
+                result = served?.Result;
+                lastRunStart = served?.LastRunStart ?? now;
 
-                    // A targeted reconcile that failed transiently beside the full one may have run after it: retry (in full).
-                    if (result.Error is null && failedTargeted?.Error is { IsTransient: true })
-                    {
-                        result = failedTargeted;
-                    }
-                }
-                else
+                // A targeted reconcile that failed transiently beside the full one may have run after it: retry (in full).
+                if (result is { Error: null } && served?.FailedTargeted?.Error is { IsTransient: true })
                 {
-                    result = await _reconciler.RunOnceAsync(names!, stoppingToken).ConfigureAwait(false);
+                    result = served.FailedTargeted;
                 }
             }
-            catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+            else
             {
-                throw;
-            }
-#pragma warning disable CA1031 // the loop must survive anything a reconcile throws (RunOnceAsync already reports failures)
-            catch (Exception ex)
-#pragma warning restore CA1031
-            {
-                Log.LoopFailed(_logger, ex);
+                result = await SurvivingAsync(() => _reconciler.RunOnceAsync(names!, stoppingToken), stoppingToken).ConfigureAwait(false);
             }
 
             if (full || result?.Mode == ReconcileMode.Full)
@@ -235,7 +223,7 @@ internal sealed class DnsReconcilerHostedService : BackgroundService
     /// writes, so that a failover is applied within a targeted reconcile's time, not after the whole zone's.
     /// </summary>
     /// <returns>The full reconcile's report, when the last reconcile started, and the last targeted reconcile's report when it failed.</returns>
-    private async Task<(ReconcileResult Result, DateTimeOffset LastRunStart, ReconcileResult? FailedTargeted)> RunFullServingTargetedAsync(DnsReconcilerOptions options, DateTimeOffset started, CancellationToken stoppingToken)
+    private async Task<FullRunServed> RunFullServingTargetedAsync(DnsReconcilerOptions options, DateTimeOffset started, CancellationToken stoppingToken)
     {
         var full = _reconciler.RunOnceAsync(stoppingToken);
         var lastRunStart = started;
@@ -292,7 +280,7 @@ internal sealed class DnsReconcilerHostedService : BackgroundService
             await throttleCancellation.CancelAsync().ConfigureAwait(false); // releases the timers of the waits not taken
         }
 
-        return (await full.ConfigureAwait(false), lastRunStart, failedTargeted);
+        return new FullRunServed(await full.ConfigureAwait(false), lastRunStart, failedTargeted);
 
         static TimeSpan Min(TimeSpan a, TimeSpan b) => a < b ? a : b;
     }
@@ -300,10 +288,17 @@ internal sealed class DnsReconcilerHostedService : BackgroundService
     /// <summary>Runs one targeted reconcile beside a full one; its report when it failed (<see langword="null"/> when it did not).</summary>
     private async Task<ReconcileResult?> RunTargetedBesideAsync(HashSet<string> names, CancellationToken stoppingToken)
     {
+        var result = await SurvivingAsync(() => _reconciler.RunOnceAsync(names, stoppingToken), stoppingToken).ConfigureAwait(false);
+        return result?.Error is null ? null : result;
+    }
+
+    /// <summary>Runs a reconcile; <see langword="null"/> when it threw (logged: the loop survives anything but stopping).</summary>
+    private async Task<T?> SurvivingAsync<T>(Func<Task<T>> run, CancellationToken stoppingToken)
+        where T : class
+    {
         try
         {
-            var result = await _reconciler.RunOnceAsync(names, stoppingToken).ConfigureAwait(false);
-            return result.Error is null ? null : result;
+            return await run().ConfigureAwait(false);
         }
         catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
         {
@@ -427,6 +422,9 @@ internal sealed class DnsReconcilerHostedService : BackgroundService
             wait.Cancellation.Dispose();
         }
     }
+
+    /// <summary>What a full reconcile run beside targeted ones gives the loop.</summary>
+    private sealed record FullRunServed(ReconcileResult Result, DateTimeOffset LastRunStart, ReconcileResult? FailedTargeted);
 
     /// <summary>A wait armed by the loop: its wake time, its delay and what cancels the delay.</summary>
     private sealed record ArmedWait(DateTimeOffset At, Task Delay, CancellationTokenSource Cancellation);

@@ -9,6 +9,7 @@ using Ccx.Dns.Registry.Txt;
 using Ccx.Dns.Sources.Datastore;
 using Ccx.Dns.Sources.Programmatic;
 using Ccx.Dns.Tests.TestDoubles;
+using Ccx.Dns.Tests.TestSupport;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
 
@@ -240,7 +241,7 @@ public sealed class FullReconcileYieldTests
         using var cancellation = new CancellationTokenSource();
 
         // Every endpoint changed: a whole calculation, cancelled part-way through.
-        var changed = new CancellingList(desired.Select(e => A(e.DnsName.Split('.')[0], "192.0.2.2")).ToList(), Planner.CancellationStride + 1, cancellation);
+        var changed = new CancellingList(desired.Select(e => A(e.DnsName.Split('.')[0], "192.0.2.2")).ToList(), Planner.CancellationStride + 1, cancellation.Cancel);
         Assert.Throws<OperationCanceledException>(() => plans.Calculate(Planner.Instance, e => e, settings, changed, [], cancellation.Token));
         var again = plans.Calculate(Planner.Instance, e => e, settings, desired, []);
 
@@ -254,7 +255,7 @@ public sealed class FullReconcileYieldTests
         // The token is checked as the calculation goes: a cancellation after it started ends it.
         var desired = Enumerable.Range(0, 3 * Planner.CancellationStride).Select(i => A($"n{i}", "192.0.2.1")).ToList();
         using var cancellation = new CancellationTokenSource();
-        var input = new PlanInput { Current = [], Desired = new CancellingList(desired, Planner.CancellationStride + 1, cancellation), OwnerId = "o" };
+        var input = new PlanInput { Current = [], Desired = new CancellingList(desired, Planner.CancellationStride + 1, cancellation.Cancel), OwnerId = "o" };
 
         Assert.False(cancellation.IsCancellationRequested);
         Assert.Throws<OperationCanceledException>(() => Planner.Calculate(input, validateOnly: null, rejectedAt: null, cancellation.Token));
@@ -358,34 +359,5 @@ public sealed class FullReconcileYieldTests
                 await Task.Delay(pause, cancellationToken);
             }
         }
-    }
-
-    /// <summary>A list that cancels a token when an element at a given position is read (the planner is part-way through).</summary>
-    private sealed class CancellingList(List<DnsEndpoint> items, int at, CancellationTokenSource cancellation) : IReadOnlyList<DnsEndpoint>
-    {
-        public int Count => items.Count;
-
-        public DnsEndpoint this[int index]
-        {
-            get
-            {
-                if (index == at)
-                {
-                    cancellation.Cancel();
-                }
-
-                return items[index];
-            }
-        }
-
-        public IEnumerator<DnsEndpoint> GetEnumerator()
-        {
-            for (var i = 0; i < Count; i++)
-            {
-                yield return this[i];
-            }
-        }
-
-        System.Collections.IEnumerator System.Collections.IEnumerable.GetEnumerator() => GetEnumerator();
     }
 }

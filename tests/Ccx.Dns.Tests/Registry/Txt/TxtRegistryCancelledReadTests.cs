@@ -4,6 +4,7 @@ using Ccx.Dns.Planning;
 using Ccx.Dns.Providers;
 using Ccx.Dns.Registry.Txt;
 using Ccx.Dns.Tests.TestDoubles;
+using Ccx.Dns.Tests.TestSupport;
 using static Ccx.Dns.Tests.Registry.Txt.TxtRegistryTestKit;
 
 namespace Ccx.Dns.Tests.Registry.Txt;
@@ -120,33 +121,5 @@ public sealed class TxtRegistryCancelledReadTests
         public Task ApplyChangesAsync(DnsChanges changes, CancellationToken cancellationToken = default) => inner.ApplyChangesAsync(changes, cancellationToken);
 
         public IReadOnlyList<DnsEndpoint> AdjustEndpoints(IReadOnlyList<DnsEndpoint> endpoints) => inner.AdjustEndpoints(endpoints);
-    }
-
-    private sealed class CancellingList(IReadOnlyList<DnsEndpoint> items, int at, Action cancel) : IReadOnlyList<DnsEndpoint>
-    {
-        public int Count => items.Count;
-
-        public DnsEndpoint this[int index]
-        {
-            get
-            {
-                if (index == at)
-                {
-                    cancel();
-                }
-
-                return items[index];
-            }
-        }
-
-        public IEnumerator<DnsEndpoint> GetEnumerator()
-        {
-            for (var i = 0; i < Count; i++)
-            {
-                yield return this[i];
-            }
-        }
-
-        System.Collections.IEnumerator System.Collections.IEnumerable.GetEnumerator() => GetEnumerator();
     }
 }
