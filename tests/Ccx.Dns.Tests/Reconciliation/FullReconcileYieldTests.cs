@@ -232,6 +232,45 @@ public sealed class FullReconcileYieldTests
     }
 
     [Fact]
+    public async Task HostedService_TargetedReconcileBesideAFullOneFailsTransiently_TheFullOneAppliesTheFailoverAndARetryFollows()
+    {
+        var clock = new ManualTimeProvider();
+        var inner = new InMemoryDnsProvider([Zone]);
+        var provider = new RecordingDnsProvider(inner);
+        var datastores = new DatastoreNamingSource();
+        var options = new DnsReconcilerOptions { MinEventSyncInterval = TimeSpan.Zero };
+        using var reconciler = new DnsReconciler([datastores], new TxtRegistry(provider, new TxtRegistryOptions { OwnerId = "o" }), Options.Create(options), clock, NullLogger<DnsReconciler>.Instance);
+        var results = System.Threading.Channels.Channel.CreateUnbounded<ReconcileResult>();
+        reconciler.Reconciled += (_, r) => results.Writer.TryWrite(r);
+        var id = Guid.Parse("0b7c4e1a-8c55-4f51-9b0e-000000000003");
+        datastores.SetCluster(new DatastoreCluster(id, Zone, [new("10.0.0.1", DatastoreNodeRole.Primary), new("10.0.0.2", DatastoreNodeRole.Replica)]));
+        using var service = new DnsReconcilerHostedService(reconciler, clock, NullLogger<DnsReconcilerHostedService>.Instance);
+        await service.StartAsync(CancellationToken.None);
+        await results.Reader.ReadAsync().AsTask().WaitAsync(TimeSpan.FromSeconds(10));
+        await clock.WaitForTimerAsync(clock.GetUtcNow() + options.Interval);
+
+        // The interval's full reconcile is held reading the zone; the failover's targeted reconcile beside it fails.
+        provider.HoldReads();
+        clock.Advance(options.Interval);
+        await provider.ReadHeld;
+        provider.FailNextApply = new Ccx.Dns.Providers.DnsProviderException("throttled", isTransient: true);
+        datastores.Promote(id, "10.0.0.2");
+        var failed = await results.Reader.ReadAsync().AsTask().WaitAsync(TimeSpan.FromSeconds(10));
+        provider.ReleaseReads();
+        var full = await results.Reader.ReadAsync().AsTask().WaitAsync(TimeSpan.FromSeconds(10));
+        var retryAt = clock.GetUtcNow() + options.InitialRetryDelay;
+        await clock.WaitForTimerAsync(retryAt);
+        clock.Advance(options.InitialRetryDelay);
+        var retry = await results.Reader.ReadAsync().AsTask().WaitAsync(TimeSpan.FromSeconds(10));
+        await service.StopAsync(CancellationToken.None);
+
+        Assert.Equal((ReconcileMode.Targeted, ReconcileOutcome.Failed, true), (failed.Mode, failed.Outcome, failed.Error!.IsTransient));
+        Assert.Equal((ReconcileMode.Full, ReconcileOutcome.Applied, 2), (full.Mode, full.Outcome, full.AppliedChanges.UpdateNew.Count));
+        Assert.Equal((ReconcileMode.Full, ReconcileOutcome.NoChanges, retryAt), (retry.Mode, retry.Outcome, retry.StartedAt));
+        Assert.Equal(["10.0.0.2"], inner.GetZoneRecords(Zone).Single(r => r.DnsName == id + "." + Zone && r.RecordType == RecordType.A).Targets);
+    }
+
+    [Fact]
     public void IncrementalFullPlan_Cancelled_ThrowsAndKeepsTheLastPlan()
     {
         var plans = new IncrementalFullPlan();
