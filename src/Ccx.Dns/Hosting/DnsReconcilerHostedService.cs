@@ -259,7 +259,7 @@ internal sealed class DnsReconcilerHostedService : BackgroundService
 
                 if (targeted)
                 {
-                    throttle ??= Task.Delay(Min(due - now, MaxWait), _timeProvider, throttleCancellation.Token);
+                    throttle ??= Task.Delay(Capped(due - now), _timeProvider, throttleCancellation.Token);
                 }
 
                 await Task.WhenAny(full, signal.Task, throttle ?? never).ConfigureAwait(false);
@@ -281,8 +281,6 @@ internal sealed class DnsReconcilerHostedService : BackgroundService
         }
 
         return new FullRunServed(await full.ConfigureAwait(false), lastRunStart, failedTargeted);
-
-        static TimeSpan Min(TimeSpan a, TimeSpan b) => a < b ? a : b;
     }
 
     /// <summary>Runs one targeted reconcile beside a full one; its report when it failed (<see langword="null"/> when it did not).</summary>
@@ -392,10 +390,8 @@ internal sealed class DnsReconcilerHostedService : BackgroundService
         {
             DisarmWait();
 
-            // Timers accept at most about 49.7 days; a longer wait is taken in steps (the loop recomputes what is due).
-            var delay = wake - now > MaxWait ? MaxWait : wake - now;
             var cancellation = CancellationTokenSource.CreateLinkedTokenSource(stoppingToken);
-            wait = new ArmedWait(wake, Task.Delay(delay, _timeProvider, cancellation.Token), cancellation);
+            wait = new ArmedWait(wake, Task.Delay(Capped(wake - now), _timeProvider, cancellation.Token), cancellation);
             _wait = wait;
         }
 
@@ -411,6 +407,9 @@ internal sealed class DnsReconcilerHostedService : BackgroundService
             Interlocked.CompareExchange(ref _signal, NewSignal(), signal);
         }
     }
+
+    /// <summary>A delay a timer accepts: timers take at most about 49.7 days, so a longer wait is taken in steps (the loop recomputes what is due).</summary>
+    private static TimeSpan Capped(TimeSpan delay) => delay > MaxWait ? MaxWait : delay;
 
     /// <summary>Releases the armed wait's timer, if any.</summary>
     private void DisarmWait()

@@ -26,9 +26,6 @@ public sealed class Planner : IPlan
     private const string CnameDiscarded =
         "a CNAME cannot coexist with other record types at the same name (RFC 1034 §3.6.2); the other types win and the CNAME is discarded";
 
-    /// <summary>How many endpoints or rows a calculation handles between two checks of its cancellation token (a power of two).</summary>
-    internal const int CancellationStride = 4096;
-
     /// <summary>A shared instance (the planner holds no state).</summary>
     public static Planner Instance { get; } = new();
 
@@ -42,7 +39,7 @@ public sealed class Planner : IPlan
     /// <param name="input">The input.</param>
     /// <param name="validateOnly">The positions of the desired endpoints to validate; <see langword="null"/>: all.</param>
     /// <param name="rejectedAt">Collects the positions of the desired endpoints rejected (for any reason), when given.</param>
-    /// <param name="cancellationToken">Abandons the calculation; checked every <see cref="CancellationStride"/> endpoints and rows.</param>
+    /// <param name="cancellationToken">Abandons the calculation; checked every <see cref="PeriodicCancellation.Stride"/> endpoints and rows.</param>
     /// <returns>The plan.</returns>
     /// <exception cref="OperationCanceledException"><paramref name="cancellationToken"/> was cancelled.</exception>
     internal static PlanResult Calculate(PlanInput input, IReadOnlySet<int>? validateOnly, List<int>? rejectedAt, CancellationToken cancellationToken)
@@ -60,10 +57,7 @@ public sealed class Planner : IPlan
 
         for (var i = 0; i < input.Current.Count; i++)
         {
-            if ((i & (CancellationStride - 1)) == 0)
-            {
-                cancellationToken.ThrowIfCancellationRequested();
-            }
+            PeriodicCancellation.ThrowAt(i, cancellationToken);
 
             var current = input.Current[i];
             if (current is not null && context.IsManaged(current))
@@ -75,10 +69,7 @@ public sealed class Planner : IPlan
 
         for (var i = 0; i < input.Desired.Count; i++)
         {
-            if ((i & (CancellationStride - 1)) == 0)
-            {
-                cancellationToken.ThrowIfCancellationRequested();
-            }
+            PeriodicCancellation.ThrowAt(i, cancellationToken);
 
             var desired = input.Desired[i];
             if (desired is null)
@@ -104,10 +95,7 @@ public sealed class Planner : IPlan
 
         for (var i = 0; i < count; i++)
         {
-            if ((i & (CancellationStride - 1)) == 0)
-            {
-                cancellationToken.ThrowIfCancellationRequested();
-            }
+            PeriodicCancellation.ThrowAt(i, cancellationToken);
 
             context.Process(in rows[i]);
         }

@@ -1097,11 +1097,11 @@ public sealed class DnsReconciler : IDisposable
         Error = new ReconcileError(stage, ex.Message, IsTransient(ex)) { Exception = ex },
     };
 
-    /// <summary>Whether a failure may go away by itself: a transient provider error, a timeout, or a cancellation we did not ask for.</summary>
     /// <summary>Whether a full reconcile was asked to yield (and not to stop): what its reads throw then is the yield.</summary>
     private static bool Yielded(CancellationToken yieldRequested, CancellationToken cancellationToken) =>
         yieldRequested.IsCancellationRequested && !cancellationToken.IsCancellationRequested;
 
+    /// <summary>Whether a failure may go away by itself: a transient provider error, a timeout, or a cancellation we did not ask for.</summary>
     private static bool IsTransient(Exception ex) => ex switch
     {
         DnsProviderException dpe => dpe.IsTransient,

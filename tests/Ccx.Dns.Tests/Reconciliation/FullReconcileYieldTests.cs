@@ -275,12 +275,12 @@ public sealed class FullReconcileYieldTests
     {
         var plans = new IncrementalFullPlan();
         var settings = new PlanInput { Current = [], Desired = [], OwnerId = "o" };
-        var desired = Enumerable.Range(0, 3 * Planner.CancellationStride).Select(i => A($"n{i}", "192.0.2.1")).ToList();
+        var desired = Enumerable.Range(0, 3 * PeriodicCancellation.Stride).Select(i => A($"n{i}", "192.0.2.1")).ToList();
         var first = plans.Calculate(Planner.Instance, e => e, settings, desired, []);
         using var cancellation = new CancellationTokenSource();
 
         // Every endpoint changed: a whole calculation, cancelled part-way through.
-        var changed = new CancellingList(desired.Select(e => A(e.DnsName.Split('.')[0], "192.0.2.2")).ToList(), Planner.CancellationStride + 1, cancellation.Cancel);
+        var changed = new CancellingList(desired.Select(e => A(e.DnsName.Split('.')[0], "192.0.2.2")).ToList(), PeriodicCancellation.Stride + 1, cancellation.Cancel);
         Assert.Throws<OperationCanceledException>(() => plans.Calculate(Planner.Instance, e => e, settings, changed, [], cancellation.Token));
         var again = plans.Calculate(Planner.Instance, e => e, settings, desired, []);
 
@@ -292,9 +292,9 @@ public sealed class FullReconcileYieldTests
     public void Planner_CancelledPartWay_Throws()
     {
         // The token is checked as the calculation goes: a cancellation after it started ends it.
-        var desired = Enumerable.Range(0, 3 * Planner.CancellationStride).Select(i => A($"n{i}", "192.0.2.1")).ToList();
+        var desired = Enumerable.Range(0, 3 * PeriodicCancellation.Stride).Select(i => A($"n{i}", "192.0.2.1")).ToList();
         using var cancellation = new CancellationTokenSource();
-        var input = new PlanInput { Current = [], Desired = new CancellingList(desired, Planner.CancellationStride + 1, cancellation.Cancel), OwnerId = "o" };
+        var input = new PlanInput { Current = [], Desired = new CancellingList(desired, PeriodicCancellation.Stride + 1, cancellation.Cancel), OwnerId = "o" };
 
         Assert.False(cancellation.IsCancellationRequested);
         Assert.Throws<OperationCanceledException>(() => Planner.Calculate(input, validateOnly: null, rejectedAt: null, cancellation.Token));

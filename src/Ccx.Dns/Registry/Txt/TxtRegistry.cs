@@ -48,9 +48,6 @@ public sealed class TxtRegistry : IScopedRegistry, IRegistryHousekeeping
     // A patch this large (the first bulk creation) sizes the view's indexes once, and may drop its labelled records.
     private const int LargePatch = 1_024;
 
-    /// <summary>How many records a full read handles between two checks of its cancellation token (a power of two).</summary>
-    private const int CancellationStride = 4_096;
-
     private readonly SemaphoreSlim _gate = new(1, 1);
     private TxtOwnershipView? _view;
     private long _viewCacheVersion = -1;
@@ -330,7 +327,7 @@ public sealed class TxtRegistry : IScopedRegistry, IRegistryHousekeeping
         var seen = 0;
         foreach (var record in records)
         {
-            ThrowEvery(ref seen, cancellationToken);
+            PeriodicCancellation.ThrowAt(seen++, cancellationToken);
             if (record.RecordType != RecordType.TXT)
             {
                 Add(view, record, previous);
@@ -339,7 +336,7 @@ public sealed class TxtRegistry : IScopedRegistry, IRegistryHousekeeping
 
         foreach (var record in records)
         {
-            ThrowEvery(ref seen, cancellationToken);
+            PeriodicCancellation.ThrowAt(seen++, cancellationToken);
             if (record.RecordType == RecordType.TXT)
             {
                 Add(view, record, previous);
@@ -470,7 +467,7 @@ public sealed class TxtRegistry : IScopedRegistry, IRegistryHousekeeping
             var seen = 0;
             foreach (var record in view.Records)
             {
-                ThrowEvery(ref seen, cancellationToken);
+                PeriodicCancellation.ThrowAt(seen++, cancellationToken);
                 result.TryAdd(LabelOne(view, record, mark));
             }
         }
@@ -511,21 +508,12 @@ public sealed class TxtRegistry : IScopedRegistry, IRegistryHousekeeping
     {
         for (var i = from; i < to; i++)
         {
-            if (((i - from) & (CancellationStride - 1)) == 0 && cancellationToken.IsCancellationRequested)
+            if (PeriodicCancellation.IsCheckpoint(i - from) && cancellationToken.IsCancellationRequested)
             {
                 return;
             }
 
             labelled[i] = LabelOne(view, records[i], mark);
-        }
-    }
-
-    /// <summary>Throws when cancelled, checked every <see cref="CancellationStride"/> calls.</summary>
-    private static void ThrowEvery(ref int seen, CancellationToken cancellationToken)
-    {
-        if ((seen++ & (CancellationStride - 1)) == 0)
-        {
-            cancellationToken.ThrowIfCancellationRequested();
         }
     }
 
